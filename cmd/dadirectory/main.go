@@ -1,0 +1,92 @@
+// Command dadirectory is the Domestic Abuse Digital Directory: one binary that serves the site
+// and runs its chores.
+//
+//	dadirectory serve                  serve on LISTEN_ADDR against DATABASE_URL
+//	dadirectory dev                    as serve, but with a private PostgreSQL under DATA_DIR,
+//	                                   migrated and seeded with demo data (what `make run` does)
+//	dadirectory migrate                apply database migrations
+//	dadirectory seed --demo            load or refresh the demo data (idempotent)
+//	dadirectory user add --email E --name N --role R [--org SLUG]
+//	                                   add an account; the password is read from standard input
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"dadirectory/internal/config"
+)
+
+const usage = `usage: dadirectory <command> [flags]
+
+commands:
+  serve                 serve the site on LISTEN_ADDR using DATABASE_URL
+  dev                   serve with a private PostgreSQL under DATA_DIR and demo data
+  migrate               apply database migrations to DATABASE_URL
+  seed --demo           load or refresh the demo data
+  user add --email E --name N --role R [--org SLUG]
+                        add an account (roles: admin, champion, housing_staff, rsl_officer;
+                        --org is required for rsl_officer); password read from standard input
+
+Settings come from environment variables; see the README.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if errors.Is(err, errUsage) {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "dadirectory:", err)
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errUsage
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	log := newLogger(cfg, stderr, args[0] == "dev")
+	switch args[0] {
+	case "serve":
+		return cmdServe(ctx, cfg, log)
+	case "dev":
+		return cmdDev(ctx, cfg, log, stdout)
+	case "migrate":
+		return cmdMigrate(ctx, cfg, log)
+	case "seed":
+		return cmdSeed(ctx, cfg, log, args[1:], stdout)
+	case "user":
+		return cmdUser(ctx, cfg, args[1:], stdin, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return errUsage
+}
+
+// newLogger writes JSON lines in production and readable text in dev.
+func newLogger(cfg config.Config, w io.Writer, dev bool) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel)) // validated by config.Load
+	opts := &slog.HandlerOptions{Level: level}
+	if dev {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}

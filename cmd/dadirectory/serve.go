@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"dadirectory/internal/config"
+	"dadirectory/internal/postgres"
+	"dadirectory/internal/seed"
+	"dadirectory/internal/server"
+)
+
+func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	if cfg.DatabaseURL == "" {
+		return errors.New("DATABASE_URL is not set: point it at a PostgreSQL 15+ database, or run `make run` (dadirectory dev) for a private one")
+	}
+	pool, err := openMigrated(ctx, cfg.DatabaseURL, log)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	return serve(ctx, cfg, log, pool, nil)
+}
+
+// cmdDev is `make run`: with no DATABASE_URL it starts a private cluster under DATA_DIR (kept
+// between runs), then migrates, loads the demo data and serves until Ctrl-C.
+func cmdDev(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+	dbURL := cfg.DatabaseURL
+	if dbURL == "" {
+		dir, err := filepath.Abs(filepath.Join(cfg.DataDir, "postgres"))
+		if err != nil {
+			return err
+		}
+		log.Info("starting private PostgreSQL", "dir", dir)
+		cluster, err := postgres.StartCluster(ctx, dir, log, postgres.ClusterOptions{})
+		if err != nil {
+			return err
+		}
+		defer func() {
+			log.Info("stopping private PostgreSQL")
+			if err := cluster.Stop(); err != nil {
+				log.Error("stop PostgreSQL", "err", err)
+			}
+		}()
+		if dbURL, err = ensureDatabase(ctx, cluster.URL(), "dadirectory"); err != nil {
+			return err
+		}
+	}
+	pool, err := openMigrated(ctx, dbURL, log)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	counts, err := seed.Demo(ctx, pool)
+	if err != nil {
+		return err
+	}
+	log.Info("demo data loaded", "agencies", counts.Agencies, "contacts", counts.Contacts)
+	return serve(ctx, cfg, log, pool, func(addr string) {
+		fmt.Fprintf(stdout, "\nDomestic Abuse Digital Directory (demo data) is running at http://%s\nPress Ctrl-C to stop.\n\n", addr)
+	})
+}
+
+func openMigrated(ctx context.Context, dbURL string, log *slog.Logger) (*pgxpool.Pool, error) {
+	pool, err := postgres.Open(ctx, dbURL)
+	if err != nil {
+		return nil, err
+	}
+	db := postgres.OpenDB(pool)
+	defer db.Close()
+	if err := postgres.Migrate(ctx, db, log); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return pool, nil
+}
+
+// ensureDatabase creates the named database in the cluster at adminURL when it is missing and
+// returns its URL.
+func ensureDatabase(ctx context.Context, adminURL, name string) (string, error) {
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return "", fmt.Errorf("connect to private PostgreSQL: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		return "", err
+	}
+	if !exists {
+		if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+			return "", fmt.Errorf("create database %s: %w", name, err)
+		}
+	}
+	u, err := url.Parse(adminURL)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
+// serve runs the HTTP server until ctx ends, then stops taking connections and gives
+// in-flight requests up to cfg.ShutdownWait to finish.
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, ready func(addr string)) error {
+	srv, err := server.New(cfg, log, pool)
+	if err != nil {
+		return err
+	}
+	httpServer := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       60 * time.Second, // uploads on slow lines
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr, err)
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL.String())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- httpServer.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", cfg.ShutdownWait)
+	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownWait)
+	defer cancel()
+	if err := httpServer.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

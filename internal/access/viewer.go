@@ -1,0 +1,43 @@
+// Package access says who is looking: every feature query takes a Viewer and decides in its
+// SQL what that viewer may see.
+package access
+
+// Role is what a signed-in person may do. Anonymous visitors have no role.
+type Role string
+
+const (
+	Anonymous    Role = ""
+	Admin        Role = "admin"
+	Champion     Role = "champion"
+	HousingStaff Role = "housing_staff"
+	RSLOfficer   Role = "rsl_officer"
+)
+
+// Roles lists the roles a user account may hold, most powerful first.
+var Roles = []Role{Admin, Champion, HousingStaff, RSLOfficer}
+
+// Valid reports whether r is a role an account may hold.
+func (r Role) Valid() bool {
+	for _, x := range Roles {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Viewer is the person a request is for. The zero Viewer is an anonymous member of the public.
+type Viewer struct {
+	UserID   int64
+	Role     Role
+	AgencyID int64 // the organisation of an RSL officer; 0 otherwise
+}
+
+// Public is the anonymous viewer.
+var Public = Viewer{}
+
+// IsStaff reports whether the viewer is signed in: every role sees staff-only entries.
+func (v Viewer) IsStaff() bool { return v.UserID != 0 && v.Role.Valid() }
+
+// IsAdmin reports whether the viewer curates the whole directory.
+func (v Viewer) IsAdmin() bool { return v.IsStaff() && v.Role == Admin }

@@ -1,0 +1,81 @@
+// Package config reads the application's settings from environment variables, applies
+// defaults and validates them once at start, so the rest of the program never reads the
+// environment.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Config is every setting the application has. The README lists each with its variable.
+type Config struct {
+	DatabaseURL  string        // DATABASE_URL; empty in dev means "start a private cluster"
+	ListenAddr   string        // LISTEN_ADDR
+	BaseURL      *url.URL      // BASE_URL: the address people use; https means Secure cookies
+	QuickExitURL string        // QUICK_EXIT_URL: where "Exit this page" goes, until an admin sets one
+	DataDir      string        // DATA_DIR: the private dev cluster's home
+	LogLevel     string        // LOG_LEVEL: debug, info, warn, error
+	SiteName     string        // SITE_NAME, until an admin sets one
+	CouncilName  string        // COUNCIL_NAME, until an admin sets one
+	HelplineName string        // HELPLINE_NAME, until an admin sets one
+	Helpline     string        // HELPLINE_NUMBER (digits), until an admin sets one
+	ShutdownWait time.Duration // SHUTDOWN_TIMEOUT: how long in-flight requests get on SIGTERM
+}
+
+// Load builds a Config from getenv (os.Getenv in production, a map in tests).
+func Load(getenv func(string) string) (Config, error) {
+	get := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		DatabaseURL:  get("DATABASE_URL", ""),
+		ListenAddr:   get("LISTEN_ADDR", "127.0.0.1:8080"),
+		QuickExitURL: get("QUICK_EXIT_URL", "https://www.bbc.co.uk/weather"),
+		DataDir:      get("DATA_DIR", ".data"),
+		LogLevel:     get("LOG_LEVEL", "info"),
+		SiteName:     get("SITE_NAME", "Domestic Abuse Digital Directory"),
+		CouncilName:  get("COUNCIL_NAME", "North Lanarkshire Council"),
+		HelplineName: get("HELPLINE_NAME", "Scotland's Domestic Abuse and Forced Marriage Helpline"),
+		Helpline:     get("HELPLINE_NUMBER", "08000271234"),
+	}
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.ListenAddr); err != nil {
+		errs = append(errs, fmt.Errorf("LISTEN_ADDR %q: want host:port", c.ListenAddr))
+	}
+	base := get("BASE_URL", "http://"+c.ListenAddr)
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("BASE_URL %q: want an absolute http(s) URL", base))
+	}
+	c.BaseURL = u
+	if q, err := url.Parse(c.QuickExitURL); err != nil || (q.Scheme != "http" && q.Scheme != "https") || q.Host == "" {
+		errs = append(errs, fmt.Errorf("QUICK_EXIT_URL %q: want an absolute http(s) URL", c.QuickExitURL))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("LOG_LEVEL %q: want debug, info, warn or error", c.LogLevel))
+	}
+	for _, r := range c.Helpline {
+		if r < '0' || r > '9' {
+			errs = append(errs, fmt.Errorf("HELPLINE_NUMBER %q: digits only", c.Helpline))
+			break
+		}
+	}
+	c.ShutdownWait, err = time.ParseDuration(get("SHUTDOWN_TIMEOUT", "20s"))
+	if err != nil || c.ShutdownWait <= 0 {
+		errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT: want a positive duration such as 20s"))
+	}
+	return c, errors.Join(errs...)
+}
+
+// Secure reports whether people reach the site over https, so cookies must be Secure.
+func (c Config) Secure() bool { return c.BaseURL != nil && c.BaseURL.Scheme == "https" }

@@ -1,0 +1,83 @@
+package directory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"dadirectory/internal/access"
+)
+
+func isNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }
+
+// Agency returns the agency with this slug and the contacts viewer may see, or ErrNotFound
+// when there is none or viewer may not see it.
+func (s *Store) Agency(ctx context.Context, viewer access.Viewer, slug string) (Agency, error) {
+	var a Agency
+	if !validSlug(slug) {
+		return a, ErrNotFound
+	}
+	var id int64
+	err := s.db.QueryRow(ctx, `SELECT a.id, a.slug, a.name, a.kind, a.summary, a.phone, a.open_24h,
+		a.visibility = 'staff', a.description, a.website, a.email, a.referral_route, a.eligibility,
+		a.opening_hours, a.languages
+		FROM agencies a WHERE a.slug = $2 AND `+visibleAgency, viewer.IsStaff(), slug).Scan(
+		&id, &a.Slug, &a.Name, &a.Kind, &a.Summary, &a.Phone, &a.Open24h, &a.StaffOnly, &a.Description,
+		&a.Website, &a.Email, &a.ReferralRoute, &a.Eligibility, &a.OpeningHours, &a.Languages)
+	if isNoRows(err) {
+		return a, ErrNotFound
+	}
+	if err != nil {
+		return a, fmt.Errorf("directory: agency %s: %w", slug, err)
+	}
+	if a.Areas, err = s.agencyTerms(ctx, id, "agency_areas", "areas", "area_id"); err != nil {
+		return a, err
+	}
+	if a.Categories, err = s.agencyTerms(ctx, id, "agency_categories", "categories", "category_id"); err != nil {
+		return a, err
+	}
+	if a.Audiences, err = s.agencyTerms(ctx, id, "agency_audiences", "audiences", "audience_id"); err != nil {
+		return a, err
+	}
+	for _, t := range a.Areas {
+		a.AgencySummary.Areas = append(a.AgencySummary.Areas, t.Name)
+	}
+	a.Contacts, err = s.contacts(ctx, viewer, `c.agency_id = $2 ORDER BY c.kind = 'helpline' DESC, c.key_order, c.role_title, c.id`, id)
+	if err != nil {
+		return a, err
+	}
+	return a, nil
+}
+
+func (s *Store) agencyTerms(ctx context.Context, agencyID int64, join, table, col string) ([]Term, error) {
+	rows, err := s.db.Query(ctx, `SELECT t.slug, t.name FROM `+join+` j JOIN `+table+` t ON t.id = j.`+col+`
+		WHERE j.agency_id = $1 ORDER BY t.sort_order, t.name`, agencyID)
+	if err != nil {
+		return nil, fmt.Errorf("directory: %s of agency: %w", table, err)
+	}
+	terms, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Term])
+	if err != nil {
+		return nil, fmt.Errorf("directory: %s of agency: %w", table, err)
+	}
+	return terms, nil
+}
+
+// Taxonomy returns the current (not retired) areas, categories and audiences in display order.
+func (s *Store) Taxonomy(ctx context.Context) (Taxonomy, error) {
+	var t Taxonomy
+	for _, x := range []struct {
+		table string
+		dst   *[]Term
+	}{{"areas", &t.Areas}, {"categories", &t.Categories}, {"audiences", &t.Audiences}} {
+		rows, err := s.db.Query(ctx, `SELECT slug, name FROM `+x.table+` WHERE retired_at IS NULL ORDER BY sort_order, name`)
+		if err != nil {
+			return t, fmt.Errorf("directory: list %s: %w", x.table, err)
+		}
+		if *x.dst, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Term]); err != nil {
+			return t, fmt.Errorf("directory: list %s: %w", x.table, err)
+		}
+	}
+	return t, nil
+}

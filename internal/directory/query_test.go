@@ -1,0 +1,77 @@
+package directory
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestParseQuery(t *testing.T) {
+	q, err := ParseQuery(url.Values{"q": {"  refuge "}, "area": {"motherwell", "wishaw", "motherwell"},
+		"kind": {"rsl"}, "open24": {"1"}, "page": {"2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Text != "refuge" || len(q.Areas) != 2 || q.Kinds[0] != "rsl" || !q.Open24 || q.Page != 2 {
+		t.Errorf("got %+v", q)
+	}
+	if got := q.PageURL(3); got != "/directory?area=motherwell&area=wishaw&kind=rsl&open24=1&page=3&q=refuge" {
+		t.Errorf("PageURL = %s", got)
+	}
+}
+
+func TestParseQueryRejects(t *testing.T) {
+	for field, v := range map[string]url.Values{
+		"q":        {"q": {strings.Repeat("a", 201)}},
+		"area":     {"area": {"Not A Slug"}},
+		"category": {"category": {"<script>"}},
+		"kind":     {"kind": {"spaceship"}},
+		"open24":   {"open24": {"maybe"}},
+		"page":     {"page": {"-1"}},
+	} {
+		_, err := ParseQuery(v)
+		var ie *InputError
+		if !errors.As(err, &ie) || ie.Field != field || ie.Message == "" {
+			t.Errorf("%v: err = %v, want InputError on %s", v, err, field)
+		}
+	}
+	if _, err := ParseQuery(url.Values{"q": {"bad \xff utf8"}}); err == nil {
+		t.Error("invalid UTF-8 accepted")
+	}
+}
+
+func TestWordsFold(t *testing.T) {
+	got := words("Women’s AID, (Motherwell) & L.G.B.T+ café")
+	want := "womens aid motherwell l g b t café"
+	if strings.Join(got, " ") != want {
+		t.Errorf("words = %q, want %q", got, want)
+	}
+}
+
+func TestTsqueryIsSafe(t *testing.T) {
+	got := tsquery(words("dv & refuge:* | !"), nil, nil)
+	want := "(dv:* | (domestic & violence) | (domestic & abuse)) & (refuge:*)"
+	if got != want {
+		t.Errorf("tsquery = %q, want %q", got, want)
+	}
+}
+
+func TestCorrections(t *testing.T) {
+	vocab := []string{"women", "woman", "refug", "hous", "housing", "advic"}
+	byFirst := map[rune][]string{}
+	all := map[string]bool{}
+	for _, w := range vocab {
+		byFirst[[]rune(w)[0]] = append(byFirst[[]rune(w)[0]], w)
+		all[w] = true
+	}
+	if got := corrections("womans", byFirst, all); len(got) == 0 || got[0] != "woman" {
+		t.Errorf("womans -> %v", got)
+	}
+	if got := corrections("refgue", byFirst, all); len(got) == 0 || got[0] != "refug" {
+		t.Errorf("refgue -> %v", got)
+	}
+	if got := corrections("women", byFirst, all); got != nil {
+		t.Errorf("known word corrected: %v", got)
+	}
+}

@@ -1,0 +1,27 @@
+package directory
+
+// synonyms expands the abbreviations people in the field use. Each entry lists alternatives
+// for one query word; an alternative of several words must all match. The table lives here,
+// not in a PostgreSQL thesaurus, because a thesaurus needs files only root may install.
+var synonyms = map[string][]string{
+	"dv":      {"domestic violence", "domestic abuse"},
+	"da":      {"domestic abuse"},
+	"gbv":     {"gender based violence"},
+	"vaw":     {"violence against women"},
+	"lgbt":    {"lgbt", "lesbian", "gay", "bisexual", "transgender", "trans"},
+	"lgbtq":   {"lgbt", "lesbian", "gay", "bisexual", "transgender", "trans"},
+	"lgbtqi":  {"lgbt", "lesbian", "gay", "bisexual", "transgender", "trans"},
+	"lgbtqia": {"lgbt", "lesbian", "gay", "bisexual", "transgender", "trans"},
+	"fgm":     {"female genital mutilation"},
+	"marac":   {"multi agency risk assessment conference", "risk assessment conference"},
+	"mappa":   {"multi agency public protection"},
+	"dash":    {"risk identification checklist"},
+	"rsl":     {"registered social landlord", "housing association"},
+	"hba":     {"honour based abuse"},
+	"csa":     {"child sexual abuse"},
+	"idaa":    {"independent domestic abuse advocate", "advocacy"},
+	"idva":    {"independent domestic violence advisor", "advocacy"},
+	"nhs":     {"health"},
+	"bme":     {"minority ethnic"},
+	"bame":    {"minority ethnic"},
+}

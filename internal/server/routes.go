@@ -1,0 +1,39 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// Handler returns the whole application: every route, grouped by who may use it.
+func (s *Server) Handler() http.Handler {
+	r := chi.NewRouter()
+	r.Use(requestID, s.accessLog, s.recoverPanic, s.securityHeaders, s.limitBody(maxFormBody))
+
+	// Operations: no page, no database for /healthz.
+	r.Get("/healthz", s.handleHealthz)
+	r.Get("/readyz", s.handleReadyz)
+	r.Handle("/static/*", s.assets)
+
+	// Everyone, signed in or not. What each viewer sees is decided in the feature SQL.
+	r.Group(func(r chi.Router) {
+		r.Get("/", s.handle(s.handleHome))
+		r.Get("/directory", s.handle(s.handleDirectory))
+		r.Get("/agencies/{slug}", s.handle(s.handleAgencyShow))
+		r.Get("/contacts", s.handle(s.handleContacts))
+		r.Get("/contacts/print", s.handle(s.handleContactsPrint))
+		r.Get("/safety", s.handle(s.handleSafety))
+	})
+
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.errorPage(w, r, http.StatusNotFound) })
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.errorPage(w, r, http.StatusMethodNotAllowed) })
+
+	// Cross-site form posts are refused before any handler sees them. Visitors get no cookie
+	// and no token: the browser's Sec-Fetch-Site and Origin headers are enough.
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.errorPage(w, r, http.StatusForbidden)
+	}))
+	return csrf.Handler(r)
+}

@@ -1,0 +1,101 @@
+// Package server turns HTTP requests into calls on the feature packages and their results
+// into pages. Handlers are thin: they read the request, ask a feature store, and render.
+package server
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"github.com/a-h/templ"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"dadirectory/internal/access"
+	"dadirectory/internal/config"
+	"dadirectory/internal/directory"
+	"dadirectory/internal/site"
+	"dadirectory/templates"
+	"dadirectory/web"
+)
+
+// Server holds what the handlers need. Build it with New.
+type Server struct {
+	cfg       config.Config
+	log       *slog.Logger
+	db        *pgxpool.Pool
+	directory *directory.Store
+	site      *site.Store
+	assets    *web.Assets
+}
+
+// New builds a Server over an open pool.
+func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error) {
+	assets, err := web.NewAssets()
+	if err != nil {
+		return nil, err
+	}
+	return &Server{
+		cfg:       cfg,
+		log:       log,
+		db:        db,
+		directory: directory.NewStore(db),
+		site: site.NewStore(db, site.Settings{
+			SiteName:       cfg.SiteName,
+			CouncilName:    cfg.CouncilName,
+			HelplineName:   cfg.HelplineName,
+			HelplineNumber: cfg.Helpline,
+			QuickExitURL:   cfg.QuickExitURL,
+		}),
+		assets: assets,
+	}, nil
+}
+
+// viewer is who the request is for. Until sign-in exists every visitor is the public.
+func viewer(ctx context.Context) access.Viewer { return access.Public }
+
+// base gathers what the layout of every page needs. When the settings cannot be read (the
+// database is away) it still returns the defaults, so error pages can be drawn.
+func (s *Server) base(r *http.Request) templates.Base {
+	settings, err := s.site.Get(r.Context())
+	if err != nil {
+		settings = s.site.Defaults()
+	}
+	return templates.Base{
+		Site:   settings,
+		CSS:    s.assets.URL("site.css"),
+		ExitJS: s.assets.URL("exit.js"),
+		Viewer: viewer(r.Context()),
+		Path:   r.URL.Path,
+	}
+}
+
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// render draws c into a pooled buffer first, so a failure mid-page becomes a clean error page
+// rather than half a page, and the response carries its Content-Length. No HTML is cached:
+// a shared device must not keep pages in its cache.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
+	buf := buffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() < 1<<20 { // don't keep a rare huge page's buffer alive
+			buffers.Put(buf)
+		}
+	}()
+	if err := c.Render(r.Context(), buf); err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, err := w.Write(buf.Bytes())
+		return err
+	}
+	return nil
+}
