@@ -61,6 +61,17 @@ func (p DirectoryPage) filters() []filterGroup {
 	}
 }
 
+// selected counts the ticked options, shown on the closed filter.
+func (g filterGroup) selected() int {
+	n := 0
+	for _, o := range g.Options {
+		if o.Checked {
+			n++
+		}
+	}
+	return n
+}
+
 func (p DirectoryPage) errorFor(field string) string {
 	for _, e := range p.Errors {
 		if e.Field == field {

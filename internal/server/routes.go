@@ -4,12 +4,13 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 )
 
 // Handler returns the whole application: every route, grouped by who may use it.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(requestID, s.accessLog, s.recoverPanic, s.securityHeaders, s.limitBody(maxFormBody))
+	r.Use(requestID, s.accessLog, s.recoverPanic, s.securityHeaders, s.limitBody(maxFormBody), middleware.GetHead)
 
 	// Operations: no page, no database for /healthz.
 	r.Get("/healthz", s.handleHealthz)
