@@ -2,7 +2,9 @@ package server
 
 import (
 	"net/http"
+	"slices"
 
+	"dadirectory/internal/directory"
 	"dadirectory/templates"
 )
 
@@ -12,13 +14,15 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	helplines := key[:0:0]
+	base := s.base(r)
+	// The nation's helpline already leads the page; list the other helplines under it.
+	var helplines []directory.Contact
 	for _, c := range key {
-		if c.Kind == "helpline" {
+		if c.Kind == "helpline" && !slices.ContainsFunc(c.Phones, func(p directory.Phone) bool { return p.Number == base.Site.HelplineNumber }) {
 			helplines = append(helplines, c)
 		}
 	}
-	return s.render(w, r, http.StatusOK, templates.Home(s.base(r), helplines))
+	return s.render(w, r, http.StatusOK, templates.Home(base, helplines))
 }
 
 // handleSafety explains staying safe online and the quick exit.
