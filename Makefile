@@ -6,8 +6,8 @@ FUZZTIME ?= 3s
 .PHONY: run build test generate check-generated vet unit e2e-deps fuzz-short fuzz clean
 
 ## run: start the app on http://127.0.0.1:8080 with a private PostgreSQL under .data/ and demo data
-run:
-	$(GO) run ./cmd/dadirectory dev
+run: build
+	@./bin/dadirectory dev
 
 ## build: the one binary, in bin/
 build:
