@@ -24,12 +24,38 @@ type Base struct {
 type navItem struct{ Href, Label string }
 
 func (b Base) nav() []navItem {
-	return []navItem{
+	items := []navItem{
 		{"/", "Home"},
 		{"/directory", "Find support"},
 		{"/contacts", "Useful contacts"},
-		{"/safety", "Staying safe online"},
 	}
+	switch b.Viewer.Role {
+	case access.RSLOfficer:
+		items = append(items, navItem{"/my/organisation", "My organisation"})
+	case access.Champion:
+		items = append(items, navItem{"/my/champion", "My champion entry"})
+	case access.Admin:
+		items = append(items, navItem{"/admin/audit", "Audit trail"})
+	}
+	if !b.Viewer.IsStaff() {
+		items = append(items, navItem{"/safety", "Staying safe online"})
+	}
+	return items
+}
+
+// roleLabel is how a role reads in the header.
+func roleLabel(r access.Role) string {
+	switch r {
+	case access.Admin:
+		return "Administrator"
+	case access.Champion:
+		return "Housing domestic abuse champion"
+	case access.HousingStaff:
+		return "Housing staff"
+	case access.RSLOfficer:
+		return "RSL officer"
+	}
+	return ""
 }
 
 func (b Base) current(href string) bool {
@@ -45,4 +71,19 @@ func termNames(terms []directory.Term) string {
 		names[i] = t.Name
 	}
 	return strings.Join(names, ", ")
+}
+
+// describedBy lists the ids of a field's hint and error, for aria-describedby.
+func describedBy(errs []FieldError, name, hint string) string {
+	var ids []string
+	if hint != "" {
+		ids = append(ids, name+"-hint")
+	}
+	for _, e := range errs {
+		if e.Field == name {
+			ids = append(ids, name+"-error")
+			break
+		}
+	}
+	return strings.Join(ids, " ")
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"dadirectory/internal/accounts"
 	"dadirectory/internal/config"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/seed"
@@ -67,8 +68,15 @@ func cmdDev(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.
 		return err
 	}
 	log.Info("demo data loaded", "agencies", counts.Agencies, "contacts", counts.Contacts)
+	if err := seed.EnsureDevAccounts(ctx, pool, accounts.HashParams{MemoryKiB: cfg.Argon2MemoryKiB, Time: cfg.Argon2Time, Threads: 1}); err != nil {
+		return err
+	}
 	return serve(ctx, cfg, log, pool, func(addr string) {
-		fmt.Fprintf(stdout, "\nDomestic Abuse Digital Directory (demo data) is running at http://%s\nPress Ctrl-C to stop.\n\n", addr)
+		fmt.Fprintf(stdout, "\nDomestic Abuse Digital Directory (demo data) is running at http://%s\n\nDemo sign-ins (dev only):\n", addr)
+		for _, a := range seed.DevAccounts {
+			fmt.Fprintf(stdout, "  %-14s %-22s %s\n", a.Role, a.Email, a.Password)
+		}
+		fmt.Fprint(stdout, "\nPress Ctrl-C to stop.\n\n")
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -25,6 +26,12 @@ type Config struct {
 	HelplineName string        // HELPLINE_NAME, until an admin sets one
 	Helpline     string        // HELPLINE_NUMBER (digits), until an admin sets one
 	ShutdownWait time.Duration // SHUTDOWN_TIMEOUT: how long in-flight requests get on SIGTERM
+
+	SessionIdle     time.Duration // SESSION_IDLE_TIMEOUT: signed out after this long without a request
+	SessionLifetime time.Duration // SESSION_LIFETIME: signed out this long after signing in, whatever
+	Argon2MemoryKiB uint32        // ARGON2_MEMORY_KIB: password hashing memory
+	Argon2Time      uint32        // ARGON2_TIME: password hashing passes
+	TrustedProxies  []*net.IPNet  // TRUSTED_PROXIES: proxies whose X-Forwarded-For is believed
 }
 
 // Load builds a Config from getenv (os.Getenv in production, a map in tests).
@@ -73,6 +80,40 @@ func Load(getenv func(string) string) (Config, error) {
 	c.ShutdownWait, err = time.ParseDuration(get("SHUTDOWN_TIMEOUT", "20s"))
 	if err != nil || c.ShutdownWait <= 0 {
 		errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT: want a positive duration such as 20s"))
+	}
+	duration := func(key, def string, dst *time.Duration) {
+		d, err := time.ParseDuration(get(key, def))
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s: want a positive duration such as %s", key, def))
+		}
+		*dst = d
+	}
+	duration("SESSION_IDLE_TIMEOUT", "30m", &c.SessionIdle)
+	duration("SESSION_LIFETIME", "12h", &c.SessionLifetime)
+	number := func(key string, def, min, max uint64) uint32 {
+		n, err := strconv.ParseUint(get(key, strconv.FormatUint(def, 10)), 10, 32)
+		if err != nil || n < min || n > max {
+			errs = append(errs, fmt.Errorf("%s: want a whole number from %d to %d", key, min, max))
+		}
+		return uint32(n)
+	}
+	// OWASP's floor for argon2id is 19 MiB with 2 passes; refuse weaker settings.
+	c.Argon2MemoryKiB = number("ARGON2_MEMORY_KIB", 19456, 19456, 4<<20)
+	c.Argon2Time = number("ARGON2_TIME", 2, 2, 20)
+	for _, cidr := range strings.FieldsFunc(get("TRUSTED_PROXIES", ""), func(r rune) bool { return r == ',' || r == ' ' }) {
+		if !strings.Contains(cidr, "/") {
+			if strings.Contains(cidr, ":") {
+				cidr += "/128"
+			} else {
+				cidr += "/32"
+			}
+		}
+		_, n, err := net.ParseCIDR(cidr)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("TRUSTED_PROXIES: %q is not an address or CIDR range", cidr))
+			continue
+		}
+		c.TrustedProxies = append(c.TrustedProxies, n)
 	}
 	return c, errors.Join(errs...)
 }

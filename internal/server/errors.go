@@ -36,6 +36,8 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 		s.errorPage(w, r, http.StatusNotFound)
 	case errors.As(err, &maxBytes):
 		s.errorPage(w, r, http.StatusRequestEntityTooLarge)
+	case errors.As(err, new(errBadForm)):
+		s.errorPage(w, r, http.StatusBadRequest)
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 		// The visitor went away; there is no one to answer.
 	case postgres.IsUnavailable(err):

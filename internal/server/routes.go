@@ -17,14 +17,23 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/readyz", s.handleReadyz)
 	r.Handle("/static/*", s.assets)
 
-	// Everyone, signed in or not. What each viewer sees is decided in the feature SQL.
 	r.Group(func(r chi.Router) {
-		r.Get("/", s.handle(s.handleHome))
-		r.Get("/directory", s.handle(s.handleDirectory))
-		r.Get("/agencies/{slug}", s.handle(s.handleAgencyShow))
-		r.Get("/contacts", s.handle(s.handleContacts))
-		r.Get("/contacts/print", s.handle(s.handleContactsPrint))
-		r.Get("/safety", s.handle(s.handleSafety))
+		// Sessions: a request without a cookie never touches the session store, so anonymous
+		// visitors get no cookie and public pages work while the store is away.
+		r.Use(s.sessions.LoadAndSave, s.loadUser)
+
+		// Everyone, signed in or not. What each viewer sees is decided in the feature SQL.
+		r.Group(func(r chi.Router) {
+			r.Get("/", s.handle(s.handleHome))
+			r.Get("/directory", s.handle(s.handleDirectory))
+			r.Get("/agencies/{slug}", s.handle(s.handleAgencyShow))
+			r.Get("/contacts", s.handle(s.handleContacts))
+			r.Get("/contacts/print", s.handle(s.handleContactsPrint))
+			r.Get("/safety", s.handle(s.handleSafety))
+			r.Get("/login", s.handle(s.handleSignInForm))
+			r.Post("/login", s.handle(s.handleSignIn))
+			r.Post("/logout", s.handle(s.handleSignOut))
+		})
 	})
 
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.errorPage(w, r, http.StatusNotFound) })

@@ -4,16 +4,16 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"sync"
 
 	"github.com/a-h/templ"
+	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"dadirectory/internal/access"
+	"dadirectory/internal/accounts"
 	"dadirectory/internal/config"
 	"dadirectory/internal/directory"
 	"dadirectory/internal/site"
@@ -29,6 +29,8 @@ type Server struct {
 	directory *directory.Store
 	site      *site.Store
 	assets    *web.Assets
+	auth      *accounts.Authenticator
+	sessions  *scs.SessionManager
 }
 
 // New builds a Server over an open pool.
@@ -37,7 +39,12 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 	if err != nil {
 		return nil, err
 	}
-	return &Server{
+	auth, err := accounts.NewAuthenticator(db, accounts.HashParams{MemoryKiB: cfg.Argon2MemoryKiB, Time: cfg.Argon2Time, Threads: 1},
+		accounts.DefaultThrottle, 2)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
 		cfg:       cfg,
 		log:       log,
 		db:        db,
@@ -50,11 +57,11 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 			QuickExitURL:   cfg.QuickExitURL,
 		}),
 		assets: assets,
-	}, nil
+		auth:   auth,
+	}
+	s.sessions = s.newSessions()
+	return s, nil
 }
-
-// viewer is who the request is for. Until sign-in exists every visitor is the public.
-func viewer(ctx context.Context) access.Viewer { return access.Public }
 
 // base gathers what the layout of every page needs. When the settings cannot be read (the
 // database is away) it still returns the defaults, so error pages can be drawn.
@@ -63,13 +70,16 @@ func (s *Server) base(r *http.Request) templates.Base {
 	if err != nil {
 		settings = s.site.Defaults()
 	}
-	return templates.Base{
+	b := templates.Base{
 		Site:   settings,
 		CSS:    s.assets.URL("site.css"),
 		ExitJS: s.assets.URL("exit.js"),
-		Viewer: viewer(r.Context()),
 		Path:   r.URL.Path,
 	}
+	if u, ok := currentUser(r.Context()); ok {
+		b.Viewer, b.UserName = u.Viewer(), u.Name
+	}
+	return b
 }
 
 var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}

@@ -1,0 +1,99 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"dadirectory/internal/accounts"
+	"dadirectory/templates"
+)
+
+// safeNext keeps a post-sign-in destination only when it is a path on this site: never
+// another host ("//evil.example", "/\evil.example", "https://...").
+func safeNext(next string) string {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n\t") ||
+		strings.HasPrefix(next, "/login") || strings.HasPrefix(next, "/logout") {
+		return "/"
+	}
+	return next
+}
+
+// handleSignInForm shows the sign-in form; a signed-in user goes straight on.
+func (s *Server) handleSignInForm(w http.ResponseWriter, r *http.Request) error {
+	next := safeNext(r.URL.Query().Get("next"))
+	if _, ok := currentUser(r.Context()); ok {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return nil
+	}
+	return s.render(w, r, http.StatusOK, templates.SignIn(s.base(r), templates.SignInForm{Next: next}))
+}
+
+// handleSignIn checks the email and password. Unknown email and wrong password get the same
+// message; repeated failures pause sign-in for that email (and, more loosely, that address).
+func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return badForm(err)
+	}
+	form := templates.SignInForm{Email: r.PostForm.Get("email"), Next: safeNext(r.PostForm.Get("next"))}
+	password := r.PostForm.Get("password")
+	switch {
+	case strings.TrimSpace(form.Email) == "":
+		form.Errors = append(form.Errors, templates.FieldError{Field: "email", Message: "Enter your email address"})
+	case len(form.Email) > 254:
+		form.Errors = append(form.Errors, templates.FieldError{Field: "email", Message: "Email address must be 254 characters or fewer"})
+	}
+	if password == "" {
+		form.Errors = append(form.Errors, templates.FieldError{Field: "password", Message: "Enter your password"})
+	}
+	if len(form.Errors) > 0 {
+		return s.render(w, r, http.StatusUnprocessableEntity, templates.SignIn(s.base(r), form))
+	}
+	u, err := s.auth.SignIn(r.Context(), form.Email, password, s.clientAddr(r))
+	var throttled *accounts.ThrottledError
+	switch {
+	case errors.As(err, &throttled):
+		form.Errors = []templates.FieldError{{Field: "email", Message: "There have been too many attempts to sign in with this email address. Wait " +
+			strconv.Itoa(throttled.Minutes()) + " minutes and try again, or ask an administrator to reset your password."}}
+		w.Header().Set("Retry-After", strconv.Itoa(int(throttled.Wait.Seconds())+1))
+		return s.render(w, r, http.StatusTooManyRequests, templates.SignIn(s.base(r), form))
+	case errors.Is(err, accounts.ErrBadCredentials):
+		form.Errors = []templates.FieldError{{Field: "email", Message: "Enter a correct email address and password. Both are case-sensitive except the email."}}
+		return s.render(w, r, http.StatusUnauthorized, templates.SignIn(s.base(r), form))
+	case err != nil:
+		return err
+	}
+	// A new token at sign-in stops a session fixed before it from being carried over.
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), sessionUserID, u.ID)
+	s.sessions.Put(r.Context(), sessionEpoch, u.Epoch)
+	s.log.InfoContext(r.Context(), "signed in", "id", RequestIDFrom(r.Context()), "user", u.ID, "role", string(u.Role))
+	http.Redirect(w, r, form.Next, http.StatusSeeOther)
+	return nil
+}
+
+// handleSignOut ends the session in the store, so a copied cookie stops working too.
+func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) error {
+	if u, ok := currentUser(r.Context()); ok {
+		if err := accounts.SignOut(r.Context(), s.db, u); err != nil {
+			return err
+		}
+		s.log.InfoContext(r.Context(), "signed out", "id", RequestIDFrom(r.Context()), "user", u.ID)
+	}
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
+}
+
+// errBadForm wraps a form that could not be read at all (a body too large, a broken encoding).
+type errBadForm struct{ err error }
+
+func (e errBadForm) Error() string { return "server: bad form: " + e.err.Error() }
+func (e errBadForm) Unwrap() error { return e.err }
+
+func badForm(err error) error { return errBadForm{err} }
