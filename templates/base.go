@@ -3,10 +3,12 @@
 package templates
 
 import (
+	"strconv"
 	"strings"
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/directory"
+	"dadirectory/internal/validate"
 	"dadirectory/internal/site"
 )
 
@@ -86,4 +88,15 @@ func describedBy(errs []FieldError, name, hint string) string {
 		}
 	}
 	return strings.Join(ids, " ")
+}
+
+func optionInputID(name string, i int) string { return name + "-" + strconv.Itoa(i) }
+
+// FieldErrors turns a feature's validation errors into the form's.
+func FieldErrors(errs validate.Errors) []FieldError {
+	out := make([]FieldError, len(errs))
+	for i, e := range errs {
+		out[i] = FieldError{Field: e.Field, Message: e.Message}
+	}
+	return out
 }

@@ -5,6 +5,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+
+	"dadirectory/internal/access"
 )
 
 // Handler returns the whole application: every route, grouped by who may use it.
@@ -33,6 +35,33 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/login", s.handle(s.handleSignInForm))
 			r.Post("/login", s.handle(s.handleSignIn))
 			r.Post("/logout", s.handle(s.handleSignOut))
+		})
+
+		// RSL officers keep their own organisation's entry; the organisation comes from the
+		// session, never from the URL, and contact ids are checked against it in SQL.
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireRole(access.RSLOfficer))
+			r.Get("/my/organisation", s.handle(s.handleMyOrganisation))
+			r.Post("/my/organisation", s.handle(s.handleMyOrganisationUpdate))
+			r.Post("/my/organisation/confirm", s.handle(s.handleMyOrganisationConfirm))
+			r.Get("/my/organisation/contacts/new", s.handle(s.handleMyContactNew))
+			r.Post("/my/organisation/contacts", s.handle(s.handleMyContactCreate))
+			r.Get("/my/organisation/contacts/{id}", s.handle(s.handleMyContactEdit))
+			r.Post("/my/organisation/contacts/{id}", s.handle(s.handleMyContactUpdate))
+			r.Post("/my/organisation/contacts/{id}/delete", s.handle(s.handleMyContactDelete))
+		})
+
+		// Champions keep their own champion entry.
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireRole(access.Champion))
+			r.Get("/my/champion", s.handle(s.handleMyChampion))
+			r.Post("/my/champion", s.handle(s.handleMyChampionUpdate))
+		})
+
+		// Admins: the audit trail.
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireRole(access.Admin))
+			r.Get("/admin/audit", s.handle(s.handleAdminAudit))
 		})
 	})
 

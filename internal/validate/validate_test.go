@@ -1,0 +1,62 @@
+package validate
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestWebURL(t *testing.T) {
+	for _, ok := range []string{"https://www.example.org", "http://example.org/path?q=1", ""} {
+		var e Errors
+		e.WebURL("website", "Website", ok)
+		if e.Err() != nil {
+			t.Errorf("%q refused: %v", ok, e)
+		}
+	}
+	for _, bad := range []string{"javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x", "//evil.example", "www.example.org",
+		"ftp://example.org", "https://", "https://user:pw@example.org", "https://exa mple.org", "vbscript:x", "https://\"onmouseover=x"} {
+		var e Errors
+		e.WebURL("website", "Website", bad)
+		if !e.Has("website") {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestTextEmailPhone(t *testing.T) {
+	var e Errors
+	if got := e.Text("summary", "Summary", "  hello\r\nworld ", false, 20, true); got != "hello\nworld" || e.Err() != nil {
+		t.Errorf("multiline: %q %v", got, e)
+	}
+	for name, tc := range map[string]struct {
+		value     string
+		multiline bool
+		required  bool
+	}{
+		"too long": {strings.Repeat("é", 21), false, false}, "newline": {"a\nb", false, false}, "nul": {"a\x00b", true, false},
+		"invalid utf8": {"a\xffb", false, false}, "required": {"   ", false, true},
+	} {
+		var e Errors
+		e.Text("f", "Field", tc.value, tc.required, 20, tc.multiline)
+		if !e.Has("f") {
+			t.Errorf("%s accepted", name)
+		}
+	}
+	var e2 Errors
+	if e2.Email("email", "Email", "duty@example.org"); e2.Err() != nil {
+		t.Error(e2)
+	}
+	for _, bad := range []string{"nobody", "a@b", "a b@c.org", "<a@b.org>", "a@b@c.org"} {
+		var e Errors
+		if e.Email("email", "Email", bad); !e.Has("email") {
+			t.Errorf("email %q accepted", bad)
+		}
+	}
+	var e3 Errors
+	if got := e3.Phone("phone", "Phone", "0141 496 0123"); got != "01414960123" || e3.Err() != nil {
+		t.Errorf("phone: %q %v", got, e3)
+	}
+	if e3.Phone("phone", "Phone", "call me"); !e3.Has("phone") {
+		t.Error("bad phone accepted")
+	}
+}
