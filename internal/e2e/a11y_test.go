@@ -90,6 +90,7 @@ func TestAccessibility(t *testing.T) {
 			name = "home"
 		}
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // each page in a tab of its own; the pages are only read
 			ctx := newTab(t)
 			if got := open(t, ctx, a.URL+p.path); got != p.status {
 				t.Errorf("status %d, want %d", got, p.status)

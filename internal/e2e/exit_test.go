@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
@@ -52,9 +51,12 @@ func checkExitedTo(t *testing.T, ctx context.Context, a app, left string) {
 			t.Errorf("history still holds %s: %v", u, urls)
 		}
 	}
-	do(t, ctx, chromedp.NavigateBack())
-	if got := location(t, ctx); got != a.URL+"/" {
-		t.Errorf("Back from the neutral page went to %s, want the page before, %s/", got, a.URL)
+	// history.back() rather than chromedp.NavigateBack: the page may come back from the
+	// back/forward cache, which fires no load event for NavigateBack to wait for.
+	do(t, ctx, chromedp.Evaluate[chromedp.Void](`history.back()`))
+	back := waitFor(t, ctx, "the page before the neutral one", func(href string) bool { return href != a.ExitURL })
+	if back != a.URL+"/" {
+		t.Errorf("Back from the neutral page went to %s, want the page before %s: %s/", back, left, a.URL)
 	}
 }
 
@@ -70,42 +72,37 @@ func TestWithoutJavaScript(t *testing.T) {
 	if got := open(t, ctx, a.URL+"/directory?q=refuge"); got != 200 {
 		t.Fatalf("/directory?q=refuge: status %d", got)
 	}
-	if n := len(domNodes(t, ctx, "ol.results > li")); n == 0 {
+	if n := len(nodes(t, ctx, "ol.results > li")); n == 0 {
 		t.Error("no results for refuge without JavaScript")
 	}
-	if href := domAttr(t, ctx, "[data-quick-exit]", "href"); href != a.ExitURL {
+	exit := nodes(t, ctx, "[data-quick-exit]")[0]
+	if href := exit.AttributeValue("href"); href != a.ExitURL {
 		t.Errorf("exit link href %q, want %q", href, a.ExitURL)
 	}
 
-	clickWithoutJS(t, ctx, "[data-quick-exit]")
+	// chromedp.Click checks visibility with JavaScript, which is off: click the node itself.
+	do(t, ctx, chromedp.MouseClickNode(exit))
+	// Poll the history (no JavaScript needed); while the tab swaps pages the call may fail.
+	var entries []string
 	for {
-		urls, cur := history(t, ctx)
-		if urls[cur] == a.ExitURL {
-			// A plain link adds to the history: proof that exit.js really did not run.
-			if cur == 0 || !strings.Contains(urls[cur-1], "/directory?q=refuge") {
-				t.Errorf("history %v: want the search page before the neutral page", urls)
+		h, err := chromedp.Run(ctx, chromedp.NavigationEntries())
+		if err == nil {
+			entries = entries[:0]
+			for _, e := range h.Entries {
+				entries = append(entries, e.URL)
 			}
-			return
+			if cur := h.CurrentIndex; entries[cur] == a.ExitURL {
+				// A plain link adds to the history: proof that exit.js really did not run.
+				if cur == 0 || !strings.Contains(entries[cur-1], "/directory?q=refuge") {
+					t.Errorf("history %v: want the search page before the neutral page", entries)
+				}
+				return
+			}
 		}
-		if err := chromedp.Do(ctx, chromedp.Sleep(50*time.Millisecond)); err != nil {
-			t.Fatalf("the exit link did not lead to %s: history %v", a.ExitURL, urls)
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the exit link did not lead to %s: history %v, last error %v", a.ExitURL, entries, err)
+		case <-time.After(50 * time.Millisecond):
 		}
 	}
-}
-
-// clickWithoutJS clicks the middle of the first element matching selector using only the DOM
-// and Input domains: chromedp.Click checks visibility with JavaScript, which is switched off.
-func clickWithoutJS(t *testing.T, ctx context.Context, selector string) {
-	t.Helper()
-	ids := domNodes(t, ctx, selector)
-	if len(ids) == 0 {
-		t.Fatalf("no element matches %s", selector)
-	}
-	quads, err := chromedp.Call(ctx, dom.GetContentQuads, dom.GetContentQuadsParams{NodeID: ids[0]})
-	if err != nil || len(quads.Quads) == 0 || len(quads.Quads[0]) != 8 {
-		t.Fatalf("%s has no box on screen: %v", selector, err)
-	}
-	q := quads.Quads[0]
-	x, y := (q[0]+q[2]+q[4]+q[6])/4, (q[1]+q[3]+q[5]+q[7])/4
-	do(t, ctx, chromedp.MouseClickXY(x, y))
 }

@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -179,23 +177,29 @@ func location(t *testing.T, ctx context.Context) string {
 	return eval[string](t, ctx, `location.href`)
 }
 
-// waitForPage waits until the tab shows want, fully loaded. Errors while the page changes
-// (the old document's context going away) are expected, so they only lead to another try.
+// waitForPage waits until the tab shows want, fully loaded.
 func waitForPage(t *testing.T, ctx context.Context, want string) {
+	t.Helper()
+	waitFor(t, ctx, want, func(href string) bool { return href == want })
+}
+
+// waitFor waits until a fully loaded page's address satisfies ok, and returns it. Errors
+// while the page changes (the old document's context going away) only lead to another try.
+func waitFor(t *testing.T, ctx context.Context, desc string, ok func(href string) bool) string {
 	t.Helper()
 	var last string
 	for {
 		href, err := chromedp.Run(ctx, chromedp.Evaluate[string](
 			`document.readyState === "complete" ? location.href : ""`))
-		if err == nil && href == want {
-			return
-		}
 		if err == nil && href != "" {
+			if ok(href) {
+				return href
+			}
 			last = href
 		}
 		select {
 		case <-ctx.Done():
-			t.Fatalf("waiting for %s: still on %q: %v", want, last, ctx.Err())
+			t.Fatalf("waiting for %s: still on %q: %v", desc, last, ctx.Err())
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
@@ -243,38 +247,15 @@ func pressShift(t *testing.T, ctx context.Context, times int) {
 	}
 }
 
-// domNodes returns the nodes matching a CSS selector through the DOM domain alone, so it works
-// when the page's JavaScript is switched off.
-func domNodes(t *testing.T, ctx context.Context, selector string) []cdp.NodeID {
+// nodes returns the elements matching a CSS selector, waiting for at least one. It uses
+// chromedp's own copy of the DOM, so it works when the page's JavaScript is switched off.
+func nodes(t *testing.T, ctx context.Context, selector string) []*chromedp.Node {
 	t.Helper()
-	doc, err := chromedp.Call(ctx, dom.GetDocument, dom.GetDocumentParams{})
-	if err != nil {
-		t.Fatalf("get document: %v", err)
-	}
-	res, err := chromedp.Call(ctx, dom.QuerySelectorAll, dom.QuerySelectorAllParams{NodeID: doc.Root.NodeID, Selector: selector})
+	ns, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSSAll(selector), chromedp.NodeReady))
 	if err != nil {
 		t.Fatalf("query %s: %v", selector, err)
 	}
-	return res.NodeIDs
-}
-
-// domAttr returns an attribute of the first node matching selector, through the DOM domain.
-func domAttr(t *testing.T, ctx context.Context, selector, name string) string {
-	t.Helper()
-	ids := domNodes(t, ctx, selector)
-	if len(ids) == 0 {
-		t.Fatalf("no element matches %s", selector)
-	}
-	res, err := chromedp.Call(ctx, dom.GetAttributes, dom.GetAttributesParams{NodeID: ids[0]})
-	if err != nil {
-		t.Fatalf("attributes of %s: %v", selector, err)
-	}
-	for i := 0; i+1 < len(res.Attributes); i += 2 {
-		if res.Attributes[i] == name {
-			return res.Attributes[i+1]
-		}
-	}
-	return ""
+	return ns
 }
 
 // traffic records what the tab asks the network for, and any Set-Cookie it is answered with.
