@@ -8,8 +8,8 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/directory"
-	"dadirectory/internal/validate"
 	"dadirectory/internal/site"
+	"dadirectory/internal/validate"
 )
 
 // Base is what the layout of every page needs.

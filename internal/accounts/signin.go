@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -44,8 +46,12 @@ var DefaultThrottle = Throttle{Window: 15 * time.Minute, PerAccount: 5, PerAddre
 // ErrBadCredentials is the one answer to an unknown email and a wrong password alike.
 var ErrBadCredentials = errors.New("accounts: email or password not recognised")
 
-// ThrottledError says sign-in is paused and for how long.
-type ThrottledError struct{ Wait time.Duration }
+// ThrottledError says sign-in is paused and for how long, and whether the limit reached was the
+// one for the client's address (many accounts tried from one place) rather than the account.
+type ThrottledError struct {
+	Wait      time.Duration
+	ByAddress bool
+}
 
 func (e *ThrottledError) Error() string { return "accounts: too many failed sign-ins" }
 
@@ -74,14 +80,11 @@ func NewAuthenticator(db *pgxpool.Pool, params HashParams, t Throttle, concurren
 // SignIn checks email and password. It returns the user, ErrBadCredentials, or a
 // *ThrottledError; every outcome is written to the audit trail.
 func (a *Authenticator) SignIn(ctx context.Context, email, password, clientAddr string) (User, error) {
-	norm := strings.ToLower(strings.TrimSpace(email))
-	if len(norm) > 254 {
-		norm = norm[:254]
-	}
-	if wait, err := a.throttled(ctx, norm, clientAddr); err != nil {
+	norm := cleanEmail(email)
+	if wait, byAddr, err := a.throttled(ctx, norm, clientAddr); err != nil {
 		return User{}, err
 	} else if wait > 0 {
-		return User{}, &ThrottledError{Wait: wait}
+		return User{}, &ThrottledError{Wait: wait, ByAddress: byAddr}
 	}
 	var u User
 	var hash string
@@ -144,13 +147,31 @@ func (a *Authenticator) verify(ctx context.Context, password, hash string) (ok, 
 	return VerifyPassword(password, hash, a.params)
 }
 
-// throttled returns how long sign-in is paused for this email or address (0 when it is not).
-func (a *Authenticator) throttled(ctx context.Context, email, addr string) (time.Duration, error) {
-	var wait time.Duration
+// cleanEmail is the throttling and look-up key for what was typed: lower case, without
+// characters PostgreSQL text refuses, at most 254 bytes cut on a character boundary.
+func cleanEmail(email string) string {
+	norm := strings.ToLower(strings.TrimSpace(strings.ToValidUTF8(email, "")))
+	norm = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, norm)
+	for len(norm) > 254 {
+		_, size := utf8.DecodeLastRuneInString(norm)
+		norm = norm[:len(norm)-size]
+	}
+	return norm
+}
+
+// throttled returns how long sign-in is paused for this email or address (0 when it is not),
+// and whether the address limit is the one reached.
+func (a *Authenticator) throttled(ctx context.Context, email, addr string) (wait time.Duration, byAddr bool, err error) {
 	for _, k := range []struct {
-		key   string
-		limit int
-	}{{"email:" + email, a.throttle.PerAccount}, {"addr:" + addr, a.throttle.PerAddress}} {
+		key    string
+		limit  int
+		byAddr bool
+	}{{"email:" + email, a.throttle.PerAccount, false}, {"addr:" + addr, a.throttle.PerAddress, true}} {
 		// The limit-th most recent failure inside the window decides when the pause ends.
 		var oldest *time.Time
 		err := a.db.QueryRow(ctx, `SELECT failed_at FROM login_failures WHERE key = $1 AND failed_at > now() - $2::interval
@@ -159,13 +180,13 @@ func (a *Authenticator) throttled(ctx context.Context, email, addr string) (time
 			continue
 		}
 		if err != nil {
-			return 0, fmt.Errorf("accounts: throttle: %w", err)
+			return 0, false, fmt.Errorf("accounts: throttle: %w", err)
 		}
 		if w := time.Until(oldest.Add(a.throttle.Window)); w > wait {
-			wait = w
+			wait, byAddr = w, k.byAddr
 		}
 	}
-	return wait, nil
+	return wait, byAddr, nil
 }
 
 func (a *Authenticator) recordFailure(ctx context.Context, email, addr string, userID int64) error {
@@ -177,12 +198,14 @@ func (a *Authenticator) recordFailure(ctx context.Context, email, addr string, u
 		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE failed_at < now() - interval '1 day'`); err != nil {
 			return err
 		}
-		var actor *int64
-		if userID != 0 {
-			actor = &userID
+		// The typed email is kept only when it names an account: what someone types into the
+		// email box for no account may be anything, even their password.
+		if userID == 0 {
+			_, err := tx.Exec(ctx, `INSERT INTO audit_events (action, entity_type) VALUES ('auth.sign_in_failed', 'user')`)
+			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO audit_events (actor_id, action, entity_type, entity_id, after)
-			VALUES ($1, 'auth.sign_in_failed', 'user', $1, jsonb_build_object('email', $2::text))`, actor, email)
+			VALUES ($1, 'auth.sign_in_failed', 'user', $1, jsonb_build_object('email', $2::text))`, userID, email)
 		return err
 	})
 	if err != nil {

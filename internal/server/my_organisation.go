@@ -1,29 +1,361 @@
 package server
 
-import "net/http"
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
 
-// Placeholder handlers: being written.
+	"github.com/go-chi/chi/v5"
+
+	"dadirectory/internal/access"
+	"dadirectory/internal/directory"
+	"dadirectory/internal/phone"
+	"dadirectory/internal/validate"
+	"dadirectory/templates"
+)
+
+// An RSL officer keeps their own organisation's entry here. The organisation is always the
+// one on their account, never one named in the URL or the form; the directory store checks it
+// again in its SQL, so a contact id of another organisation is simply not found.
+
+// sessionFlash carries a one-off "saved" message across the redirect after a post.
+const sessionFlash = "flash"
+
+// officer is who is editing and the organisation they keep. The route group lets only RSL
+// officers through; the store's SQL is the rule that counts.
+func officer(r *http.Request) (access.Viewer, int64) {
+	u, _ := currentUser(r.Context())
+	return u.Viewer(), u.AgencyID
+}
+
 func (s *Server) handleMyOrganisation(w http.ResponseWriter, r *http.Request) error {
-	return errPageNotFound
+	v, id := officer(r)
+	a, err := s.directory.AgencyForEdit(r.Context(), v, id)
+	if err != nil {
+		return err
+	}
+	form := templates.AgencyForm{Values: a.AgencyInput, Version: a.Version, Original: encodeOriginal(a.AgencyInput)}
+	form.Values.Phone = phone.Display(a.Phone)
+	return s.renderOrganisation(w, r, http.StatusOK, a, form, nil)
 }
+
 func (s *Server) handleMyOrganisationUpdate(w http.ResponseWriter, r *http.Request) error {
-	return errPageNotFound
+	version, err := parseVersionForm(r)
+	if err != nil {
+		return err
+	}
+	f := r.PostForm
+	in := directory.AgencyInput{
+		Summary: f.Get("summary"), Description: f.Get("description"), Website: f.Get("website"),
+		Email: f.Get("email"), Phone: f.Get("phone"), OpeningHours: f.Get("opening_hours"),
+		ReferralRoute: f.Get("referral_route"), Eligibility: f.Get("eligibility"), Keywords: f.Get("keywords"),
+		Areas: f["areas"], Categories: f["categories"], Audiences: f["audiences"],
+	}
+	v, id := officer(r)
+	saved, err := s.directory.UpdateAgency(r.Context(), v, id, in, version)
+	var invalid validate.Errors
+	var conflict *directory.ConflictError[directory.AgencyEdit]
+	switch {
+	case err == nil:
+		msg := "Your changes have been saved."
+		if saved.Version == version {
+			msg = "Nothing had changed, so nothing was saved."
+		}
+		return s.redirectWithFlash(w, r, "/my/organisation", msg)
+	case errors.As(err, &invalid):
+		a, err := s.directory.AgencyForEdit(r.Context(), v, id)
+		if err != nil {
+			return err
+		}
+		form := templates.AgencyForm{Values: in, Version: version, Original: f.Get("original"), Errors: templates.FieldErrors(invalid)}
+		return s.renderOrganisation(w, r, http.StatusUnprocessableEntity, a, form, nil)
+	case errors.As(err, &conflict):
+		tax, err := s.directory.Taxonomy(r.Context())
+		if err != nil {
+			return err
+		}
+		now := conflict.Current
+		was := decodeOriginal[directory.AgencyInput](f.Get("original"))
+		merged, changes := directory.MergeAgency(was, now.AgencyInput, in, tax)
+		form := templates.AgencyForm{Values: merged, Version: now.Version, Original: encodeOriginal(now.AgencyInput)}
+		return s.renderOrganisation(w, r, http.StatusConflict, now, form, &templates.Conflict{Changes: changes, Editing: true, StartUnknown: was == nil})
+	default:
+		return err
+	}
 }
+
+// handleMyOrganisationConfirm records that the details are still correct. It carries the
+// version the officer read, so they never confirm details someone changed since.
 func (s *Server) handleMyOrganisationConfirm(w http.ResponseWriter, r *http.Request) error {
-	return errPageNotFound
+	version, err := parseVersionForm(r)
+	if err != nil {
+		return err
+	}
+	v, id := officer(r)
+	a, err := s.directory.ConfirmAgency(r.Context(), v, id, version)
+	var conflict *directory.ConflictError[directory.AgencyEdit]
+	switch {
+	case err == nil:
+		msg := "Thank you: the details are confirmed as correct."
+		if a.ReviewDue != nil {
+			msg += " The next review is due on " + a.ReviewDue.Format("2 January 2006") + "."
+		}
+		return s.redirectWithFlash(w, r, "/my/organisation", msg)
+	case errors.As(err, &conflict):
+		tax, err := s.directory.Taxonomy(r.Context())
+		if err != nil {
+			return err
+		}
+		now := conflict.Current
+		// The officer typed nothing: the form shows what is saved now.
+		was := decodeOriginal[directory.AgencyInput](r.PostForm.Get("original"))
+		_, changes := directory.MergeAgency(was, now.AgencyInput, now.AgencyInput, tax)
+		if was == nil {
+			changes = nil // without a starting point there is nothing to compare
+		}
+		form := templates.AgencyForm{Values: now.AgencyInput, Version: now.Version, Original: encodeOriginal(now.AgencyInput)}
+		form.Values.Phone = phone.Display(now.Phone)
+		return s.renderOrganisation(w, r, http.StatusConflict, now, form, &templates.Conflict{Changes: changes, StartUnknown: was == nil})
+	default:
+		return err
+	}
 }
+
+func (s *Server) renderOrganisation(w http.ResponseWriter, r *http.Request, status int, a directory.AgencyEdit,
+	form templates.AgencyForm, conflict *templates.Conflict) error {
+	tax, err := s.directory.Taxonomy(r.Context())
+	if err != nil {
+		return err
+	}
+	page := templates.MyOrganisationPage{Agency: a, Saved: encodeOriginal(a.AgencyInput), Taxonomy: tax, Form: form,
+		Conflict: conflict}
+	if status == http.StatusOK {
+		page.Flash = s.sessions.PopString(r.Context(), sessionFlash)
+	}
+	return s.render(w, r, status, templates.MyOrganisation(s.base(r), page))
+}
+
+// The contacts of the officer's organisation.
+
 func (s *Server) handleMyContactNew(w http.ResponseWriter, r *http.Request) error {
-	return errPageNotFound
+	v, agencyID := officer(r)
+	a, err := s.directory.AgencyForEdit(r.Context(), v, agencyID)
+	if err != nil {
+		return err
+	}
+	form := templates.ContactForm{Values: directory.ContactInput{Kind: "general"}, Kinds: directory.ContactKindsFor(v, "")}
+	return s.render(w, r, http.StatusOK, templates.MyContact(s.base(r), templates.ContactPage{AgencyName: a.Name, Form: form}))
 }
+
 func (s *Server) handleMyContactCreate(w http.ResponseWriter, r *http.Request) error {
-	return errPageNotFound
+	if err := r.ParseForm(); err != nil {
+		return badForm(err)
+	}
+	in := readContactInput(r.PostForm)
+	v, agencyID := officer(r)
+	c, err := s.directory.CreateContact(r.Context(), v, agencyID, in)
+	var invalid validate.Errors
+	switch {
+	case err == nil:
+		return s.redirectWithFlash(w, r, "/my/organisation", "Contact added: "+c.RoleTitle+".")
+	case errors.As(err, &invalid):
+		a, err := s.directory.AgencyForEdit(r.Context(), v, agencyID)
+		if err != nil {
+			return err
+		}
+		form := templates.ContactForm{Values: in, Kinds: directory.ContactKindsFor(v, ""), Errors: templates.FieldErrors(invalid)}
+		return s.render(w, r, http.StatusUnprocessableEntity, templates.MyContact(s.base(r), templates.ContactPage{AgencyName: a.Name, Form: form}))
+	default:
+		return err
+	}
 }
+
 func (s *Server) handleMyContactEdit(w http.ResponseWriter, r *http.Request) error {
-	return errPageNotFound
+	id, err := contactID(r)
+	if err != nil {
+		return err
+	}
+	v, agencyID := officer(r)
+	c, err := s.directory.ContactForEdit(r.Context(), v, agencyID, id)
+	if err != nil {
+		return err
+	}
+	return s.renderContact(w, r, http.StatusOK, c, contactFormValues(c.ContactInput), c.Version, nil, nil)
 }
+
 func (s *Server) handleMyContactUpdate(w http.ResponseWriter, r *http.Request) error {
-	return errPageNotFound
+	id, err := contactID(r)
+	if err != nil {
+		return err
+	}
+	version, err := parseVersionForm(r)
+	if err != nil {
+		return err
+	}
+	in := readContactInput(r.PostForm)
+	v, agencyID := officer(r)
+	c, err := s.directory.UpdateContact(r.Context(), v, agencyID, id, in, version)
+	var invalid validate.Errors
+	var conflict *directory.ConflictError[directory.ContactEdit]
+	switch {
+	case err == nil:
+		return s.redirectWithFlash(w, r, "/my/organisation", "Contact saved: "+c.RoleTitle+".")
+	case errors.As(err, &invalid):
+		// The page needs the contact as saved (its kind decides the kinds on offer); the
+		// form keeps what was typed and the version it was opened on.
+		c, err := s.directory.ContactForEdit(r.Context(), v, agencyID, id)
+		if err != nil {
+			return err
+		}
+		return s.renderContact(w, r, http.StatusUnprocessableEntity, c, in, version, templates.FieldErrors(invalid), nil)
+	case errors.As(err, &conflict):
+		now := conflict.Current
+		was := decodeOriginal[directory.ContactInput](r.PostForm.Get("original"))
+		merged, changes := directory.MergeContact(was, now.ContactInput, in)
+		return s.renderContact(w, r, http.StatusConflict, now, merged, now.Version, nil,
+			&templates.Conflict{Changes: changes, Editing: true, StartUnknown: was == nil})
+	default:
+		return err
+	}
 }
+
+// renderContact draws the contact form for c (as saved) holding values at version. Original
+// is always the saved contact: after a conflict, the next save is compared with it.
+func (s *Server) renderContact(w http.ResponseWriter, r *http.Request, status int, c directory.ContactEdit,
+	values directory.ContactInput, version int, errs []templates.FieldError, conflict *templates.Conflict) error {
+	v, _ := officer(r)
+	original := encodeOriginal(c.ContactInput)
+	if status == http.StatusUnprocessableEntity {
+		original = r.PostForm.Get("original") // still the values the form was opened on
+	}
+	form := templates.ContactForm{ID: c.ID, Values: values, Version: version, Original: original,
+		Kinds: directory.ContactKindsFor(v, c.Kind), Errors: errs}
+	return s.render(w, r, status, templates.MyContact(s.base(r), templates.ContactPage{AgencyName: c.AgencyName, Form: form, Conflict: conflict}))
+}
+
+// handleMyContactDelete removes a contact in two steps, without JavaScript: a Remove button
+// posts ask=1, which shows the contact and asks; the answer posts the version shown, and
+// removes it. A post with neither is refused as a conflict, showing the same question.
 func (s *Server) handleMyContactDelete(w http.ResponseWriter, r *http.Request) error {
-	return errPageNotFound
+	id, err := contactID(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return badForm(err)
+	}
+	v, agencyID := officer(r)
+	if r.PostForm.Get("ask") != "" {
+		c, err := s.directory.ContactForEdit(r.Context(), v, agencyID, id)
+		if err != nil {
+			return err
+		}
+		page := templates.ContactRemovePage{Contact: c, Original: encodeOriginal(c.ContactInput)}
+		return s.render(w, r, http.StatusOK, templates.MyContactRemove(s.base(r), page))
+	}
+	version, err := parseVersionForm(r)
+	if err != nil {
+		return err
+	}
+	err = s.directory.ArchiveContact(r.Context(), v, agencyID, id, version)
+	var conflict *directory.ConflictError[directory.ContactEdit]
+	switch {
+	case err == nil:
+		return s.redirectWithFlash(w, r, "/my/organisation", "Contact removed.")
+	case errors.As(err, &conflict):
+		now := conflict.Current
+		var changes []directory.Change
+		was := decodeOriginal[directory.ContactInput](r.PostForm.Get("original"))
+		if was != nil {
+			_, changes = directory.MergeContact(was, now.ContactInput, now.ContactInput)
+		}
+		page := templates.ContactRemovePage{Contact: now, Original: encodeOriginal(now.ContactInput),
+			Conflict: &templates.Conflict{Changes: changes, StartUnknown: was == nil}}
+		return s.render(w, r, http.StatusConflict, templates.MyContactRemove(s.base(r), page))
+	default:
+		return err
+	}
+}
+
+// readContactInput pairs the repeated phone_label and phone_number fields row by row. Rows
+// beyond a generous bound are dropped unread: the form offers at most MaxPhones+1.
+func readContactInput(f url.Values) directory.ContactInput {
+	labels, numbers := f["phone_label"], f["phone_number"]
+	rows := min(max(len(labels), len(numbers)), 20)
+	phones := make([]directory.Phone, rows)
+	for i := range phones {
+		if i < len(labels) {
+			phones[i].Label = labels[i]
+		}
+		if i < len(numbers) {
+			phones[i].Number = numbers[i]
+		}
+	}
+	return directory.ContactInput{
+		RoleTitle: f.Get("role_title"), PersonName: f.Get("person_name"), Phones: phones, Email: f.Get("email"),
+		Hours: f.Get("hours"), Notes: f.Get("notes"), Kind: f.Get("kind"), Visibility: f.Get("visibility"),
+	}
+}
+
+// contactFormValues is a saved contact as its form shows it: numbers written the usual way.
+func contactFormValues(in directory.ContactInput) directory.ContactInput {
+	in.Phones = append([]directory.Phone(nil), in.Phones...)
+	for i := range in.Phones {
+		in.Phones[i].Number = phone.Display(in.Phones[i].Number)
+	}
+	return in
+}
+
+// contactID is the {id} of the URL. Anything but a positive number is a page that does not
+// exist, like an id of another organisation's contact.
+func contactID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errPageNotFound
+	}
+	return id, nil
+}
+
+// parseVersionForm reads the posted form and the version it was opened on. A missing or bad
+// version reads as 0, which matches no row: the store still answers "not found" for a row
+// this person may not change, and a conflict (nothing saved) for their own.
+func parseVersionForm(r *http.Request) (int, error) {
+	if err := r.ParseForm(); err != nil {
+		return 0, badForm(err)
+	}
+	version, err := strconv.Atoi(r.PostForm.Get("version"))
+	if err != nil || version < 1 {
+		return 0, nil
+	}
+	return version, nil
+}
+
+func (s *Server) redirectWithFlash(w http.ResponseWriter, r *http.Request, to, msg string) error {
+	s.sessions.Put(r.Context(), sessionFlash, msg)
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// encodeOriginal and decodeOriginal carry a form's starting values in a hidden field. The
+// value only feeds the "what changed" table of a conflict, so a tampered or missing one
+// costs nothing but that table's first column.
+func encodeOriginal(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+func decodeOriginal[T any](s string) *T {
+	if s == "" {
+		return nil
+	}
+	var v T
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		return nil
+	}
+	return &v
 }

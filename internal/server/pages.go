@@ -4,13 +4,26 @@ import (
 	"net/http"
 	"slices"
 
+	"dadirectory/internal/access"
 	"dadirectory/internal/directory"
 	"dadirectory/templates"
 )
 
-// handleHome is the front page: emergency numbers and helplines first, then search.
+// handleHome is the front page. Signed-in people get the page for their role (home.go); the
+// public get emergency numbers and helplines first, then search.
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
-	key, err := s.directory.KeyContacts(r.Context(), viewer(r.Context()))
+	switch v := viewer(r.Context()); {
+	case !v.IsStaff():
+	case v.Role == access.HousingStaff:
+		return s.homeHousingStaff(w, r, v)
+	case v.Role == access.Champion:
+		return s.homeChampion(w, r, v)
+	case v.Role == access.RSLOfficer:
+		return s.homeRSLOfficer(w, r, v)
+	case v.Role == access.Admin:
+		return s.homeAdmin(w, r, v)
+	}
+	key, err := s.directory.KeyContacts(r.Context(), access.Public)
 	if err != nil {
 		return err
 	}

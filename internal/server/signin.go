@@ -54,7 +54,11 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	var throttled *accounts.ThrottledError
 	switch {
 	case errors.As(err, &throttled):
-		form.Errors = []templates.FieldError{{Field: "email", Message: "There have been too many attempts to sign in with this email address. Wait " +
+		what := "with this email address"
+		if throttled.ByAddress {
+			what = "from your network"
+		}
+		form.Errors = []templates.FieldError{{Field: "email", Message: "There have been too many attempts to sign in " + what + ". Wait " +
 			strconv.Itoa(throttled.Minutes()) + " minutes and try again, or ask an administrator to reset your password."}}
 		w.Header().Set("Retry-After", strconv.Itoa(int(throttled.Wait.Seconds())+1))
 		return s.render(w, r, http.StatusTooManyRequests, templates.SignIn(s.base(r), form))

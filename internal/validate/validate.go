@@ -106,7 +106,8 @@ func (e *Errors) Email(field, label, value string) string {
 	}
 	at := strings.LastIndex(value, "@")
 	if len(value) > 254 || at < 1 || at == len(value)-1 || !strings.Contains(value[at+1:], ".") ||
-		strings.ContainsAny(value, " <>\"'(),;:\\[]") || strings.Count(value, "@") != 1 || !utf8.ValidString(value) {
+		strings.ContainsAny(value, " <>\"'(),;:\\[]") || strings.Count(value, "@") != 1 || !utf8.ValidString(value) ||
+		strings.ContainsFunc(value, unicode.IsControl) { // a NUL would reach PostgreSQL, which refuses it
 		e.Add(field, label+" must be an email address, like name@example.org")
 	}
 	return value

@@ -46,7 +46,7 @@ func TestTextEmailPhone(t *testing.T) {
 	if e2.Email("email", "Email", "duty@example.org"); e2.Err() != nil {
 		t.Error(e2)
 	}
-	for _, bad := range []string{"nobody", "a@b", "a b@c.org", "<a@b.org>", "a@b@c.org"} {
+	for _, bad := range []string{"nobody", "a@b", "a b@c.org", "<a@b.org>", "a@b@c.org", "a\x00b@c.org", "a\tb@c.org"} {
 		var e Errors
 		if e.Email("email", "Email", bad); !e.Has("email") {
 			t.Errorf("email %q accepted", bad)

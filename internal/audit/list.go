@@ -1,0 +1,316 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"time"
+	_ "time/tzdata" // Europe/London without relying on the host's zoneinfo
+
+	"github.com/jackc/pgx/v5"
+
+	"dadirectory/internal/access"
+	"dadirectory/internal/validate"
+)
+
+// PageSize is how many events a page of the audit trail shows.
+const PageSize = 50
+
+// maxPage keeps OFFSET bounded: 500,000 events deep is further than anyone reads.
+const maxPage = 10000
+
+// ErrForbidden means the viewer may not read the audit trail: only administrators may. The
+// route is already limited to admins; this is the same rule again where the data is read.
+var ErrForbidden = errors.New("audit: only administrators may read the audit trail")
+
+// London is the zone times are shown in and date filters are read in.
+var London = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		panic(err) // embedded by time/tzdata: cannot happen
+	}
+	return loc
+}()
+
+// Querier is what reading the trail needs: a pool, a connection or a transaction.
+type Querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// Filter chooses which events to list. Zero fields mean "any".
+type Filter struct {
+	ActorID int64     // the user who acted
+	Org     string    // slug of the organisation the event concerns
+	From    time.Time // first day, inclusive (a calendar date, read in Europe/London)
+	To      time.Time // last day, inclusive
+	Page    int       // from 1
+}
+
+const dateLayout = "2006-01-02"
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// ParseFilter reads a Filter from the /admin/audit form (actor, org, from, to, page). Bad
+// values give field errors, with the Filter as far as it could be read.
+func ParseFilter(v url.Values) (Filter, validate.Errors) {
+	f := Filter{Page: 1}
+	var errs validate.Errors
+	if s := v.Get("actor"); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			errs.Add("actor", "Choose a person from the list")
+		} else {
+			f.ActorID = id
+		}
+	}
+	if s := v.Get("org"); s != "" {
+		if len(s) > 80 || !slugPattern.MatchString(s) {
+			errs.Add("org", "Choose an organisation from the list")
+		} else {
+			f.Org = s
+		}
+	}
+	f.From = parseDate(&errs, "from", "From", v.Get("from"))
+	f.To = parseDate(&errs, "to", "To", v.Get("to"))
+	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
+		errs.Add("to", "The ‘To’ date must be the same as or after the ‘From’ date")
+	}
+	if s := v.Get("page"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > maxPage {
+			errs.Add("page", "The page number in the address is not one we have. Go back to the first page.")
+		} else {
+			f.Page = n
+		}
+	}
+	return f, errs
+}
+
+func parseDate(errs *validate.Errors, field, label, s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	d, err := time.Parse(dateLayout, s)
+	if err != nil || d.Year() < 1900 {
+		errs.Add(field, "Enter the ‘"+label+"’ date as a real date, year-month-day, for example 2026-03-27")
+		return time.Time{}
+	}
+	return d
+}
+
+// Values is the filter as URL parameters, without the page.
+func (f Filter) Values() url.Values {
+	v := url.Values{}
+	if f.ActorID != 0 {
+		v.Set("actor", strconv.FormatInt(f.ActorID, 10))
+	}
+	if f.Org != "" {
+		v.Set("org", f.Org)
+	}
+	if !f.From.IsZero() {
+		v.Set("from", f.From.Format(dateLayout))
+	}
+	if !f.To.IsZero() {
+		v.Set("to", f.To.Format(dateLayout))
+	}
+	return v
+}
+
+// PageURL is the address of page n of this filtered list.
+func (f Filter) PageURL(n int) string {
+	v := f.Values()
+	if n > 1 {
+		v.Set("page", strconv.Itoa(n))
+	}
+	if len(v) == 0 {
+		return "/admin/audit"
+	}
+	return "/admin/audit?" + v.Encode()
+}
+
+// IsEmpty reports whether the filter lists everything.
+func (f Filter) IsEmpty() bool { return len(f.Values()) == 0 }
+
+// Entry is one event as the audit page shows it.
+type Entry struct {
+	ID         int64
+	At         time.Time // UTC
+	ActorID    int64     // 0 for none
+	ActorName  string
+	ActorEmail string
+	Action     string
+	EntityType string
+	EntityID   int64
+	EntityName string // the row's name or title now (or as recorded, if it has gone)
+	AgencySlug string // the organisation the event concerns, if any
+	AgencyName string
+	Changes    []Change
+}
+
+// Page is one page of the trail, newest first.
+type Page struct {
+	Filter  Filter
+	Entries []Entry
+	Total   int
+	Pages   int
+}
+
+// dateArg is a date parameter for SQL: NULL when unset.
+func dateArg(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.Format(dateLayout)
+	return &s
+}
+
+// The WHERE clause shared by the count and the page: $1 actor, $2 agency id, $3 from, $4 to.
+// Dates are days in Europe/London, so "to" ends at the next London midnight.
+const listWhere = `($1::bigint IS NULL OR e.actor_id = $1)
+	AND ($2::bigint IS NULL OR e.agency_id = $2 OR (e.entity_type = 'agency' AND e.entity_id = $2))
+	AND ($3::date IS NULL OR e.occurred_at >= ($3::date)::timestamp AT TIME ZONE 'Europe/London')
+	AND ($4::date IS NULL OR e.occurred_at < ($4::date + 1)::timestamp AT TIME ZONE 'Europe/London')`
+
+// List returns a page of audit events matching f, newest first, for an administrator. Anyone
+// else gets ErrForbidden. A person or organisation that does not exist gives validate.Errors.
+func List(ctx context.Context, db Querier, v access.Viewer, f Filter) (Page, error) {
+	if !v.IsAdmin() {
+		return Page{}, ErrForbidden
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	p := Page{Filter: f}
+	actor, agency, err := resolve(ctx, db, f)
+	if err != nil {
+		return p, err
+	}
+	from, to := dateArg(f.From), dateArg(f.To)
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM audit_events e WHERE `+listWhere, actor, agency, from, to).Scan(&p.Total); err != nil {
+		return p, fmt.Errorf("audit: count events: %w", err)
+	}
+	p.Pages = (p.Total + PageSize - 1) / PageSize
+	if p.Total == 0 || f.Page > p.Pages {
+		return p, nil
+	}
+	rows, err := db.Query(ctx, `SELECT e.id, e.occurred_at, coalesce(e.actor_id, 0), coalesce(u.name, ''), coalesce(u.email, ''),
+			e.action, e.entity_type, coalesce(e.entity_id, 0),
+			coalesce(CASE e.entity_type WHEN 'agency' THEN ea.name WHEN 'contact' THEN ec.role_title WHEN 'user' THEN eu.name END,
+				e.after->>'name', e.before->>'name', e.after->>'role_title', e.before->>'role_title', e.after->>'title',
+				e.before->>'title', e.after->>'email', ''),
+			coalesce(ag.slug, ''), coalesce(ag.name, ''), e.before, e.after
+		FROM audit_events e
+		LEFT JOIN users u ON u.id = e.actor_id
+		LEFT JOIN agencies ea ON e.entity_type = 'agency' AND ea.id = e.entity_id
+		LEFT JOIN contacts ec ON e.entity_type = 'contact' AND ec.id = e.entity_id
+		LEFT JOIN users eu ON e.entity_type = 'user' AND eu.id = e.entity_id
+		LEFT JOIN agencies ag ON ag.id = coalesce(e.agency_id, ea.id)
+		WHERE `+listWhere+`
+		ORDER BY e.occurred_at DESC, e.id DESC
+		LIMIT $5 OFFSET $6`, actor, agency, from, to, PageSize, (f.Page-1)*PageSize)
+	if err != nil {
+		return p, fmt.Errorf("audit: list events: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e Entry
+		var before, after []byte
+		if err := rows.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorName, &e.ActorEmail, &e.Action, &e.EntityType, &e.EntityID,
+			&e.EntityName, &e.AgencySlug, &e.AgencyName, &before, &after); err != nil {
+			return p, fmt.Errorf("audit: list events: %w", err)
+		}
+		e.At = e.At.UTC()
+		e.Changes = Changes(before, after)
+		p.Entries = append(p.Entries, e)
+	}
+	if err := rows.Err(); err != nil {
+		return p, fmt.Errorf("audit: list events: %w", err)
+	}
+	return p, nil
+}
+
+// resolve turns the filter's person and organisation into ids (nil for "any"), refusing ones
+// that do not exist.
+func resolve(ctx context.Context, db Querier, f Filter) (actor, agency *int64, err error) {
+	var errs validate.Errors
+	if f.ActorID != 0 {
+		var found bool
+		if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)`, f.ActorID).Scan(&found); err != nil {
+			return nil, nil, fmt.Errorf("audit: find person %d: %w", f.ActorID, err)
+		}
+		if !found {
+			errs.Add("actor", "Choose a person from the list")
+		}
+		actor = &f.ActorID
+	}
+	if f.Org != "" {
+		var id int64
+		err := db.QueryRow(ctx, `SELECT id FROM agencies WHERE slug = $1`, f.Org).Scan(&id)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			errs.Add("org", "Choose an organisation from the list")
+		case err != nil:
+			return nil, nil, fmt.Errorf("audit: find organisation %s: %w", f.Org, err)
+		}
+		agency = &id
+	}
+	if len(errs) > 0 {
+		return nil, nil, errs
+	}
+	return actor, agency, nil
+}
+
+// Person is a choice of the "person" filter.
+type Person struct {
+	ID          int64
+	Name, Email string
+}
+
+// Org is a choice of the "organisation" filter.
+type Org struct{ Slug, Name string }
+
+// Choices are the people and organisations the filter offers.
+type Choices struct {
+	People []Person
+	Orgs   []Org
+}
+
+// FilterChoices lists the people who have acted and the organisations events concern (and
+// whichever f has chosen, so the form shows it), for an administrator.
+func FilterChoices(ctx context.Context, db Querier, v access.Viewer, f Filter) (Choices, error) {
+	var c Choices
+	if !v.IsAdmin() {
+		return c, ErrForbidden
+	}
+	rows, err := db.Query(ctx, `SELECT u.id, u.name, u.email FROM users u
+		WHERE u.id = $1 OR EXISTS (SELECT 1 FROM audit_events e WHERE e.actor_id = u.id)
+		ORDER BY lower(u.name), u.email`, f.ActorID)
+	if err != nil {
+		return c, fmt.Errorf("audit: people: %w", err)
+	}
+	c.People, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Person, error) {
+		var p Person
+		return p, r.Scan(&p.ID, &p.Name, &p.Email)
+	})
+	if err != nil {
+		return c, fmt.Errorf("audit: people: %w", err)
+	}
+	rows, err = db.Query(ctx, `SELECT a.slug, a.name FROM agencies a
+		WHERE a.slug = $1 OR EXISTS (SELECT 1 FROM audit_events e WHERE e.agency_id = a.id)
+		ORDER BY lower(a.name), a.slug`, f.Org)
+	if err != nil {
+		return c, fmt.Errorf("audit: organisations: %w", err)
+	}
+	c.Orgs, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Org, error) {
+		var o Org
+		return o, r.Scan(&o.Slug, &o.Name)
+	})
+	if err != nil {
+		return c, fmt.Errorf("audit: organisations: %w", err)
+	}
+	return c, nil
+}

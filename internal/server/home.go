@@ -1,0 +1,81 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"dadirectory/internal/access"
+	"dadirectory/internal/directory"
+	"dadirectory/templates"
+)
+
+// The signed-in home pages: each role gets the page for its work. handleHome (pages.go)
+// chooses; these gather what the page shows, every query taking the viewer.
+
+const (
+	recentContactsShown = 10
+	overdueShown        = 50
+	recentChangesShown  = 20
+)
+
+func (s *Server) homeHousingStaff(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
+	ctx := r.Context()
+	var p templates.HomeStaffPage
+	var err error
+	if p.Champions, err = s.directory.ChampionsByArea(ctx, v, 0); err != nil {
+		return err
+	}
+	if p.Recent, err = s.directory.RecentlyUpdatedContacts(ctx, v, recentContactsShown); err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, templates.HomeHousingStaff(s.base(r), p))
+}
+
+func (s *Server) homeChampion(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
+	ctx := r.Context()
+	var p templates.HomeChampionPage
+	entry, err := s.directory.OwnChampionEntry(ctx, v)
+	switch {
+	case errors.Is(err, directory.ErrNoChampionEntry):
+		// Not linked yet: the page says to ask an admin.
+	case err != nil:
+		return err
+	default:
+		p.Linked, p.Entry = true, entry
+		if p.RSLs, err = s.directory.RSLsInMyAreas(ctx, v); err != nil {
+			return err
+		}
+	}
+	return s.render(w, r, http.StatusOK, templates.HomeChampion(s.base(r), p))
+}
+
+func (s *Server) homeRSLOfficer(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
+	ctx := r.Context()
+	var p templates.HomeRSLPage
+	org, err := s.directory.OwnOrganisation(ctx, v)
+	switch {
+	case errors.Is(err, directory.ErrNotFound):
+		// Their organisation was archived: the page says so rather than failing.
+	case err != nil:
+		return err
+	default:
+		p.Org = &org
+		if p.Champions, err = s.directory.ChampionsByArea(ctx, v, org.ID); err != nil {
+			return err
+		}
+	}
+	return s.render(w, r, http.StatusOK, templates.HomeRSLOfficer(s.base(r), p))
+}
+
+func (s *Server) homeAdmin(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
+	ctx := r.Context()
+	var p templates.HomeAdminPage
+	var err error
+	if p.Overdue, p.OverdueTotal, err = s.directory.OverdueReviews(ctx, v, overdueShown); err != nil {
+		return err
+	}
+	if p.Changes, err = s.directory.RecentChangesByNonAdmins(ctx, v, recentChangesShown); err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, templates.HomeAdmin(s.base(r), p))
+}

@@ -1,0 +1,106 @@
+package templates
+
+import (
+	"slices"
+	"strings"
+	"time"
+	_ "time/tzdata" // Europe/London must load on a machine without zoneinfo files
+
+	"dadirectory/internal/directory"
+)
+
+// HomeStaffPage is what a housing officer's home page shows.
+type HomeStaffPage struct {
+	Champions []directory.AreaChampions
+	Recent    []directory.UpdatedContact
+}
+
+// HomeChampionPage is what a champion's home page shows. Linked is false when the account has
+// no champion entry; the page then says to ask an admin.
+type HomeChampionPage struct {
+	Linked bool
+	Entry  directory.ChampionEntry
+	RSLs   []directory.RSLCover
+}
+
+// Overdue counts the RSLs whose review date has passed.
+func (p HomeChampionPage) Overdue() int {
+	n := 0
+	for _, r := range p.RSLs {
+		if r.Overdue {
+			n++
+		}
+	}
+	return n
+}
+
+// HomeRSLPage is what an RSL officer's home page shows. Org is nil when their organisation is
+// no longer listed.
+type HomeRSLPage struct {
+	Org       *directory.OrgReview
+	Champions []directory.AreaChampions
+}
+
+// HomeAdminPage is what an admin's home page shows.
+type HomeAdminPage struct {
+	Overdue      []directory.OverdueReview
+	OverdueTotal int
+	Changes      []directory.RecentChange
+}
+
+// dashLondon is where dates are shown: times are stored in UTC, people read them locally.
+var dashLondon = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		panic(err) // cannot happen: time/tzdata is embedded
+	}
+	return loc
+}()
+
+// dashDate shows a date (a PostgreSQL date arrives as midnight UTC, so it is not moved).
+func dashDate(t time.Time) string { return t.Format("2 January 2006") }
+
+// dashDateTime shows a moment in Europe/London.
+func dashDateTime(t time.Time) string {
+	return t.In(dashLondon).Format("2 January 2006 at 3:04pm")
+}
+
+// dashAction turns an audit action into words.
+func dashAction(action string) string {
+	verbs := map[string]string{"create": "Added", "update": "Changed", "delete": "Removed", "archive": "Removed",
+		"confirm": "Confirmed as correct", "review": "Confirmed as correct", "revert": "Reverted"}
+	kind, verb, ok := strings.Cut(action, ".")
+	if !ok || verb == "" {
+		return action
+	}
+	word, known := verbs[verb]
+	if !known {
+		word = strings.ToUpper(verb[:1]) + strings.ReplaceAll(verb[1:], "_", " ")
+	}
+	switch kind {
+	case "agency":
+		return word + " organisation"
+	case "contact":
+		return word + " contact"
+	}
+	return word + " " + strings.ReplaceAll(kind, "_", " ")
+}
+
+func homeReviewStatusLabel(s directory.ReviewStatus) string {
+	switch s {
+	case directory.ReviewOverdue:
+		return "Review overdue"
+	case directory.ReviewDue:
+		return "Review due"
+	}
+	return "Reviewed"
+}
+
+// championPhoneRows pads phones to at least n rows, so the form always offers empty ones to fill.
+func championPhoneRows(phones []directory.Phone, n int) []directory.Phone {
+	rows := slices.Clone(phones)
+	for len(rows) < n {
+		rows = append(rows, directory.Phone{})
+	}
+	return rows
+}
