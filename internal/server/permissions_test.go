@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/config"
@@ -97,6 +98,11 @@ func (c check) with(r access.Role, o outcome) check {
 	c.want[r] = o
 	return c
 }
+
+// featureMatrices are the rows of feature areas (training, the library, admin curation), each
+// kept beside that feature's tests and registered from an init function there. A function
+// may query pool for the real ids it puts into URLs.
+var featureMatrices []func(t *testing.T, pool *pgxpool.Pool) map[string][]check
 
 // demoIDs are the real rows the matrix puts into URLs.
 type demoIDs struct {
@@ -206,8 +212,10 @@ func TestPermissionMatrixCatchesNewRoutes(t *testing.T) {
 	r := srv.routes()
 	r.Get("/admin/something-new", func(http.ResponseWriter, *http.Request) {})
 	r.Post("/agencies/{slug}", func(http.ResponseWriter, *http.Request) {})
+	// Feature matrices need a database to fill in their ids, so they are left out here: their
+	// routes show as missing too, and the two new ones must be among them.
 	missing, stale := matrixGaps(registeredRoutes(t, r), matrix(demoIDs{}))
-	if strings.Join(missing, ",") != "GET /admin/something-new,POST /agencies/{slug}" || len(stale) != 0 {
+	if !slices.Contains(missing, "GET /admin/something-new") || !slices.Contains(missing, "POST /agencies/{slug}") || len(stale) != 0 {
 		t.Errorf("missing %v, stale %v", missing, stale)
 	}
 }
@@ -237,6 +245,14 @@ func TestPermissionMatrix(t *testing.T) {
 		t.Fatalf("demo data: %v %+v", err, ids)
 	}
 	table := matrix(ids)
+	for _, feature := range featureMatrices {
+		for k, checks := range feature(t, a.pool) {
+			if _, dup := table[k]; dup {
+				t.Fatalf("permission matrix row %s given twice", k)
+			}
+			table[k] = checks
+		}
+	}
 
 	// Every route has a rule, and every rule a route.
 	missing, stale := matrixGaps(registeredRoutes(t, srv.routes()), table)
