@@ -69,6 +69,11 @@ func (s *Server) routes() chi.Router {
 			r.Post("/my/champion", s.handle(s.handleMyChampionUpdate))
 		})
 
+		// Feature areas register their own groups, each behind its own role checks.
+		s.trainingRoutes(r)
+		s.libraryRoutes(r)
+		s.curationRoutes(r)
+
 		// Admins: the audit trail.
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireRole(access.Admin))
