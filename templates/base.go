@@ -30,6 +30,8 @@ func (b Base) nav() []navItem {
 		{"/", "Home"},
 		{"/directory", "Find support"},
 		{"/contacts", "Useful contacts"},
+		{"/training", "Training"},
+		{"/resources", "Resources"},
 	}
 	switch b.Viewer.Role {
 	case access.RSLOfficer:
@@ -37,7 +39,7 @@ func (b Base) nav() []navItem {
 	case access.Champion:
 		items = append(items, navItem{"/my/champion", "My champion entry"})
 	case access.Admin:
-		items = append(items, navItem{"/admin/audit", "Audit trail"})
+		items = append(items, navItem{"/admin", "Admin"})
 	}
 	if !b.Viewer.IsStaff() {
 		items = append(items, navItem{"/safety", "Staying safe online"})

@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"dadirectory/internal/config"
 	"dadirectory/internal/postgres/pgtest"
@@ -108,8 +109,9 @@ func needBrowser(t *testing.T) {
 // app is the application under test, on a database of its own loaded with the demo data, and
 // the neutral page "Exit this page" goes to.
 type app struct {
-	URL     string // the application, e.g. http://127.0.0.1:41234
-	ExitURL string // the neutral page, on another server
+	URL     string        // the application, e.g. http://127.0.0.1:41234
+	ExitURL string        // the neutral page, on another server
+	pool    *pgxpool.Pool // the application's database, for setting up users
 }
 
 const neutralPage = `<!DOCTYPE html>
@@ -140,7 +142,7 @@ func newApp(t *testing.T) app {
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close) // runs before the pool closes
-	return app{URL: ts.URL, ExitURL: exitURL}
+	return app{URL: ts.URL, ExitURL: exitURL, pool: pool}
 }
 
 // do runs the actions in order and fails the test on the first error.

@@ -69,13 +69,26 @@ func Demo(ctx context.Context, db *pgxpool.Pool) (Counts, error) {
 				c.Contacts += contacts
 			}
 		}
-		return fillSiteSettings(ctx, tx)
+		if err := fillSiteSettings(ctx, tx); err != nil {
+			return err
+		}
+		// Feature areas (training, the library) add their demo rows in the same transaction.
+		for _, extra := range demoExtras {
+			if err := extra(ctx, tx); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return Counts{}, fmt.Errorf("seed: %w", err)
 	}
 	return c, nil
 }
+
+// demoExtras are the demo loaders of feature areas, each in its own file of this package,
+// registered from an init function there. Each must be idempotent like the rest.
+var demoExtras []func(ctx context.Context, tx pgx.Tx) error
 
 type termIDs struct {
 	areas, categories, audiences map[string]int64

@@ -73,6 +73,7 @@ func (s *Server) routes() chi.Router {
 		s.trainingRoutes(r)
 		s.libraryRoutes(r)
 		s.curationRoutes(r)
+		s.userAdminRoutes(r)
 
 		// Admins: the audit trail.
 		r.Group(func(r chi.Router) {
