@@ -17,6 +17,7 @@ type Base struct {
 	Site     site.Settings
 	CSS      string // hashed URL of the stylesheet
 	ExitJS   string // hashed URL of the quick-exit script
+	Icon     string // hashed URL of the site icon
 	Viewer   access.Viewer
 	UserName string
 	Path     string // the request path, to mark the current navigation item

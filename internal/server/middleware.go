@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"runtime/debug"
 	"time"
+
+	"github.com/go-chi/chi/v5/middleware"
 )
 
 type ctxKey int
@@ -138,4 +140,19 @@ func (s *Server) limitBody(n int64) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// compressPublic gzips responses to visitors without a session: pages and styles shrink to a
+// fifth, which matters on a poor mobile signal. Signed-in pages are sent uncompressed, so a
+// page that mixes staff-only details with text from the URL cannot leak them through its
+// compressed length (BREACH).
+func (s *Server) compressPublic(next http.Handler) http.Handler {
+	compressed := middleware.Compress(5, "text/html", "text/css", "text/javascript", "image/svg+xml", "text/plain")(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := r.Cookie(s.sessions.Cookie.Name); err == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		compressed.ServeHTTP(w, r)
+	})
 }

@@ -74,6 +74,7 @@ func (s *Server) base(r *http.Request) templates.Base {
 		Site:   settings,
 		CSS:    s.assets.URL("site.css"),
 		ExitJS: s.assets.URL("exit.js"),
+		Icon:   s.assets.URL("favicon.svg"),
 		Path:   r.URL.Path,
 	}
 	if u, ok := currentUser(r.Context()); ok {

@@ -322,3 +322,22 @@ func TestPanicsBecomeAFriendlyPage(t *testing.T) {
 		t.Error("panic not logged")
 	}
 }
+
+func TestCompressionOnlyForAnonymousVisitors(t *testing.T) {
+	a := newApp(t)
+	resp, _ := a.do(t, http.MethodGet, "/directory", nil, map[string]string{"Accept-Encoding": "gzip"})
+	if resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("anonymous page not compressed: %q", resp.Header.Get("Content-Encoding"))
+	}
+	u := a.signIn(t, "housing_staff", "")
+	req, _ := http.NewRequest(http.MethodGet, a.url+"/directory?q=refuge", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := u.Client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Encoding") != "" {
+		t.Errorf("signed-in page: status %d, Content-Encoding %q; want uncompressed", resp.StatusCode, resp.Header.Get("Content-Encoding"))
+	}
+}
