@@ -89,3 +89,12 @@ func (f ChampionForm) areaNames(slugs []string) string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// championTitle marks the page title when the form has errors or lost a race, as GOV.UK
+// pages do, so a screen reader user hears it first.
+func championTitle(f ChampionForm) string {
+	if len(f.Errors) > 0 || f.Conflict != nil {
+		return "Error: Your champion entry"
+	}
+	return "Your champion entry"
+}

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -42,6 +43,23 @@ func TestAccessibilityStaffPages(t *testing.T) {
 		open(t, ctx, a.URL+"/login")
 		return submitForm(t, ctx, chromedp.Click(chromedp.CSS(`main form[action="/login"] button[type="submit"]`)))
 	}
+	// invalid submits a form after typing into some of its boxes, and expects every box to
+	// keep what was typed.
+	invalid := func(path, form string, typed map[string]string) func(t *testing.T, ctx context.Context) int64 {
+		return func(t *testing.T, ctx context.Context) int64 {
+			open(t, ctx, a.URL+path)
+			for id, v := range typed {
+				do(t, ctx, chromedp.Clear(chromedp.ID(id)), chromedp.SendKeys(chromedp.ID(id), v))
+			}
+			status := submitForm(t, ctx, chromedp.Click(chromedp.CSS(`form[action="`+form+`"] button[type="submit"]`)))
+			for id, v := range typed {
+				if got := eval[string](t, ctx, `document.getElementById(`+jsString(id)+`)?.value ?? "(no such box)"`); got != v {
+					t.Errorf("box %s holds %q after the error, want %q", id, got, v)
+				}
+			}
+			return status
+		}
+	}
 	badWebsite := func(t *testing.T, ctx context.Context) int64 {
 		open(t, ctx, a.URL+"/my/organisation")
 		do(t, ctx, chromedp.Clear(chromedp.ID("website")), chromedp.SendKeys(chromedp.ID("website"), "javascript:alert(1)"))
@@ -51,6 +69,9 @@ func TestAccessibilityStaffPages(t *testing.T) {
 		}
 		if !eval[bool](t, ctx, `!!document.querySelector('.error-summary a[href="#website"]')`) {
 			t.Error("the error summary has no link to the website box")
+		}
+		if title := eval[string](t, ctx, `document.title`); !strings.HasPrefix(title, "Error: ") {
+			t.Errorf("title %q does not start with \"Error: \"", title)
 		}
 		return status
 	}
@@ -71,12 +92,16 @@ func TestAccessibilityStaffPages(t *testing.T) {
 		{access.Champion, "", []staffPage{
 			{name: "home", path: "/", status: 200, check: "#rsls-heading"},
 			{name: "my-champion", path: "/my/champion", status: 200, check: "form[action='/my/champion']"},
+			{name: "my-champion-invalid", status: 422, check: ".error-summary",
+				act: invalid("/my/champion", "/my/champion", map[string]string{"phone_number-0": "12345"})},
 		}},
 		{access.RSLOfficer, org, []staffPage{
 			{name: "home", path: "/", status: 200, check: "#org-heading"},
 			{name: "my-organisation", path: "/my/organisation", status: 200, check: "#summary"},
 			{name: "my-organisation-invalid", status: 422, check: ".error-summary", act: badWebsite},
 			{name: "contact-new", path: "/my/organisation/contacts/new", status: 200, check: "#role_title"},
+			{name: "contact-new-invalid", status: 422, check: ".error-summary",
+				act: invalid("/my/organisation/contacts/new", "/my/organisation/contacts", map[string]string{"email": "not an email"})},
 			{name: "contact-edit", path: fmt.Sprintf("/my/organisation/contacts/%d", ownContact), status: 200, check: "#role_title"},
 			{name: "not-found", path: "/no-such-page", status: 404, check: "main h1"},
 		}},

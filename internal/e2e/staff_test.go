@@ -261,6 +261,21 @@ func TestRSLOfficerJourney(t *testing.T) {
 	if h1 := text(t, late, "main h1"); h1 != "Sign in" {
 		t.Errorf("with the old cookie after signing out the heading is %q, want Sign in", h1)
 	}
+
+	// Signing in again from there, over the dead cookie, goes on to the page asked for.
+	do(t, late,
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), staffPassword),
+	)
+	if got := submitForm(t, late, chromedp.Click(chromedp.CSS(`main form[action="/login"] button[type="submit"]`))); got != 200 {
+		t.Errorf("signing in again: status %d", got)
+	}
+	if got := location(t, late); got != a.URL+"/my/organisation" {
+		t.Errorf("signing in again led to %s, want /my/organisation (the next page asked for)", got)
+	}
+	if fresh := sessionCookie(t, late, a); fresh == nil || fresh.Value == cookie.Value {
+		t.Error("signing in again did not give a new session token")
+	}
 }
 
 // TestSignInByKeyboard: the sign-in form can be completed with the keyboard alone, and focus
