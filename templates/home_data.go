@@ -7,12 +7,14 @@ import (
 	_ "time/tzdata" // Europe/London must load on a machine without zoneinfo files
 
 	"dadirectory/internal/directory"
+	"dadirectory/internal/training"
 )
 
 // HomeStaffPage is what a housing officer's home page shows.
 type HomeStaffPage struct {
 	Champions []directory.AreaChampions
 	Recent    []directory.UpdatedContact
+	Training  []training.Session // the next sessions this viewer may see
 }
 
 // HomeChampionPage is what a champion's home page shows. Linked is false when the account has
@@ -39,6 +41,7 @@ func (p HomeChampionPage) Overdue() int {
 type HomeRSLPage struct {
 	Org       *directory.OrgReview
 	Champions []directory.AreaChampions
+	Training  []training.Session // the next sessions this viewer may see
 }
 
 // HomeAdminPage is what an admin's home page shows.

@@ -158,7 +158,7 @@ func HomeRSLOfficer(b Base, p HomeRSLPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = trainingPlaceholder().Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = TrainingUpcoming(p.Training).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

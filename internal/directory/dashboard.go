@@ -299,7 +299,7 @@ func (s *Store) RecentChangesByNonAdmins(ctx context.Context, viewer access.View
 			COALESCE(ag.slug, ''), COALESCE(ag.name, '')
 		FROM audit_events e JOIN users u ON u.id = e.actor_id
 		LEFT JOIN agencies ag ON ag.id = e.agency_id
-		WHERE $1::bool AND u.role <> 'admin' AND e.action NOT LIKE 'auth.%'
+		WHERE $1::bool AND u.role <> 'admin' AND e.action NOT LIKE 'auth.%' AND e.entity_type <> 'training_booking'
 		ORDER BY e.occurred_at DESC, e.id DESC LIMIT $2`, viewer.IsAdmin(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("directory: recent changes: %w", err)

@@ -43,6 +43,11 @@ func (s *Server) handleAdminAudit(w http.ResponseWriter, r *http.Request) error 
 	if page.Result.Total > 0 && f.Page > page.Result.Pages {
 		return errPageNotFound
 	}
+	page.Revertible = map[int64]bool{}
+	for _, e := range page.Result.Entries {
+		page.Revertible[e.ID] = audit.CanRevert(e)
+	}
+	page.Flash = s.sessions.PopString(ctx, sessionFlash)
 	return s.render(w, r, http.StatusOK, templates.Audit(s.base(r), page))
 }
 

@@ -16,6 +16,7 @@ const (
 	recentContactsShown = 10
 	overdueShown        = 50
 	recentChangesShown  = 20
+	upcomingTraining    = 5
 )
 
 func (s *Server) homeHousingStaff(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
@@ -26,6 +27,9 @@ func (s *Server) homeHousingStaff(w http.ResponseWriter, r *http.Request, v acce
 		return err
 	}
 	if p.Recent, err = s.directory.RecentlyUpdatedContacts(ctx, v, recentContactsShown); err != nil {
+		return err
+	}
+	if p.Training, err = s.trainingStore().Upcoming(ctx, v, upcomingTraining); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, templates.HomeHousingStaff(s.base(r), p))
@@ -63,6 +67,9 @@ func (s *Server) homeRSLOfficer(w http.ResponseWriter, r *http.Request, v access
 		if p.Champions, err = s.directory.ChampionsByArea(ctx, v, org.ID); err != nil {
 			return err
 		}
+	}
+	if p.Training, err = s.trainingStore().Upcoming(ctx, v, upcomingTraining); err != nil {
+		return err
 	}
 	return s.render(w, r, http.StatusOK, templates.HomeRSLOfficer(s.base(r), p))
 }

@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 )
 
@@ -123,14 +124,37 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// Request body limits: forms are small; uploads (a later feature) get their own larger limit.
+// Request body limits: forms are small; a route that takes uploads registers a larger limit
+// for itself with allowBody.
 const maxFormBody = 1 << 20
 
-// limitBody caps what a handler may read; reading past it fails with *http.MaxBytesError,
-// which serveError answers with 413.
-func (s *Server) limitBody(n int64) func(http.Handler) http.Handler {
+// allowBody lets the route "method pattern" read up to n bytes of body instead of maxFormBody.
+// Call it while building the routes, beside the route itself.
+func (s *Server) allowBody(method, pattern string, n int64) {
+	if s.bodyLimits == nil {
+		s.bodyLimits = map[string]int64{}
+	}
+	s.bodyLimits[method+" "+pattern] = n
+}
+
+// limitBody caps what a handler may read: n, or the limit the route registered with
+// allowBody. It runs before routing, so that an oversized body is refused at once by its
+// Content-Length, and therefore asks mux which route the request will reach: a larger
+// MaxBytesReader set inside a route could not lift the cap of an outer one. Reading past the
+// cap fails with *http.MaxBytesError, which serveError answers with 413.
+func (s *Server) limitBody(mux *chi.Mux, n int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n := n
+			if len(s.bodyLimits) > 0 && r.Method == http.MethodPost {
+				path := r.URL.RawPath
+				if path == "" {
+					path = r.URL.Path
+				}
+				if limit, ok := s.bodyLimits[r.Method+" "+mux.Find(chi.NewRouteContext(), r.Method, path)]; ok {
+					n = limit
+				}
+			}
 			if r.ContentLength > n {
 				w.Header().Set("Connection", "close")
 				s.errorPage(w, r, http.StatusRequestEntityTooLarge)

@@ -1,6 +1,30 @@
 package server
 
-import "github.com/go-chi/chi/v5"
+import (
+	"github.com/go-chi/chi/v5"
 
-// userAdminRoutes registers the user administration pages (being written).
-func (s *Server) userAdminRoutes(r chi.Router) {}
+	"dadirectory/internal/access"
+	"dadirectory/internal/accounts"
+)
+
+// userAdminRoutes registers the account pages: the page a one-time link opens, for anyone
+// holding one, and the admins' user management and audit revert.
+func (s *Server) userAdminRoutes(r chi.Router) {
+	// The token is the credential, so these are open to anonymous visitors. It travels in the
+	// query string and the form body, never the path: the access log writes paths.
+	r.Get(accounts.SetupPath, s.handle(s.handleAccountSetupForm))
+	r.Post(accounts.SetupPath, s.handle(s.handleAccountSetup))
+
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(access.Admin))
+		r.Get("/admin/users", s.handle(s.handleAdminUsers))
+		r.Get("/admin/users/new", s.handle(s.handleAdminUserNew))
+		r.Post("/admin/users", s.handle(s.handleAdminUserInvite))
+		r.Get("/admin/users/{id}", s.handle(s.handleAdminUser))
+		r.Post("/admin/users/{id}", s.handle(s.handleAdminUserUpdate))
+		r.Post("/admin/users/{id}/deactivate", s.handle(s.handleAdminUserDeactivate))
+		r.Post("/admin/users/{id}/reactivate", s.handle(s.handleAdminUserReactivate))
+		r.Post("/admin/users/{id}/reset", s.handle(s.handleAdminUserReset))
+		r.Post("/admin/audit/{id}/revert", s.handle(s.handleAdminAuditRevert))
+	})
+}

@@ -16,6 +16,7 @@ import (
 	"dadirectory/internal/accounts"
 	"dadirectory/internal/config"
 	"dadirectory/internal/directory"
+	"dadirectory/internal/library"
 	"dadirectory/internal/site"
 	"dadirectory/templates"
 	"dadirectory/web"
@@ -31,6 +32,9 @@ type Server struct {
 	assets    *web.Assets
 	auth      *accounts.Authenticator
 	sessions  *scs.SessionManager
+	library   *library.Store
+	// bodyLimits are the routes ("METHOD /pattern") allowed a body larger than a form's.
+	bodyLimits map[string]int64
 }
 
 // New builds a Server over an open pool.
@@ -56,8 +60,9 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 			HelplineNumber: cfg.Helpline,
 			QuickExitURL:   cfg.QuickExitURL,
 		}),
-		assets: assets,
-		auth:   auth,
+		assets:  assets,
+		auth:    auth,
+		library: library.NewStore(db),
 	}
 	s.sessions = s.newSessions()
 	return s, nil

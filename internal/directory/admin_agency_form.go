@@ -1,0 +1,125 @@
+package directory
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"dadirectory/internal/validate"
+)
+
+// The admin's agency form: its fields for comparing and merging after a conflict, and how
+// what was typed is checked and cleaned.
+
+// MergeAdminAgency is MergeAgency for the admin's form.
+func MergeAdminAgency(was *AdminAgencyInput, now, yours AdminAgencyInput, tax Taxonomy) (AdminAgencyInput, []Change) {
+	today := time.Now()
+	return mergeFields(adminAgencyFields(tax), func(a AdminAgencyInput) AdminAgencyInput {
+		c, _ := cleanAdminAgency(a, today)
+		return c
+	}, was, now, yours)
+}
+
+// adminAgencyFields are the admin form's fields in order: the admin's own, then the ones an
+// organisation keeps, then the 24-hour flag, languages and review date.
+func adminAgencyFields(tax Taxonomy) []fieldOf[AdminAgencyInput] {
+	kind := editText("kind", "Kind of organisation", func(a *AdminAgencyInput) *string { return &a.Kind })
+	kind.show = func(a AdminAgencyInput) string { return Kind(a.Kind).Label() }
+	vis := editText("visibility", "Who can see it", func(a *AdminAgencyInput) *string { return &a.Visibility })
+	vis.show = func(a AdminAgencyInput) string { return visibilityLabel(a.Visibility) }
+	open := fieldOf[AdminAgencyInput]{
+		name: "open_24h", label: "Open 24 hours",
+		key:  func(a AdminAgencyInput) string { return strconv.FormatBool(a.Open24h) },
+		show: func(a AdminAgencyInput) string { return yesNo(a.Open24h) },
+		take: func(dst *AdminAgencyInput, src AdminAgencyInput) { dst.Open24h = src.Open24h },
+	}
+	fields := []fieldOf[AdminAgencyInput]{
+		editText("name", "Name", func(a *AdminAgencyInput) *string { return &a.Name }),
+		kind, vis,
+	}
+	for _, f := range agencyFields(tax) {
+		fields = append(fields, liftField(f, func(a *AdminAgencyInput) *AgencyInput { return &a.AgencyInput }))
+	}
+	return append(fields, open,
+		editText("languages", "Languages", func(a *AdminAgencyInput) *string { return &a.Languages }),
+		editText("review_due", "Next review due", func(a *AdminAgencyInput) *string { return &a.ReviewDue }))
+}
+
+// liftField makes a field of a part U of a form T into a field of T.
+func liftField[T, U any](f fieldOf[U], part func(*T) *U) fieldOf[T] {
+	return fieldOf[T]{
+		name: f.name, label: f.label,
+		key:  func(v T) string { return f.key(*part(&v)) },
+		show: func(v T) string { return f.show(*part(&v)) },
+		take: func(dst *T, src T) { f.take(part(dst), *part(&src)) },
+	}
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "Yes"
+	}
+	return "No"
+}
+
+// cleanAdminAgency checks in and returns it as it would be stored. Errors are in the order of
+// the form's fields.
+func cleanAdminAgency(in AdminAgencyInput, now time.Time) (AdminAgencyInput, validate.Errors) {
+	var head, tail validate.Errors
+	out := AdminAgencyInput{
+		Name:       head.Text("name", "Name", in.Name, true, 200, false),
+		Kind:       head.OneOf("kind", "what kind of organisation this is", in.Kind, KindValues()...),
+		Visibility: head.OneOf("visibility", "who can see this organisation", in.Visibility, "public", "staff"),
+		Open24h:    in.Open24h,
+		Reviewed:   in.Reviewed,
+	}
+	var body validate.Errors
+	out.AgencyInput, body = cleanAgency(in.AgencyInput)
+	out.Languages = cleanLanguages(&tail, in.Languages)
+	out.ReviewDue = cleanReviewDate(&tail, "review_due", in.ReviewDue, londonDate(now))
+	return out, append(append(head, body...), tail...)
+}
+
+const (
+	maxLanguages     = 30
+	maxLanguageRunes = 60
+)
+
+// cleanLanguages reads a list of languages separated by commas or lines, drops blanks and
+// repeats (whatever their case), and returns it as the form shows it: "English, Polish".
+func cleanLanguages(e *validate.Errors, value string) string {
+	text := e.Text("languages", "Languages", value, false, maxLanguages*(maxLanguageRunes+2), true)
+	if e.Has("languages") {
+		return text
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == '\n' || r == ';' }) {
+		l = strings.Join(strings.Fields(l), " ")
+		if l == "" || seen[strings.ToLower(l)] {
+			continue
+		}
+		if len([]rune(l)) > maxLanguageRunes {
+			e.Add("languages", "Each language must be "+strconv.Itoa(maxLanguageRunes)+" characters or fewer")
+			return text
+		}
+		seen[strings.ToLower(l)] = true
+		out = append(out, l)
+	}
+	if len(out) > maxLanguages {
+		e.Add("languages", "Enter no more than "+strconv.Itoa(maxLanguages)+" languages")
+		return text
+	}
+	return strings.Join(out, ", ")
+}
+
+// splitLanguages turns the cleaned list back into the column's array.
+func splitLanguages(s string) []string {
+	out := []string{}
+	for _, l := range strings.Split(s, ",") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}

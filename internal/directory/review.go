@@ -1,0 +1,206 @@
+package directory
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	_ "time/tzdata" // Europe/London without the host's zoneinfo
+
+	"github.com/jackc/pgx/v5"
+
+	"dadirectory/internal/access"
+	"dadirectory/internal/postgres"
+	"dadirectory/internal/validate"
+)
+
+// What the admin dashboard needs beyond the home page's lists (dashboard.go): the changes made
+// by non-admins since this admin last looked, and the counts that say how the directory
+// stands. Also the review date an admin types into the agency and contact forms.
+
+// maxReviewAhead bounds how far ahead an admin may put a review: the review period is
+// 12 months, and a date years away would quietly take an entry out of review.
+const maxReviewAhead = 3 * 366 * 24 * time.Hour
+
+// cleanReviewDate reads the date of the next review as typed: 2026-05-31 (what a date input
+// sends) or 31/5/2026. It returns the date as YYYY-MM-DD, or adds a field error. A date in
+// the past is allowed: it marks the entry overdue, which is how an admin flags it for review.
+func cleanReviewDate(e *validate.Errors, field, value string, today time.Time) string {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		e.Add(field, "Enter the date of the next review, like 31/5/2026")
+		return ""
+	}
+	var d time.Time
+	var err error
+	if strings.Contains(value, "/") {
+		d, err = time.Parse("2/1/2006", value)
+	} else {
+		d, err = time.Parse(time.DateOnly, value)
+	}
+	switch {
+	case err != nil || d.Year() < 2000:
+		e.Add(field, "Date of the next review must be a real date, like 31/5/2026")
+		return value
+	case d.After(today.Add(maxReviewAhead)):
+		e.Add(field, "Date of the next review must be within 3 years from today")
+		return value
+	}
+	return d.Format(time.DateOnly)
+}
+
+// london is where the service runs and people read dates.
+var london = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		panic(err) // cannot happen: time/tzdata is embedded
+	}
+	return loc
+}()
+
+// londonDate is today's date in Europe/London, as midnight UTC of that date (how PostgreSQL
+// dates arrive), for comparing with review dates.
+func londonDate(now time.Time) time.Time {
+	y, m, d := now.In(london).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// dateString shows a stored date (or "" for none) as the form holds it.
+func dateString(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}
+
+// Counts are the numbers an admin watches: how much of the directory is live and for whom,
+// how much of it is overdue for review, and who has an account.
+type Counts struct {
+	AgenciesPublic, AgenciesStaff, AgenciesArchived int
+	ContactsPublic, ContactsStaff, ContactsArchived int
+	OverdueAgencies, OverdueContacts                int
+	UsersByRole                                     map[access.Role]int
+	UsersInactive                                   int
+}
+
+// CurationCounts returns the Counts for an admin; anyone else gets ErrNotFound. A contact of
+// an archived agency counts as archived: nobody but an admin sees it.
+func (s *Store) CurationCounts(ctx context.Context, v access.Viewer) (Counts, error) {
+	c := Counts{UsersByRole: map[access.Role]int{}}
+	if !v.IsAdmin() {
+		return c, ErrNotFound
+	}
+	err := s.db.QueryRow(ctx, `SELECT
+			count(*) FILTER (WHERE archived_at IS NULL AND visibility = 'public'),
+			count(*) FILTER (WHERE archived_at IS NULL AND visibility = 'staff'),
+			count(*) FILTER (WHERE archived_at IS NOT NULL),
+			count(*) FILTER (WHERE archived_at IS NULL AND review_due < `+londonToday+`)
+		FROM agencies`).Scan(&c.AgenciesPublic, &c.AgenciesStaff, &c.AgenciesArchived, &c.OverdueAgencies)
+	if err != nil {
+		return c, fmt.Errorf("directory: count agencies: %w", err)
+	}
+	err = s.db.QueryRow(ctx, `SELECT
+			count(*) FILTER (WHERE live AND c.visibility = 'public' AND a.visibility = 'public'),
+			count(*) FILTER (WHERE live AND (c.visibility = 'staff' OR a.visibility = 'staff')),
+			count(*) FILTER (WHERE NOT live),
+			count(*) FILTER (WHERE live AND c.review_due < `+londonToday+`)
+		FROM contacts c JOIN agencies a ON a.id = c.agency_id
+		CROSS JOIN LATERAL (SELECT c.archived_at IS NULL AND a.archived_at IS NULL AS live) l`).Scan(
+		&c.ContactsPublic, &c.ContactsStaff, &c.ContactsArchived, &c.OverdueContacts)
+	if err != nil {
+		return c, fmt.Errorf("directory: count contacts: %w", err)
+	}
+	rows, err := s.db.Query(ctx, `SELECT role, active, count(*) FROM users GROUP BY role, active`)
+	if err != nil {
+		return c, fmt.Errorf("directory: count users: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var role string
+		var active bool
+		var n int
+		if err := rows.Scan(&role, &active, &n); err != nil {
+			return c, fmt.Errorf("directory: count users: %w", err)
+		}
+		if active {
+			c.UsersByRole[access.Role(role)] += n
+		} else {
+			c.UsersInactive += n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return c, fmt.Errorf("directory: count users: %w", err)
+	}
+	return c, nil
+}
+
+// NewChanges is what changed, by people who are not admins, since an admin last looked.
+type NewChanges struct {
+	Changes []RecentChange // newest first, at most the limit asked for
+	Total   int            // how many there are in all
+	// Since is when the admin last looked; nil the first time they look.
+	Since *time.Time
+}
+
+// ChangesSinceLastLook returns the changes made by non-admins since admin v last opened the
+// dashboard, and records that they have now seen everything up to the newest event: the next
+// call starts from there. Reading and moving the mark is one transaction, under the row's
+// lock, so two tabs opened at once cannot both claim the same changes are new. Anyone but an
+// admin gets ErrNotFound.
+func (s *Store) ChangesSinceLastLook(ctx context.Context, v access.Viewer, limit int) (NewChanges, error) {
+	var out NewChanges
+	if !v.IsAdmin() {
+		return out, ErrNotFound
+	}
+	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO admin_views (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING`, v.UserID); err != nil {
+			return fmt.Errorf("directory: admin view: %w", err)
+		}
+		var seen int64
+		var seenAt time.Time
+		var version int
+		if err := tx.QueryRow(ctx, `SELECT last_seen_audit_id, seen_at, version FROM admin_views WHERE user_id = $1 FOR UPDATE`,
+			v.UserID).Scan(&seen, &seenAt, &version); err != nil {
+			return fmt.Errorf("directory: admin view: %w", err)
+		}
+		if version > 1 { // the row existed before: the admin has looked before
+			out.Since = &seenAt
+		}
+		var newest int64
+		if err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM audit_events`).Scan(&newest); err != nil {
+			return fmt.Errorf("directory: newest audit event: %w", err)
+		}
+		rows, err := tx.Query(ctx, `SELECT e.occurred_at, u.name, u.role, e.action, e.entity_type,
+				COALESCE(CASE e.entity_type
+					WHEN 'agency' THEN (SELECT name FROM agencies WHERE id = e.entity_id)
+					WHEN 'contact' THEN (SELECT role_title FROM contacts WHERE id = e.entity_id) END, ''),
+				COALESCE(ag.slug, ''), COALESCE(ag.name, ''), count(*) OVER ()
+			FROM audit_events e JOIN users u ON u.id = e.actor_id
+			LEFT JOIN agencies ag ON ag.id = e.agency_id
+			WHERE e.id > $1 AND e.id <= $2 AND u.role <> 'admin' AND e.action NOT LIKE 'auth.%' AND e.entity_type <> 'training_booking'
+				-- someone setting their own password changes nothing in the directory
+				AND NOT (e.entity_type = 'user' AND e.entity_id = e.actor_id)
+			ORDER BY e.id DESC LIMIT $3`, seen, newest, limit)
+		if err != nil {
+			return fmt.Errorf("directory: changes since last look: %w", err)
+		}
+		out.Changes, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (RecentChange, error) {
+			var c RecentChange
+			err := row.Scan(&c.At, &c.ActorName, &c.ActorRole, &c.Action, &c.EntityType, &c.Subject, &c.AgencySlug,
+				&c.AgencyName, &out.Total)
+			return c, err
+		})
+		if err != nil {
+			return fmt.Errorf("directory: changes since last look: %w", err)
+		}
+		// Not a change to the directory, so no audit event: it only remembers where this
+		// admin's reading got to.
+		_, err = tx.Exec(ctx, `UPDATE admin_views SET last_seen_audit_id = greatest(last_seen_audit_id, $2), seen_at = now(),
+			version = version + 1, updated_at = now() WHERE user_id = $1`, v.UserID, newest)
+		if err != nil {
+			return fmt.Errorf("directory: record admin view: %w", err)
+		}
+		return nil
+	})
+	return out, err
+}

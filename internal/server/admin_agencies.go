@@ -1,0 +1,239 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"dadirectory/internal/directory"
+	"dadirectory/internal/phone"
+	"dadirectory/internal/validate"
+	"dadirectory/templates"
+)
+
+// Admins add, change, archive and restore any agency here. The agency is named by its slug
+// in the URL; the store reads it for an admin only, archived or not.
+
+func (s *Server) handleAdminAgencies(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	page := templates.AdminAgenciesPage{Form: templates.AdminAgenciesForm{Q: strings.ToValidUTF8(q.Get("q"), ""),
+		Kind: q.Get("kind"), Status: q.Get("status"), Visibility: q.Get("visibility"), Overdue: q.Get("overdue")}}
+	f, errs := directory.ParseAdminAgencyFilter(q)
+	if len(errs) > 0 {
+		page.Errors = templates.FieldErrors(errs)
+		for i := range page.Errors {
+			if page.Errors[i].Field == "page" {
+				page.Errors[i].Target = "agency-filters"
+			}
+		}
+		return s.render(w, r, http.StatusBadRequest, templates.AdminAgencies(s.base(r), page))
+	}
+	var err error
+	if page.List, err = s.directory.AdminAgencies(ctx, viewer(ctx), f); err != nil {
+		return err
+	}
+	if page.List.Total > 0 && f.Page > page.List.Pages {
+		return errPageNotFound
+	}
+	page.Flash = s.sessions.PopString(ctx, sessionFlash)
+	return s.render(w, r, http.StatusOK, templates.AdminAgencies(s.base(r), page))
+}
+
+// adminAgency is the agency the URL names, archived or not.
+func (s *Server) adminAgency(r *http.Request) (directory.AdminAgency, error) {
+	ctx := r.Context()
+	return s.directory.AdminAgencyBySlug(ctx, viewer(ctx), chi.URLParam(r, "slug"))
+}
+
+func (s *Server) handleAdminAgencyNew(w http.ResponseWriter, r *http.Request) error {
+	form := templates.AdminAgencyForm{Values: directory.NewAgencyInput(time.Now())}
+	return s.renderAdminAgency(w, r, http.StatusOK, templates.AdminAgencyPage{Form: form})
+}
+
+func (s *Server) handleAdminAgencyCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return badForm(err)
+	}
+	ctx := r.Context()
+	in := readAdminAgencyInput(r.PostForm)
+	a, err := s.directory.CreateAgency(ctx, viewer(ctx), in)
+	var invalid validate.Errors
+	switch {
+	case err == nil:
+		return s.redirectWithFlash(w, r, "/admin/agencies/"+a.Slug+"/edit", "Organisation added: "+a.Name+".")
+	case errors.As(err, &invalid):
+		form := templates.AdminAgencyForm{Values: in, Errors: templates.FieldErrors(invalid)}
+		return s.renderAdminAgency(w, r, http.StatusUnprocessableEntity, templates.AdminAgencyPage{Form: form})
+	default:
+		return err
+	}
+}
+
+func (s *Server) handleAdminAgencyEdit(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.adminAgency(r)
+	if err != nil {
+		return err
+	}
+	page := templates.AdminAgencyPage{Agency: &a, Form: adminAgencyForm(a), Flash: s.sessions.PopString(r.Context(), sessionFlash)}
+	return s.renderAdminAgency(w, r, http.StatusOK, page)
+}
+
+func (s *Server) handleAdminAgencyUpdate(w http.ResponseWriter, r *http.Request) error {
+	version, err := parseVersionForm(r)
+	if err != nil {
+		return err
+	}
+	a, err := s.adminAgency(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	f := r.PostForm
+	in := readAdminAgencyInput(f)
+	saved, err := s.directory.UpdateAgencyAdmin(ctx, viewer(ctx), a.ID, in, version)
+	var invalid validate.Errors
+	var conflict *directory.ConflictError[directory.AdminAgency]
+	switch {
+	case err == nil:
+		msg := "Your changes have been saved."
+		if saved.Version == version {
+			msg = "Nothing had changed, so nothing was saved."
+		}
+		return s.redirectWithFlash(w, r, "/admin/agencies/"+a.Slug+"/edit", msg)
+	case errors.As(err, &invalid):
+		form := templates.AdminAgencyForm{Values: in, Version: version, Original: f.Get("original"), Errors: templates.FieldErrors(invalid)}
+		return s.renderAdminAgency(w, r, http.StatusUnprocessableEntity, templates.AdminAgencyPage{Agency: &a, Form: form})
+	case errors.As(err, &conflict):
+		tax, err := s.directory.Taxonomy(ctx)
+		if err != nil {
+			return err
+		}
+		now := conflict.Current
+		was := decodeOriginal[directory.AdminAgencyInput](f.Get("original"))
+		merged, changes := directory.MergeAdminAgency(was, now.AdminAgencyInput, in, tax)
+		form := templates.AdminAgencyForm{Values: merged, Version: now.Version, Original: encodeOriginal(now.AdminAgencyInput)}
+		return s.renderAdminAgency(w, r, http.StatusConflict, templates.AdminAgencyPage{Agency: &now, Form: form,
+			Conflict: &templates.Conflict{Changes: changes, Editing: true, StartUnknown: was == nil}})
+	case errors.Is(err, directory.ErrArchived):
+		return s.renderAdminAgencyArchived(w, r)
+	default:
+		return err
+	}
+}
+
+// renderAdminAgencyArchived answers a change to an archived agency (or to a contact of one):
+// 409, with the agency's page, which offers to restore it.
+func (s *Server) renderAdminAgencyArchived(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.adminAgency(r)
+	if err != nil {
+		return err
+	}
+	return s.renderAdminAgency(w, r, http.StatusConflict, templates.AdminAgencyPage{Agency: &a, Form: adminAgencyForm(a), Archived: true})
+}
+
+func (s *Server) handleAdminAgencyArchiveForm(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.adminAgency(r)
+	if err != nil {
+		return err
+	}
+	if a.Archived() {
+		http.Redirect(w, r, "/admin/agencies/"+a.Slug+"/edit", http.StatusSeeOther)
+		return nil
+	}
+	page := templates.AdminAgencyArchivePage{Agency: a, Original: encodeOriginal(a.AdminAgencyInput)}
+	return s.render(w, r, http.StatusOK, templates.AdminAgencyArchive(s.base(r), page))
+}
+
+func (s *Server) handleAdminAgencyArchive(w http.ResponseWriter, r *http.Request) error {
+	version, err := parseVersionForm(r)
+	if err != nil {
+		return err
+	}
+	a, err := s.adminAgency(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	_, err = s.directory.ArchiveAgency(ctx, viewer(ctx), a.ID, version)
+	var conflict *directory.ConflictError[directory.AdminAgency]
+	switch {
+	case err == nil:
+		return s.redirectWithFlash(w, r, "/admin/agencies", "Archived: "+a.Name+". It can be restored from its page (list archived organisations to find it).")
+	case errors.As(err, &conflict):
+		now := conflict.Current
+		if now.Archived() {
+			return s.renderAdminAgencyArchived(w, r)
+		}
+		var changes []directory.Change
+		was := decodeOriginal[directory.AdminAgencyInput](r.PostForm.Get("original"))
+		if was != nil {
+			tax, err := s.directory.Taxonomy(ctx)
+			if err != nil {
+				return err
+			}
+			_, changes = directory.MergeAdminAgency(was, now.AdminAgencyInput, now.AdminAgencyInput, tax)
+		}
+		page := templates.AdminAgencyArchivePage{Agency: now, Original: encodeOriginal(now.AdminAgencyInput),
+			Conflict: &templates.Conflict{Changes: changes, StartUnknown: was == nil}}
+		return s.render(w, r, http.StatusConflict, templates.AdminAgencyArchive(s.base(r), page))
+	default:
+		return err
+	}
+}
+
+func (s *Server) handleAdminAgencyRestore(w http.ResponseWriter, r *http.Request) error {
+	version, err := parseVersionForm(r)
+	if err != nil {
+		return err
+	}
+	a, err := s.adminAgency(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	_, err = s.directory.RestoreAgency(ctx, viewer(ctx), a.ID, version)
+	var conflict *directory.ConflictError[directory.AdminAgency]
+	switch {
+	case err == nil:
+		return s.redirectWithFlash(w, r, "/admin/agencies/"+a.Slug+"/edit", "Restored: "+a.Name+" is listed again.")
+	case errors.As(err, &conflict):
+		now := conflict.Current
+		page := templates.AdminAgencyPage{Agency: &now, Form: adminAgencyForm(now), Conflict: &templates.Conflict{StartUnknown: true}}
+		return s.renderAdminAgency(w, r, http.StatusConflict, page)
+	default:
+		return err
+	}
+}
+
+func (s *Server) renderAdminAgency(w http.ResponseWriter, r *http.Request, status int, page templates.AdminAgencyPage) error {
+	var err error
+	if page.Taxonomy, err = s.directory.Taxonomy(r.Context()); err != nil {
+		return err
+	}
+	return s.render(w, r, status, templates.AdminAgency(s.base(r), page))
+}
+
+// adminAgencyForm is the form for a as saved: the phone written the usual way.
+func adminAgencyForm(a directory.AdminAgency) templates.AdminAgencyForm {
+	form := templates.AdminAgencyForm{Values: a.AdminAgencyInput, Version: a.Version, Original: encodeOriginal(a.AdminAgencyInput)}
+	form.Values.Phone = phone.Display(a.Phone)
+	return form
+}
+
+func readAdminAgencyInput(f url.Values) directory.AdminAgencyInput {
+	return directory.AdminAgencyInput{
+		Name: f.Get("name"), Kind: f.Get("kind"), Visibility: f.Get("visibility"), Open24h: f.Get("open_24h") == "1",
+		Languages: f.Get("languages"), ReviewDue: f.Get("review_due"), Reviewed: f.Get("reviewed") == "1",
+		AgencyInput: directory.AgencyInput{
+			Summary: f.Get("summary"), Description: f.Get("description"), Website: f.Get("website"),
+			Email: f.Get("email"), Phone: f.Get("phone"), OpeningHours: f.Get("opening_hours"),
+			ReferralRoute: f.Get("referral_route"), Eligibility: f.Get("eligibility"), Keywords: f.Get("keywords"),
+			Areas: f["areas"], Categories: f["categories"], Audiences: f["audiences"],
+		},
+	}
+}

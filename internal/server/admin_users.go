@@ -1,0 +1,317 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"dadirectory/internal/access"
+	"dadirectory/internal/accounts"
+	"dadirectory/internal/directory"
+	"dadirectory/internal/validate"
+	"dadirectory/templates"
+)
+
+// Admins manage accounts: list, invite, change role or organisation, deactivate and
+// reactivate, and issue password links. A link is shown once, on the page answering the post
+// that made it, and never logged, stored or put in a session.
+
+func (s *Server) handleAdminUsers(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	page := templates.AdminUsersPage{Role: q.Get("role"), Active: q.Get("active")}
+	f, errs := accounts.ParseFilter(q)
+	if len(errs) > 0 {
+		page.Errors = templates.FieldErrors(errs)
+		return s.render(w, r, http.StatusBadRequest, templates.AdminUsers(s.base(r), page))
+	}
+	users, err := accounts.List(ctx, s.db, viewer(ctx), f)
+	if err != nil {
+		return accountsErr(err)
+	}
+	page.Users = users
+	page.Flash = s.sessions.PopString(ctx, sessionFlash)
+	return s.render(w, r, http.StatusOK, templates.AdminUsers(s.base(r), page))
+}
+
+func (s *Server) handleAdminUserNew(w http.ResponseWriter, r *http.Request) error {
+	choices, err := accounts.FormChoices(r.Context(), s.db, viewer(r.Context()), 0, 0)
+	if err != nil {
+		return accountsErr(err)
+	}
+	page := templates.AdminUserInvitePage{Choices: choices}
+	return s.render(w, r, http.StatusOK, templates.AdminUserInvite(s.base(r), page))
+}
+
+func (s *Server) handleAdminUserInvite(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return badForm(err)
+	}
+	ctx := r.Context()
+	v := viewer(ctx)
+	form := readUserForm(r.PostForm, true)
+	inv, err := accounts.Invite(ctx, s.db, v, accounts.Input{Email: form.Email, Name: form.Name, Role: form.Role,
+		Org: form.Org, ChampionE: form.Champion})
+	var invalid validate.Errors
+	switch {
+	case errors.As(err, &invalid):
+		choices, err := accounts.FormChoices(ctx, s.db, v, 0, 0)
+		if err != nil {
+			return accountsErr(err)
+		}
+		form.Errors = templates.FieldErrors(invalid)
+		return s.render(w, r, http.StatusUnprocessableEntity, templates.AdminUserInvite(s.base(r),
+			templates.AdminUserInvitePage{Form: form, Choices: choices}))
+	case err != nil:
+		return accountsErr(err)
+	}
+	s.logAccountChange(r, "invite", inv.Account.ID)
+	return s.render(w, r, http.StatusOK, templates.AdminUserLink(s.base(r), templates.AdminUserLinkPage{
+		Account: inv.Account, Link: inv.Link, URL: s.setupURL(inv.Link.Token), Created: true}))
+}
+
+func (s *Server) handleAdminUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := userID(r)
+	if err != nil {
+		return err
+	}
+	a, err := accounts.Get(r.Context(), s.db, viewer(r.Context()), id)
+	if err != nil {
+		return accountsErr(err)
+	}
+	return s.renderAdminUser(w, r, http.StatusOK, a, accountForm(a), a.Version, "", nil, "")
+}
+
+func (s *Server) handleAdminUserUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := userID(r)
+	if err != nil {
+		return err
+	}
+	version, err := parseVersionForm(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	v := viewer(ctx)
+	form := readUserForm(r.PostForm, false)
+	saved, err := accounts.Update(ctx, s.db, v, id, accounts.Input{Role: form.Role, Org: form.Org, ChampionE: form.Champion}, version)
+	var invalid validate.Errors
+	var conflict *accounts.ConflictError
+	var refused *accounts.RefusedError
+	switch {
+	case err == nil:
+		if saved.Version == version {
+			return s.redirectWithFlash(w, r, userPath(id), "Nothing had changed, so nothing was saved.")
+		}
+		s.logAccountChange(r, "update", id)
+		if id == v.UserID {
+			return s.afterOwnAccountChange(w, r, saved)
+		}
+		return s.redirectWithFlash(w, r, userPath(id), "Changes saved. "+saved.Name+" has been signed out and signs in again with the new access.")
+	case errors.As(err, &invalid):
+		a, err := accounts.Get(ctx, s.db, v, id)
+		if err != nil {
+			return accountsErr(err)
+		}
+		form.Errors = templates.FieldErrors(invalid)
+		return s.renderAdminUser(w, r, http.StatusUnprocessableEntity, a, form, version, r.PostForm.Get("original"), nil, "")
+	case errors.As(err, &conflict):
+		choices, err := accounts.FormChoices(ctx, s.db, v, conflict.Current.AgencyID, conflict.Current.ContactID)
+		if err != nil {
+			return accountsErr(err)
+		}
+		was := decodeOriginal[userValues](r.PostForm.Get("original"))
+		merged, changes := mergeUser(was, accountForm(conflict.Current), form, choices)
+		return s.renderAdminUser(w, r, http.StatusConflict, conflict.Current, merged, conflict.Current.Version, "",
+			&templates.Conflict{Changes: changes, Editing: true, StartUnknown: was == nil}, "")
+	case errors.As(err, &refused):
+		a, err := accounts.Get(ctx, s.db, v, id)
+		if err != nil {
+			return accountsErr(err)
+		}
+		return s.renderAdminUser(w, r, http.StatusConflict, a, form, version, r.PostForm.Get("original"), nil, refused.Message)
+	default:
+		return accountsErr(err)
+	}
+}
+
+func (s *Server) handleAdminUserDeactivate(w http.ResponseWriter, r *http.Request) error {
+	return s.setActive(w, r, false)
+}
+
+func (s *Server) handleAdminUserReactivate(w http.ResponseWriter, r *http.Request) error {
+	return s.setActive(w, r, true)
+}
+
+func (s *Server) setActive(w http.ResponseWriter, r *http.Request, active bool) error {
+	id, err := userID(r)
+	if err != nil {
+		return err
+	}
+	version, err := parseVersionForm(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	v := viewer(ctx)
+	saved, err := accounts.SetActive(ctx, s.db, v, id, active, version)
+	var conflict *accounts.ConflictError
+	var refused *accounts.RefusedError
+	switch {
+	case err == nil:
+		msg := saved.Name + " is deactivated and has been signed out."
+		if active {
+			msg = saved.Name + " is active again and can sign in."
+		}
+		if saved.Version == version {
+			msg = "Nothing had changed, so nothing was saved."
+		} else {
+			s.logAccountChange(r, map[bool]string{true: "reactivate", false: "deactivate"}[active], id)
+		}
+		return s.redirectWithFlash(w, r, userPath(id), msg)
+	case errors.As(err, &conflict):
+		now := conflict.Current
+		choices, err := accounts.FormChoices(ctx, s.db, v, now.AgencyID, now.ContactID)
+		if err != nil {
+			return accountsErr(err)
+		}
+		var changes []directory.Change
+		was := decodeOriginal[userValues](r.PostForm.Get("original"))
+		if was != nil {
+			_, changes = mergeUser(was, accountForm(now), accountForm(now), choices)
+			if was.Active != now.Active {
+				changes = append(changes, directory.Change{Field: "active", Label: "Status", WasKnown: true,
+					Was: activeWord(was.Active), Now: activeWord(now.Active)})
+			}
+		}
+		return s.renderAdminUser(w, r, http.StatusConflict, now, accountForm(now), now.Version, "",
+			&templates.Conflict{Changes: changes, StartUnknown: was == nil}, "")
+	case errors.As(err, &refused):
+		a, err := accounts.Get(ctx, s.db, v, id)
+		if err != nil {
+			return accountsErr(err)
+		}
+		return s.renderAdminUser(w, r, http.StatusConflict, a, accountForm(a), a.Version, "", nil, refused.Message)
+	default:
+		return accountsErr(err)
+	}
+}
+
+// handleAdminUserReset makes a new one-time password link and shows it, once.
+func (s *Server) handleAdminUserReset(w http.ResponseWriter, r *http.Request) error {
+	id, err := userID(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	v := viewer(ctx)
+	a, link, err := accounts.IssueReset(ctx, s.db, v, id)
+	var refused *accounts.RefusedError
+	switch {
+	case errors.As(err, &refused):
+		a, err := accounts.Get(ctx, s.db, v, id)
+		if err != nil {
+			return accountsErr(err)
+		}
+		return s.renderAdminUser(w, r, http.StatusConflict, a, accountForm(a), a.Version, "", nil, refused.Message)
+	case err != nil:
+		return accountsErr(err)
+	}
+	s.logAccountChange(r, "password link", id)
+	return s.render(w, r, http.StatusOK, templates.AdminUserLink(s.base(r), templates.AdminUserLinkPage{
+		Account: a, Link: link, URL: s.setupURL(link.Token)}))
+}
+
+// afterOwnAccountChange keeps the admin who changed their own role or organisation signed in:
+// their sessions elsewhere end with the new epoch, this one gets a new token and the epoch.
+func (s *Server) afterOwnAccountChange(w http.ResponseWriter, r *http.Request, saved accounts.Account) error {
+	ctx := r.Context()
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, sessionEpoch, saved.Epoch)
+	if saved.Role != access.Admin {
+		// The admin pages are closed to them now; their home page shows the new role.
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return nil
+	}
+	return s.redirectWithFlash(w, r, userPath(saved.ID), "Changes to your own account saved.")
+}
+
+func (s *Server) renderAdminUser(w http.ResponseWriter, r *http.Request, status int, a accounts.Account, form templates.UserForm,
+	version int, original string, conflict *templates.Conflict, refused string) error {
+	ctx := r.Context()
+	v := viewer(ctx)
+	choices, err := accounts.FormChoices(ctx, s.db, v, a.AgencyID, a.ContactID)
+	if err != nil {
+		return accountsErr(err)
+	}
+	if original == "" {
+		vals := valuesOf(accountForm(a))
+		vals.Active = a.Active
+		original = encodeOriginal(vals)
+	}
+	page := templates.AdminUserPage{Account: a, Form: form, Version: version, Original: original, Choices: choices,
+		Conflict: conflict, Refused: refused, Self: a.ID == v.UserID}
+	if status == http.StatusOK {
+		page.Flash = s.sessions.PopString(ctx, sessionFlash)
+	}
+	return s.render(w, r, status, templates.AdminUser(s.base(r), page))
+}
+
+// setupURL is the whole link for a token, on the site's public address (BASE_URL).
+func (s *Server) setupURL(token string) string {
+	u := *s.cfg.BaseURL
+	u.Path = strings.TrimRight(u.Path, "/") + accounts.SetupPath
+	u.RawPath, u.Fragment = "", ""
+	u.RawQuery = url.Values{"token": {token}}.Encode()
+	return u.String()
+}
+
+// logAccountChange notes who changed which account: ids only, never a link or an address.
+func (s *Server) logAccountChange(r *http.Request, what string, id int64) {
+	s.log.InfoContext(r.Context(), "account changed", "id", RequestIDFrom(r.Context()), "actor", viewer(r.Context()).UserID,
+		"user", id, "change", what)
+}
+
+// accountsErr turns the accounts package's refusals into the server's: a missing account,
+// and (the route already refuses non-admins) a forbidden one, are pages that do not exist.
+func accountsErr(err error) error {
+	if errors.Is(err, accounts.ErrNotFound) || errors.Is(err, accounts.ErrForbidden) {
+		return errPageNotFound
+	}
+	return err
+}
+
+func userID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errPageNotFound
+	}
+	return id, nil
+}
+
+func userPath(id int64) string { return "/admin/users/" + strconv.FormatInt(id, 10) }
+
+func readUserForm(f url.Values, invite bool) templates.UserForm {
+	form := templates.UserForm{Role: f.Get("role"), Org: f.Get("organisation"), Champion: f.Get("champion_entry")}
+	if invite {
+		form.Email, form.Name = f.Get("email"), f.Get("name")
+	}
+	return form
+}
+
+func accountForm(a accounts.Account) templates.UserForm {
+	return templates.UserForm{Role: string(a.Role), Org: idString(a.AgencyID), Champion: idString(a.ContactID)}
+}
+
+func idString(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
+}

@@ -1,0 +1,72 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"dadirectory/internal/access"
+	"dadirectory/internal/accounts"
+)
+
+// The permission matrix rows of user administration, the password link page and audit revert.
+func init() {
+	featureMatrices = append(featureMatrices, usersMatrix)
+}
+
+// matrixToken is the plain token of an open link the matrix creates (43 characters, as
+// generated tokens are); only its digest goes into the database.
+const matrixToken = "matrixtokenmatrixtokenmatrixtokenmatrixtokn"
+
+func usersMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
+	t.Helper()
+	ctx := context.Background()
+	admin := access.Admin
+	var target, signIn int64
+	err := pool.QueryRow(ctx, `INSERT INTO users (email, name, role) VALUES ('matrix.target@example.org', 'Matrix Target', 'housing_staff')
+		RETURNING id`).Scan(&target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = pool.Exec(ctx, `INSERT INTO user_tokens (user_id, purpose, token_hash, expires_at) VALUES ($1, 'reset', $2, now() + interval '1 day')`,
+		target, accounts.HashToken(matrixToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A sign-in event: a real event, but not a change an admin can revert (409).
+	if err := pool.QueryRow(ctx, `INSERT INTO audit_events (actor_id, action, entity_type, entity_id)
+		VALUES ($1, 'auth.sign_in', 'user', $1) RETURNING id`, target).Scan(&signIn); err != nil {
+		t.Fatal(err)
+	}
+	user := fmt.Sprintf("/admin/users/%d", target)
+	conflict := outcome{statuses: []int{http.StatusConflict}}
+	gone := outcome{statuses: []int{http.StatusNotFound, http.StatusGone}}
+	return map[string][]check{
+		// The link page is for anyone holding a link; without a working one it is not found.
+		"GET /account/setup": {
+			everyone("GET", "/account/setup?token="+matrixToken, ok200),
+			everyone("GET", "/account/setup", gone),
+			everyone("GET", "/account/setup?token=nonsense", gone),
+		},
+		"POST /account/setup": {everyone("POST", "/account/setup", gone)},
+
+		"GET /admin/users":      {only("GET", "/admin/users", ok200, admin), only("GET", "/admin/users?role=root", outcome{statuses: []int{http.StatusBadRequest}}, admin)},
+		"GET /admin/users/new":  {only("GET", "/admin/users/new", ok200, admin)},
+		"POST /admin/users":     {only("POST", "/admin/users", formRefused, admin)},
+		"GET /admin/users/{id}": {only("GET", user, ok200, admin), only("GET", "/admin/users/999999", no404, admin), only("GET", "/admin/users/abc", no404, admin)},
+		// Empty forms: no role (422), no version (409); nothing is saved.
+		"POST /admin/users/{id}":            {only("POST", user, formRefused, admin), only("POST", "/admin/users/999999", no404, admin)},
+		"POST /admin/users/{id}/deactivate": {only("POST", user+"/deactivate", conflict, admin), only("POST", "/admin/users/999999/deactivate", no404, admin)},
+		"POST /admin/users/{id}/reactivate": {only("POST", user+"/reactivate", conflict, admin)},
+		// A reset needs no fields: it makes a new link (the old matrix link stops working).
+		"POST /admin/users/{id}/reset": {only("POST", user+"/reset", ok200, admin), only("POST", "/admin/users/999999/reset", no404, admin)},
+		"POST /admin/audit/{id}/revert": {
+			only("POST", fmt.Sprintf("/admin/audit/%d/revert", signIn), conflict, admin),
+			only("POST", "/admin/audit/999999999/revert", no404, admin),
+			only("POST", "/admin/audit/abc/revert", no404, admin),
+		},
+	}
+}

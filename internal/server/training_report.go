@@ -1,0 +1,99 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"dadirectory/internal/training"
+	"dadirectory/templates"
+)
+
+// The admin's training report (a page and a CSV download) and the list of organisations
+// allowed to provide training.
+
+func (s *Server) trainingReport(r *http.Request) (training.Report, training.ReportForm, []templates.FieldError, error) {
+	rng, form, errs := training.ParseReportRange(r.URL.Query(), time.Now())
+	if len(errs) > 0 {
+		return training.Report{}, form, templates.FieldErrors(errs), nil
+	}
+	rep, err := s.trainingStore().Report(r.Context(), viewer(r.Context()), rng, s.base(r).Site.CouncilName)
+	return rep, form, nil, err
+}
+
+// handleTrainingReport shows people trained; dates it cannot read get 400 with the form as
+// typed and a message by each field.
+func (s *Server) handleTrainingReport(w http.ResponseWriter, r *http.Request) error {
+	rep, form, errs, err := s.trainingReport(r)
+	if err != nil {
+		return err
+	}
+	page := templates.TrainingReportPage{Form: form, Report: rep, Errors: errs}
+	status := http.StatusOK
+	if len(errs) > 0 {
+		status = http.StatusBadRequest
+	}
+	return s.render(w, r, status, templates.TrainingReport(s.base(r), page))
+}
+
+// handleTrainingReportCSV downloads the report. The file name is built from the dates only, and
+// every cell is safe to open in a spreadsheet (see training.Report.WriteCSV).
+func (s *Server) handleTrainingReportCSV(w http.ResponseWriter, r *http.Request) error {
+	rep, form, errs, err := s.trainingReport(r)
+	if err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		page := templates.TrainingReportPage{Form: form, Errors: errs}
+		return s.render(w, r, http.StatusBadRequest, templates.TrainingReport(s.base(r), page))
+	}
+	var buf bytes.Buffer
+	if err := rep.WriteCSV(&buf); err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="`+rep.Filename()+`"`)
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, err = w.Write(buf.Bytes())
+	}
+	return err
+}
+
+func (s *Server) handleTrainingProviders(w http.ResponseWriter, r *http.Request) error {
+	rows, err := s.trainingStore().ProviderRows(r.Context(), viewer(r.Context()))
+	if err != nil {
+		return err
+	}
+	page := templates.TrainingProvidersPage{Rows: rows, Flash: s.popFlash(r)}
+	return s.render(w, r, http.StatusOK, templates.TrainingProviders(s.base(r), page))
+}
+
+// handleTrainingProviderSet allows (allowed=1) or stops (allowed=0) an organisation managing
+// its own courses. Anything else is not a form this site sent.
+func (s *Server) handleTrainingProviderSet(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return badForm(err)
+	}
+	slug, allowed := r.PostForm.Get("provider"), r.PostForm.Get("allowed")
+	if slug == "" || (allowed != "0" && allowed != "1") {
+		return badForm(errors.New("provider and allowed are required"))
+	}
+	changed, err := s.trainingStore().SetProvider(r.Context(), viewer(r.Context()), slug, allowed == "1")
+	if err != nil {
+		return err
+	}
+	msg := "Nothing changed."
+	switch {
+	case changed && allowed == "1":
+		msg = "Allowed: the organisation's RSL officers can now manage its courses."
+	case changed:
+		msg = "Stopped: the organisation's RSL officers can no longer manage its courses."
+	}
+	return s.redirectWithFlash(w, r, "/admin/training/providers", msg)
+}

@@ -1,0 +1,236 @@
+package site
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"dadirectory/internal/audit"
+	"dadirectory/internal/phone"
+	"dadirectory/internal/postgres"
+	"dadirectory/internal/validate"
+)
+
+// An admin changes the settings here. A field left blank goes back to the value from the
+// environment (the column becomes NULL), except the banner, where blank means no banner.
+
+// ErrConflict is what every *ConflictError matches with errors.Is.
+var ErrConflict = errors.New("site: settings changed by someone else")
+
+// ConflictError is returned when the form was opened on an older version of the settings.
+// Current is the settings as saved now; nothing was written.
+type ConflictError struct {
+	Current Edit
+}
+
+func (e *ConflictError) Error() string { return ErrConflict.Error() }
+
+// Is makes errors.Is(err, ErrConflict) true.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// Input is the settings form as typed. JSON names are the form's field names.
+type Input struct {
+	SiteName       string `json:"site_name"`
+	CouncilName    string `json:"council_name"`
+	HelplineName   string `json:"helpline_name"`
+	HelplineNumber string `json:"helpline_number"`
+	HelplineHours  string `json:"helpline_hours"`
+	QuickExitURL   string `json:"quick_exit_url"`
+	Banner         string `json:"banner"`
+}
+
+// Edit is the settings as the admin's form shows them: what an admin has set (blank where
+// the environment's value stands), the version, and the environment's values.
+type Edit struct {
+	Input
+	Version  int
+	Defaults Settings
+}
+
+// Fields lists the form's fields in order with their labels, for showing what changed.
+var Fields = []struct {
+	Name, Label string
+	Value       func(Input) string
+}{
+	{"site_name", "Site name", func(i Input) string { return i.SiteName }},
+	{"council_name", "Council name", func(i Input) string { return i.CouncilName }},
+	{"helpline_name", "Helpline name", func(i Input) string { return i.HelplineName }},
+	{"helpline_number", "Helpline number", func(i Input) string { return phone.Display(i.HelplineNumber) }},
+	{"helpline_hours", "Helpline hours", func(i Input) string { return i.HelplineHours }},
+	{"quick_exit_url", "Exit this page goes to", func(i Input) string { return i.QuickExitURL }},
+	{"banner", "Emergency banner", func(i Input) string { return i.Banner }},
+}
+
+// ForEdit returns the settings as an admin edits them. Callers check the viewer is an admin.
+func (s *Store) ForEdit(ctx context.Context) (Edit, error) {
+	return s.loadEdit(ctx, s.db, false)
+}
+
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func (s *Store) loadEdit(ctx context.Context, q querier, lock bool) (Edit, error) {
+	e := Edit{Defaults: s.defaults}
+	sql := `SELECT coalesce(site_name, ''), coalesce(council_name, ''), coalesce(helpline_name, ''),
+		coalesce(helpline_number, ''), coalesce(helpline_hours, ''), coalesce(quick_exit_url, ''), coalesce(banner, ''), version
+		FROM site_settings WHERE id = 1`
+	if lock {
+		sql += ` FOR UPDATE`
+	}
+	err := q.QueryRow(ctx, sql).Scan(&e.SiteName, &e.CouncilName, &e.HelplineName, &e.HelplineNumber,
+		&e.HelplineHours, &e.QuickExitURL, &e.Banner, &e.Version)
+	if err != nil {
+		return e, fmt.Errorf("site: settings for edit: %w", err)
+	}
+	return e, nil
+}
+
+// Update saves in, provided the form was opened on the current version, with its audit event
+// in the same transaction. actorID is the admin's user id. It returns validate.Errors for bad
+// input and *ConflictError when someone saved first. This instance shows the change at once;
+// others within the cache's second.
+func (s *Store) Update(ctx context.Context, actorID int64, in Input, version int) (Edit, error) {
+	clean, errs := Clean(in)
+	if len(errs) > 0 {
+		return Edit{}, errs
+	}
+	var out Edit
+	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+		// The row is made by the first migration; make sure of it all the same.
+		if _, err := tx.Exec(ctx, `INSERT INTO site_settings (id) VALUES (1) ON CONFLICT (id) DO NOTHING`); err != nil {
+			return fmt.Errorf("site: update settings: %w", err)
+		}
+		before, err := s.loadEdit(ctx, tx, true)
+		if err != nil {
+			return err
+		}
+		if before.Version != version {
+			return &ConflictError{Current: before}
+		}
+		if clean == before.Input {
+			out = before
+			return nil
+		}
+		// Blank means the environment's value (NULL), except the banner, which blank turns off.
+		tag, err := tx.Exec(ctx, `UPDATE site_settings SET site_name = nullif($2, ''), council_name = nullif($3, ''),
+				helpline_name = nullif($4, ''), helpline_number = nullif($5, ''), helpline_hours = nullif($6, ''),
+				quick_exit_url = nullif($7, ''), banner = $8, version = version + 1, updated_at = now()
+			WHERE id = 1 AND version = $1`, version, clean.SiteName, clean.CouncilName, clean.HelplineName,
+			clean.HelplineNumber, clean.HelplineHours, clean.QuickExitURL, clean.Banner)
+		if err != nil {
+			return fmt.Errorf("site: update settings: %w", err)
+		}
+		if tag.RowsAffected() != 1 {
+			return &ConflictError{Current: before}
+		}
+		if out, err = s.loadEdit(ctx, tx, false); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Event{ActorID: actorID, Action: "site_settings.update", EntityType: "site_settings",
+			EntityID: 1, Before: before.auditRow(), After: out.auditRow()})
+	})
+	if err == nil {
+		s.forget()
+	}
+	return out, err
+}
+
+// forget drops the cached settings, so the next page on this instance reads the new ones.
+func (s *Store) forget() {
+	s.mu.Lock()
+	s.cachedAt = time.Time{}
+	s.mu.Unlock()
+}
+
+// Clean checks the settings form and returns it as it would be stored: the helpline number
+// as digits, the quick-exit target an absolute http(s) address (never javascript: or data:,
+// since every page links to it).
+func Clean(in Input) (Input, validate.Errors) {
+	var e validate.Errors
+	out := Input{
+		SiteName:       e.Text("site_name", "Site name", in.SiteName, false, 80, false),
+		CouncilName:    e.Text("council_name", "Council name", in.CouncilName, false, 120, false),
+		HelplineName:   e.Text("helpline_name", "Helpline name", in.HelplineName, false, 120, false),
+		HelplineNumber: e.Phone("helpline_number", "Helpline number", in.HelplineNumber),
+		HelplineHours:  e.Text("helpline_hours", "Helpline hours", in.HelplineHours, false, 120, false),
+		QuickExitURL:   e.WebURL("quick_exit_url", "The address Exit this page goes to", in.QuickExitURL),
+		// The banner's box wraps; line breaks typed into it become spaces.
+		Banner: e.Text("banner", "Emergency banner", strings.NewReplacer("\r\n", " ", "\n", " ").Replace(in.Banner), false, 300, false),
+	}
+	return out, e
+}
+
+// Merge is the form after a conflict: for each field, the other person's value where only
+// they changed it, this person's where they changed it too (a clash, listed). was is the
+// form's starting point, nil when unknown (then every difference is a clash).
+func Merge(was *Input, now, yours Input) (Input, []FieldChange) {
+	merged := yours
+	cn, _ := Clean(now)
+	cy, _ := Clean(yours)
+	var cw Input
+	if was != nil {
+		cw, _ = Clean(*was)
+	}
+	var out []FieldChange
+	for i, f := range Fields {
+		n, y := f.Value(cn), f.Value(cy)
+		c := FieldChange{Field: f.Name, Label: f.Label, Now: n}
+		if was == nil {
+			if n != y {
+				c.Yours, c.Clash = y, true
+				out = append(out, c)
+			}
+			continue
+		}
+		w := f.Value(cw)
+		if w == n {
+			continue
+		}
+		c.Was, c.WasKnown = w, true
+		if y == w || y == n {
+			setField(&merged, i, now)
+		} else {
+			c.Yours, c.Clash = y, true
+		}
+		out = append(out, c)
+	}
+	return merged, out
+}
+
+// FieldChange is one setting someone else changed while this person had the form open.
+type FieldChange struct {
+	Field, Label    string
+	Was, Now, Yours string
+	Clash, WasKnown bool
+}
+
+// setField copies field i of Fields from src into dst.
+func setField(dst *Input, i int, src Input) {
+	switch Fields[i].Name {
+	case "site_name":
+		dst.SiteName = src.SiteName
+	case "council_name":
+		dst.CouncilName = src.CouncilName
+	case "helpline_name":
+		dst.HelplineName = src.HelplineName
+	case "helpline_number":
+		dst.HelplineNumber = phone.Display(src.HelplineNumber)
+	case "helpline_hours":
+		dst.HelplineHours = src.HelplineHours
+	case "quick_exit_url":
+		dst.QuickExitURL = src.QuickExitURL
+	case "banner":
+		dst.Banner = src.Banner
+	}
+}
+
+func (e Edit) auditRow() map[string]any {
+	return map[string]any{"site_name": e.SiteName, "council_name": e.CouncilName, "helpline_name": e.HelplineName,
+		"helpline_number": e.HelplineNumber, "helpline_hours": e.HelplineHours, "quick_exit_url": e.QuickExitURL,
+		"banner": e.Banner, "version": e.Version}
+}

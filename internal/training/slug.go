@@ -1,0 +1,44 @@
+package training
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Slugify makes a URL name from a title: lower case ASCII letters and digits joined by single
+// hyphens, apostrophes dropped ("Women's" gives "womens"), "&" read as "and", accents
+// removed, at most max characters and never ending in a hyphen.
+func Slugify(title string, max int) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	folded, _, err := transform.String(t, title)
+	if err != nil {
+		folded = title
+	}
+	folded = strings.NewReplacer("'", "", "’", "", "‘", "", "`", "", "&", " and ").Replace(strings.ToLower(folded))
+	var b strings.Builder
+	hyphen := false
+	for _, r := range folded {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			hyphen = false
+			b.WriteRune(r)
+			continue
+		}
+		hyphen = true
+	}
+	s := b.String()
+	if len(s) > max {
+		s = s[:max]
+		if i := strings.LastIndexByte(s, '-'); i > max/2 {
+			s = s[:i] // end at a word boundary when one is near
+		}
+		s = strings.TrimRight(s, "-")
+	}
+	return s
+}
