@@ -3,7 +3,7 @@ GO      ?= go
 TESTPG  ?= $(CURDIR)/tmp/testpg
 FUZZTIME ?= 3s
 
-.PHONY: run build test generate check-generated vet unit e2e-deps fuzz-short fuzz clean
+.PHONY: run build test generate check-generated vet unit e2e-deps fuzz-short fuzz bench clean
 
 ## run: start the app on http://127.0.0.1:8080 with a private PostgreSQL under .data/ and demo data
 run: build
@@ -52,6 +52,17 @@ fuzz-short:
 
 fuzz:
 	$(MAKE) fuzz-short FUZZTIME=2m
+
+## bench: Go benchmarks of the hot paths (search, directory page, agency page) over
+## BENCH_AGENCIES synthetic agencies, loaded once into a database kept in tmp/benchpg and reused
+## by later runs. Figures and how to read them: BENCHMARKS.md.
+BENCHPG        ?= $(CURDIR)/tmp/benchpg
+BENCH_AGENCIES ?= 100000
+BENCHTIME      ?= 1s
+bench:
+	$(GO) run ./internal/postgres/withcluster -dir $(BENCHPG) -- \
+		env BENCH_AGENCIES=$(BENCH_AGENCIES) $(GO) test -count=1 -timeout 60m -run '^$$' -bench . \
+		-benchmem -benchtime $(BENCHTIME) ./internal/directory/ ./internal/server/
 
 clean:
 	rm -rf bin tmp

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/accounts"
@@ -40,11 +41,16 @@ func cmdMigrate(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 func cmdSeed(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	demo := fs.Bool("demo", false, "load or refresh the demo data")
+	synthetic := fs.Int("synthetic", 0, "load `N` synthetic agencies (test data for scale tests and benchmarks)")
+	replace := fs.Bool("replace", false, "with --synthetic: delete the synthetic agencies already there first")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
-	if !*demo {
+	if !*demo && *synthetic == 0 || *replace && *synthetic == 0 {
 		return errUsage
+	}
+	if *synthetic < 0 || *synthetic > seed.MaxSynthetic {
+		return fmt.Errorf("seed: --synthetic N must be between 1 and %d", seed.MaxSynthetic)
 	}
 	if err := needDatabase(cfg); err != nil {
 		return err
@@ -54,12 +60,25 @@ func cmdSeed(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		return err
 	}
 	defer pool.Close()
-	c, err := seed.Demo(ctx, pool)
-	if err != nil {
-		return err
+	if *demo {
+		c, err := seed.Demo(ctx, pool)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "demo data: %d agencies, %d contacts, %d areas, %d categories, %d audiences\n",
+			c.Agencies, c.Contacts, c.Areas, c.Categories, c.Audiences)
 	}
-	fmt.Fprintf(stdout, "demo data: %d agencies, %d contacts, %d areas, %d categories, %d audiences\n",
-		c.Agencies, c.Contacts, c.Areas, c.Categories, c.Audiences)
+	if *synthetic > 0 {
+		c, err := seed.Synthetic(ctx, pool, *synthetic, seed.SyntheticOptions{Replace: *replace})
+		if err != nil {
+			return err
+		}
+		if c.Replaced > 0 {
+			fmt.Fprintf(stdout, "synthetic data: removed %d earlier synthetic agencies\n", c.Replaced)
+		}
+		fmt.Fprintf(stdout, "synthetic data: %d agencies, %d contacts in %s\n",
+			c.Agencies, c.Contacts, c.Took.Round(time.Millisecond))
+	}
 	return nil
 }
 

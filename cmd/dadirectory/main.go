@@ -6,6 +6,8 @@
 //	                                   migrated and seeded with demo data (what `make run` does)
 //	dadirectory migrate                apply database migrations
 //	dadirectory seed --demo            load or refresh the demo data (idempotent)
+//	dadirectory seed --synthetic N [--replace]
+//	                                   load N synthetic agencies for scale tests and benchmarks
 //	dadirectory user add --email E --name N --role R [--org SLUG]
 //	                                   add an account; the password is read from standard input
 package main
@@ -30,6 +32,10 @@ commands:
   dev                   serve with a private PostgreSQL under DATA_DIR and demo data
   migrate               apply database migrations to DATABASE_URL
   seed --demo           load or refresh the demo data
+  seed --synthetic N [--replace]
+                        load N synthetic agencies (demo-marked test data, slugs synthetic-...)
+                        for scale tests and benchmarks (make bench uses 100000); refused when
+                        synthetic agencies exist, unless --replace
   user add --email E --name N --role R [--org SLUG]
                         add an account (roles: admin, champion, housing_staff, rsl_officer;
                         --org is required for rsl_officer); password read from standard input
