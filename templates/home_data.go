@@ -4,10 +4,10 @@ import (
 	"slices"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/London must load on a machine without zoneinfo files
 
 	"dadirectory/internal/directory"
 	"dadirectory/internal/training"
+	"dadirectory/internal/uktime"
 )
 
 // HomeStaffPage is what a housing officer's home page shows.
@@ -51,21 +51,12 @@ type HomeAdminPage struct {
 	Changes      []directory.RecentChange
 }
 
-// dashLondon is where dates are shown: times are stored in UTC, people read them locally.
-var dashLondon = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		panic(err) // cannot happen: time/tzdata is embedded
-	}
-	return loc
-}()
-
 // dashDate shows a date (a PostgreSQL date arrives as midnight UTC, so it is not moved).
 func dashDate(t time.Time) string { return t.Format("2 January 2006") }
 
 // dashDateTime shows a moment in Europe/London.
 func dashDateTime(t time.Time) string {
-	return t.In(dashLondon).Format("2 January 2006 at 3:04pm")
+	return t.In(uktime.London).Format("2 January 2006 at 3:04pm")
 }
 
 // dashAction turns an audit action into words.

@@ -7,11 +7,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/London without the host's zoneinfo
 
 	"github.com/a-h/templ"
 
 	"dadirectory/internal/library"
+	"dadirectory/internal/uktime"
 )
 
 // ResourcesPage is the library's browse and search page.
@@ -289,17 +289,8 @@ func resTopicNames(topics []library.Topic) string {
 	return strings.Join(names, ", ")
 }
 
-// resLondon is where people read dates.
-var resLondon = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		panic(err) // cannot happen: time/tzdata is embedded
-	}
-	return loc
-}()
-
 // resDate shows a timestamp as a date in Europe/London.
-func resDate(t time.Time) string { return t.In(resLondon).Format("2 January 2006") }
+func resDate(t time.Time) string { return t.In(uktime.London).Format("2 January 2006") }
 
 // resDay shows a PostgreSQL date (midnight UTC) as it is.
 func resDay(t time.Time) string { return t.UTC().Format("2 January 2006") }

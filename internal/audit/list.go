@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strconv"
 	"time"
-	_ "time/tzdata" // Europe/London without relying on the host's zoneinfo
 
 	"github.com/jackc/pgx/v5"
 
@@ -25,15 +24,6 @@ const maxPage = 10000
 // ErrForbidden means the viewer may not read the audit trail: only administrators may. The
 // route is already limited to admins; this is the same rule again where the data is read.
 var ErrForbidden = errors.New("audit: only administrators may read the audit trail")
-
-// London is the zone times are shown in and date filters are read in.
-var London = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		panic(err) // embedded by time/tzdata: cannot happen
-	}
-	return loc
-}()
 
 // Querier is what reading the trail needs: a pool, a connection or a transaction.
 type Querier interface {
@@ -169,7 +159,7 @@ func dateArg(t time.Time) *string {
 }
 
 // The WHERE clause shared by the count and the page: $1 actor, $2 agency id, $3 from, $4 to.
-// Dates are days in Europe/London, so "to" ends at the next London midnight.
+// Dates are days in Europe/London, so "to" ends at the next uktime.London midnight.
 const listWhere = `($1::bigint IS NULL OR e.actor_id = $1)
 	AND ($2::bigint IS NULL OR e.agency_id = $2 OR (e.entity_type = 'agency' AND e.entity_id = $2))
 	AND ($3::date IS NULL OR e.occurred_at >= ($3::date)::timestamp AT TIME ZONE 'Europe/London')

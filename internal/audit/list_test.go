@@ -15,6 +15,7 @@ import (
 	"dadirectory/internal/audit"
 	"dadirectory/internal/postgres/pgtest"
 	"dadirectory/internal/seed"
+	"dadirectory/internal/uktime"
 	"dadirectory/internal/validate"
 )
 
@@ -96,7 +97,7 @@ func actions(p audit.Page) string {
 
 func TestListFilters(t *testing.T) {
 	f := setup(t)
-	// Times in UTC; in London 2026-06-30T23:30Z is already 1 July (BST), while in winter
+	// Times in UTC; in uktime.London 2026-06-30T23:30Z is already 1 July (BST), while in winter
 	// 2026-01-15T23:30Z is still 15 January (GMT).
 	f.event(t, "2026-01-15T23:30:00Z", f.ann, f.galop, "a.winter_late", "", "")
 	f.event(t, "2026-01-16T00:30:00Z", f.bob, f.link, "b.winter_next", "", "")
@@ -130,8 +131,8 @@ func TestListFilters(t *testing.T) {
 	if e.ActorName != "Bob Officer" || e.ActorEmail != "bob@example.org" || e.AgencySlug != "galop" || e.AgencyName == "" {
 		t.Errorf("entry %+v", e)
 	}
-	if w := e.At.In(audit.London).Format("2006-01-02 15:04 MST"); w != "2026-07-01 00:30 BST" {
-		t.Errorf("time in London: %s", w)
+	if w := e.At.In(uktime.London).Format("2006-01-02 15:04 MST"); w != "2026-07-01 00:30 BST" {
+		t.Errorf("time in uktime.London: %s", w)
 	}
 	sys := list(t, f, "from=2026-07-02").Entries[0]
 	if sys.Who() != "System" || sys.ActorID != 0 {

@@ -11,6 +11,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/directory"
+	"dadirectory/internal/uktime"
 	"dadirectory/internal/validate"
 )
 
@@ -260,8 +261,7 @@ func TestConfirmAgencySetsTheReviewDates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	london, _ := time.LoadLocation("Europe/London")
-	want := time.Now().In(london).AddDate(1, 0, 0).Format(time.DateOnly)
+	want := time.Now().In(uktime.London).AddDate(1, 0, 0).Format(time.DateOnly)
 	if got.Overdue || got.Version != a.Version+1 || got.ReviewDue == nil || got.ReviewDue.Format(time.DateOnly) != want ||
 		got.ReviewedAt == nil || time.Since(*got.ReviewedAt) > time.Minute {
 		t.Errorf("confirmed: due %v, reviewed %v, overdue %v, version %d", got.ReviewDue, got.ReviewedAt, got.Overdue, got.Version)

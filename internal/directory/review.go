@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/London without the host's zoneinfo
 
 	"github.com/jackc/pgx/v5"
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/postgres"
+	"dadirectory/internal/uktime"
 	"dadirectory/internal/validate"
 )
 
@@ -49,19 +49,10 @@ func cleanReviewDate(e *validate.Errors, field, value string, today time.Time) s
 	return d.Format(time.DateOnly)
 }
 
-// london is where the service runs and people read dates.
-var london = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		panic(err) // cannot happen: time/tzdata is embedded
-	}
-	return loc
-}()
-
 // londonDate is today's date in Europe/London, as midnight UTC of that date (how PostgreSQL
 // dates arrive), for comparing with review dates.
 func londonDate(now time.Time) time.Time {
-	y, m, d := now.In(london).Date()
+	y, m, d := now.In(uktime.London).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 

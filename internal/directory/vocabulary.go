@@ -14,23 +14,46 @@ import (
 
 // vocabulary is the set of words (stemmed, as the index holds them) in agencies' text. Search
 // uses it to forgive typos: a query word that is one or two edits from an indexed word also
-// looks for that word. It is reloaded in the background of a search at most every
-// vocabularyTTL, so new words take effect within that time.
+// looks for that word. It is reloaded at most every vocabularyTTL, so new words take effect
+// within that time. Only the first search ever waits for a load: later, one search refreshes
+// it while the others go on with the words they have.
 type vocabulary struct {
-	mu       sync.Mutex
-	loadedAt time.Time
-	byFirst  map[rune][]string // words by first letter: typos in the first letter are rare
-	all      map[string]bool
+	mu         sync.Mutex
+	loadedAt   time.Time
+	refreshing bool
+	byFirst    map[rune][]string // words by first letter: typos in the first letter are rare
+	all        map[string]bool
 }
 
 const vocabularyTTL = 30 * time.Second
 
 func (v *vocabulary) get(ctx context.Context, db *pgxpool.Pool) (map[rune][]string, map[string]bool, error) {
 	v.mu.Lock()
-	defer v.mu.Unlock()
-	if v.all != nil && time.Since(v.loadedAt) < vocabularyTTL {
-		return v.byFirst, v.all, nil
+	fresh := v.all != nil && time.Since(v.loadedAt) < vocabularyTTL
+	if fresh || (v.all != nil && v.refreshing) {
+		byFirst, all := v.byFirst, v.all
+		v.mu.Unlock()
+		return byFirst, all, nil
 	}
+	first := v.all == nil
+	v.refreshing = true
+	v.mu.Unlock()
+
+	byFirst, all, err := loadVocabulary(ctx, db)
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.refreshing = false
+	if err != nil {
+		if !first {
+			return v.byFirst, v.all, nil // stale words are better than a failed search
+		}
+		return nil, nil, err
+	}
+	v.byFirst, v.all, v.loadedAt = byFirst, all, time.Now()
+	return byFirst, all, nil
+}
+
+func loadVocabulary(ctx context.Context, db *pgxpool.Pool) (map[rune][]string, map[string]bool, error) {
 	// ts_stat reads every lexeme of every agency. Words of staff-only agencies are included:
 	// they only widen what a query looks for, and results are still filtered by visibility.
 	rows, err := db.Query(ctx, `SELECT word FROM ts_stat('SELECT search_vector FROM agencies WHERE archived_at IS NULL')`)
@@ -54,7 +77,6 @@ func (v *vocabulary) get(ctx context.Context, db *pgxpool.Pool) (map[rune][]stri
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("directory: load vocabulary: %w", err)
 	}
-	v.byFirst, v.all, v.loadedAt = byFirst, all, time.Now()
 	return byFirst, all, nil
 }
 

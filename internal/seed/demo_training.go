@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
-	_ "time/tzdata" // Europe/London without the host's zoneinfo
+
+	"dadirectory/internal/uktime"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -151,11 +152,7 @@ func init() { demoExtras = append(demoExtras, seedTraining) }
 // seedTraining writes the demo courses and their sessions. A course whose provider is not in
 // the database, or whose slug belongs to a course that is not demo data, is skipped.
 func seedTraining(ctx context.Context, tx pgx.Tx) error {
-	london, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return err
-	}
-	today := time.Now().In(london)
+	today := time.Now().In(uktime.London)
 	for i := range DemoCourses {
 		if err := seedCourse(ctx, tx, &DemoCourses[i], today); err != nil {
 			return fmt.Errorf("training course %s: %w", DemoCourses[i].Slug, err)

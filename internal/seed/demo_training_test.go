@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"dadirectory/internal/postgres/pgtest"
+	"dadirectory/internal/uktime"
 )
 
 func TestDemoTrainingDataValid(t *testing.T) {
@@ -48,9 +49,8 @@ func TestDemoTrainingDataValid(t *testing.T) {
 }
 
 func TestDemoSessionTimes(t *testing.T) {
-	london, _ := time.LoadLocation("Europe/London")
 	for day := 0; day < 14; day++ {
-		today := time.Date(2030, 3, 20+day, 11, 0, 0, 0, london) // across the clocks going forward
+		today := time.Date(2030, 3, 20+day, 11, 0, 0, 0, uktime.London) // across the clocks going forward
 		for _, c := range DemoCourses {
 			for _, s := range c.Sessions {
 				starts, ends, closes, err := s.times(today)
@@ -66,8 +66,8 @@ func TestDemoSessionTimes(t *testing.T) {
 				if s.Days > 1 && s.Days <= 5 && ends.Weekday() < starts.Weekday() {
 					t.Errorf("%s runs over a weekend: %s to %s", c.Slug, starts, ends)
 				}
-				if starts.In(london).Format("15:04") != s.Start {
-					t.Errorf("%s: starts at %s UK time, want %s", c.Slug, starts.In(london).Format("15:04"), s.Start)
+				if starts.In(uktime.London).Format("15:04") != s.Start {
+					t.Errorf("%s: starts at %s UK time, want %s", c.Slug, starts.In(uktime.London).Format("15:04"), s.Start)
 				}
 			}
 		}

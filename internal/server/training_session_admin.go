@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"dadirectory/internal/training"
+	"dadirectory/internal/uktime"
 	"dadirectory/internal/validate"
 	"dadirectory/templates"
 )
@@ -43,7 +44,7 @@ func (s *Server) handleSessionCreate(w http.ResponseWriter, r *http.Request) err
 }
 
 func sessionWhen(x training.SessionEdit) string {
-	return x.StartsAt.In(training.London).Format("Monday 2 January 2006 at 3:04pm")
+	return x.StartsAt.In(uktime.London).Format("Monday 2 January 2006 at 3:04pm")
 }
 
 func (s *Server) handleSessionAdmin(w http.ResponseWriter, r *http.Request) error {

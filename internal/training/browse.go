@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/uktime"
 	"dadirectory/internal/validate"
 )
 
@@ -104,7 +105,7 @@ type Filter struct {
 	Levels     []string
 	Deliveries []string
 	Audiences  []string
-	From       time.Time // midnight in London; zero for "from now"
+	From       time.Time // midnight in uktime.London; zero for "from now"
 }
 
 // FilterForm is a filter as typed, kept to redraw the form.
@@ -140,7 +141,7 @@ func ParseFilter(q url.Values, programmes []string) (Filter, FilterForm, validat
 	f.Deliveries = pick("delivery", "how it is delivered", values(Deliveries))
 	f.Audiences = pick("audience", "who it is for", values(Audiences))
 	if form.Date != "" {
-		d, err := time.ParseInLocation(time.DateOnly, form.Date, London)
+		d, err := time.ParseInLocation(time.DateOnly, form.Date, uktime.London)
 		if err != nil || d.Year() < 2000 || d.Year() > 2200 {
 			e.Add("date", "Enter a date like 2026-03-31")
 		} else {

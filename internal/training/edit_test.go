@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/uktime"
 	"dadirectory/internal/validate"
 )
 
@@ -275,7 +276,7 @@ func TestParseFilter(t *testing.T) {
 	progs := []string{"Safe & Together"}
 	q := map[string][]string{"programme": {"Safe & Together"}, "level": {"core", "overview"}, "date": {"2030-01-31"}}
 	f, _, errs := ParseFilter(q, progs)
-	if len(errs) != 0 || len(f.Levels) != 2 || f.From.Format(time.DateOnly) != "2030-01-31" || f.From.Location() != London {
+	if len(errs) != 0 || len(f.Levels) != 2 || f.From.Format(time.DateOnly) != "2030-01-31" || f.From.Location() != uktime.London {
 		t.Errorf("%+v %v", f, errs)
 	}
 	for field, bad := range map[string]string{"programme": "Unknown", "level": "x", "delivery": "fax", "audience": "y", "date": "31/01/2030"} {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/uktime"
 )
 
 // A calendar entry for one session, as RFC 5545 (iCalendar) has it: CRLF line ends, lines
@@ -88,7 +89,7 @@ const vtimezone = "BEGIN:VTIMEZONE\r\n" +
 func ICS(e Event, host string) []byte {
 	var b strings.Builder
 	line := func(name, value string) { b.WriteString(fold(name + ":" + value)) }
-	local := func(t time.Time) string { return t.In(London).Format("20060102T150405") }
+	local := func(t time.Time) string { return t.In(uktime.London).Format("20060102T150405") }
 	b.WriteString("BEGIN:VCALENDAR\r\n")
 	line("VERSION", "2.0")
 	line("PRODID", "-//Domestic Abuse Digital Directory//Training//EN")

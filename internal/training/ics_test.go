@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/uktime"
 )
 
 // checkICS checks the file's shape against RFC 5545 and returns its unfolded lines.
@@ -48,8 +49,8 @@ func prop(lines []string, name string) string {
 }
 
 func TestICSShape(t *testing.T) {
-	winter := time.Date(2030, 1, 15, 9, 30, 0, 0, London)
-	summer := time.Date(2030, 7, 15, 9, 30, 0, 0, London)
+	winter := time.Date(2030, 1, 15, 9, 30, 0, 0, uktime.London)
+	summer := time.Date(2030, 7, 15, 9, 30, 0, 0, uktime.London)
 	long := strings.Repeat("Safe & Together, café; training\\ ", 6)
 	for _, at := range []time.Time{winter, summer} {
 		e := Event{SessionID: 42, Title: long, Description: "Line one\nLine two; with, punctuation", Venue: "Room 1, Civic Centre",

@@ -13,6 +13,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/directory"
+	"dadirectory/internal/uktime"
 	"dadirectory/internal/validate"
 )
 
@@ -38,14 +39,14 @@ const maxReportDays = 366 * 20
 func ParseReportRange(q url.Values, now time.Time) (ReportRange, ReportForm, validate.Errors) {
 	var e validate.Errors
 	form := ReportForm{From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to"))}
-	today := now.In(London)
-	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, London)
+	today := now.In(uktime.London)
+	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, uktime.London)
 	r := ReportRange{From: today.AddDate(-1, 0, 1), To: today}
 	read := func(field, label, s string, dst *time.Time) {
 		if s == "" {
 			return
 		}
-		d, err := time.ParseInLocation(time.DateOnly, s, London)
+		d, err := time.ParseInLocation(time.DateOnly, s, uktime.London)
 		if err != nil || d.Year() < 2000 || d.Year() > 2200 {
 			e.Add(field, "Enter "+label+" as a date, like 2026-03-31")
 			return
@@ -133,7 +134,7 @@ func (s *Store) Report(ctx context.Context, v access.Viewer, r ReportRange, coun
 	if !v.IsAdmin() {
 		return out, ErrNotFound
 	}
-	from, until := r.From, r.To.AddDate(0, 0, 1) // midnights in London: a day-light change is a 23 or 25 hour day
+	from, until := r.From, r.To.AddDate(0, 0, 1) // midnights in uktime.London: a day-light change is a 23 or 25 hour day
 	args := []any{from, until, councilName}
 	if err := s.db.QueryRow(ctx, trained+`SELECT count(DISTINCT user_id) FROM trained`, args...).Scan(&out.People); err != nil {
 		return out, wrap("report", err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/uktime"
 )
 
 func TestReportCountsPeopleTrainedByCourseOrganisationAndSector(t *testing.T) {
@@ -162,7 +163,7 @@ func containsID(ids []int64, id int64) bool {
 func TestParseReportRange(t *testing.T) {
 	now := time.Date(2030, 6, 15, 12, 0, 0, 0, time.UTC)
 	r, form, errs := ParseReportRange(url.Values{}, now)
-	if len(errs) != 0 || form.From != "2029-06-16" || form.To != "2030-06-15" || !r.To.Equal(time.Date(2030, 6, 15, 0, 0, 0, 0, London)) {
+	if len(errs) != 0 || form.From != "2029-06-16" || form.To != "2030-06-15" || !r.To.Equal(time.Date(2030, 6, 15, 0, 0, 0, 0, uktime.London)) {
 		t.Errorf("default range: %+v %+v %v", r, form, errs)
 	}
 	for _, q := range []url.Values{

@@ -12,6 +12,7 @@ import (
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
 	"dadirectory/internal/postgres"
+	"dadirectory/internal/uktime"
 	"dadirectory/internal/validate"
 )
 
@@ -27,7 +28,7 @@ type SessionInput struct {
 }
 
 // LocalInput is how a time reads in a datetime-local control: UK wall-clock time.
-func LocalInput(t time.Time) string { return t.In(London).Format("2006-01-02T15:04") }
+func LocalInput(t time.Time) string { return t.In(uktime.London).Format("2006-01-02T15:04") }
 
 // sessionValues is a session's editable fields as stored.
 type sessionValues struct {
@@ -116,7 +117,7 @@ func parseLocal(e *validate.Errors, field, label, s string, required bool) (time
 	var t time.Time
 	var err error
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
-		if t, err = time.ParseInLocation(layout, s, London); err == nil {
+		if t, err = time.ParseInLocation(layout, s, uktime.London); err == nil {
 			break
 		}
 	}
@@ -313,7 +314,7 @@ func sameSession(a, b sessionValues) bool {
 // MergeSession is what the session form shows after a conflict (see merge).
 func MergeSession(was *SessionInput, now, yours SessionInput) (SessionInput, []Change) {
 	when := func(s string) string {
-		t, err := time.ParseInLocation("2006-01-02T15:04", s, London)
+		t, err := time.ParseInLocation("2006-01-02T15:04", s, uktime.London)
 		if err != nil {
 			return s
 		}

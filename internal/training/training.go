@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-	_ "time/tzdata" // Europe/London must load on a machine without zoneinfo files
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -44,15 +43,6 @@ var (
 	ErrNotStarted       = &Refusal{"not started", "Attendance can be recorded once the session has started."}
 	ErrSessionsToCome   = &Refusal{"sessions to come", "This course has sessions still to come. Cancel them first, then withdraw the course."}
 )
-
-// London is where people read times; everything is stored in UTC.
-var London = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		panic(err) // cannot happen: time/tzdata is embedded
-	}
-	return loc
-}()
 
 // Store reads and writes training in PostgreSQL.
 type Store struct {
