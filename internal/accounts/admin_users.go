@@ -253,7 +253,7 @@ func clean(ctx context.Context, tx pgx.Tx, in Input, invite bool) (cleaned, vali
 		} else {
 			c.email = email
 		}
-		c.name = e.Text("name", "Their full name", in.Name, true, 120, false)
+		c.name = e.Name("name", "Their full name", in.Name, true, 120)
 	}
 	c.role = access.Role(e.OneOf("role", "a role", in.Role, "admin", "champion", "housing_staff", "rsl_officer"))
 	c.agencyID = parseID(&e, "organisation", "Choose an organisation from the list", in.Org)

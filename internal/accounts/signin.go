@@ -150,13 +150,14 @@ func (a *Authenticator) verify(ctx context.Context, password, hash string) (ok, 
 // cleanEmail is the throttling and look-up key for what was typed: lower case, without
 // characters PostgreSQL text refuses, at most 254 bytes cut on a character boundary.
 func cleanEmail(email string) string {
-	norm := strings.ToLower(strings.TrimSpace(strings.ToValidUTF8(email, "")))
-	norm = strings.Map(func(r rune) rune {
+	// Control characters go before trimming, so "\a admin@..." is the same key as "admin@...".
+	norm := strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return -1
 		}
 		return r
-	}, norm)
+	}, strings.ToValidUTF8(email, ""))
+	norm = strings.ToLower(strings.TrimSpace(norm))
 	for len(norm) > 254 {
 		_, size := utf8.DecodeLastRuneInString(norm)
 		norm = norm[:len(norm)-size]

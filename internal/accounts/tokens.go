@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -65,7 +66,8 @@ func HashToken(plain string) []byte {
 // plausibleToken rejects what cannot be a token before any query: the wrong length or
 // alphabet (a link cut short by a mail client, say).
 func plausibleToken(plain string) bool {
-	if len(plain) != base64.RawURLEncoding.EncodedLen(tokenBytes) {
+	// The decoder skips line breaks, so they are refused here: a token is one unbroken word.
+	if len(plain) != base64.RawURLEncoding.EncodedLen(tokenBytes) || strings.ContainsAny(plain, "\r\n") {
 		return false
 	}
 	_, err := base64.RawURLEncoding.DecodeString(plain)

@@ -67,7 +67,7 @@ func yesNo(b bool) string {
 func cleanAdminAgency(in AdminAgencyInput, now time.Time) (AdminAgencyInput, validate.Errors) {
 	var head, tail validate.Errors
 	out := AdminAgencyInput{
-		Name:       head.Text("name", "Name", in.Name, true, 200, false),
+		Name:       head.Name("name", "Name", in.Name, true, 200),
 		Kind:       head.OneOf("kind", "what kind of organisation this is", in.Kind, KindValues()...),
 		Visibility: head.OneOf("visibility", "who can see this organisation", in.Visibility, "public", "staff"),
 		Open24h:    in.Open24h,

@@ -205,7 +205,7 @@ func checkChampionInput(in ChampionInput) ([]Phone, string, validate.Errors) {
 	phones := []Phone{}
 	for i, p := range in.Phones {
 		n := fmt.Sprint(i + 1)
-		label := errs.Text(fmt.Sprintf("phone_label-%d", i), "Label of phone "+n, p.Label, false, 60, false)
+		label := errs.Name(fmt.Sprintf("phone_label-%d", i), "Label of phone "+n, p.Label, false, 60)
 		blank := strings.TrimSpace(p.Number) == ""
 		if label == "" && blank {
 			continue

@@ -271,13 +271,13 @@ func visibilityLabel(v string) string {
 func cleanContact(in ContactInput, kinds []string) (ContactInput, validate.Errors) {
 	var e validate.Errors
 	out := ContactInput{
-		RoleTitle:  e.Text("role_title", "Role or title", in.RoleTitle, true, 200, false),
-		PersonName: e.Text("person_name", "Name of the person", in.PersonName, false, 120, false),
+		RoleTitle:  e.Name("role_title", "Role or title", in.RoleTitle, true, 200),
+		PersonName: e.Name("person_name", "Name of the person", in.PersonName, false, 120),
 		Phones:     []Phone{},
 	}
 	for i, p := range in.Phones {
 		n := strconv.Itoa(i + 1)
-		label := e.Text("phone_label_"+strconv.Itoa(i), "Label of phone "+n, p.Label, false, 60, false)
+		label := e.Name("phone_label_"+strconv.Itoa(i), "Label of phone "+n, p.Label, false, 60)
 		number := strings.TrimSpace(p.Number)
 		switch {
 		case label == "" && number == "":

@@ -164,7 +164,7 @@ func (s *Store) AddTerm(ctx context.Context, v access.Viewer, k TermKind, name s
 		return AdminTerm{}, ErrNotFound
 	}
 	var errs validate.Errors
-	name = errs.Text("name", "Name", name, true, 120, false)
+	name = errs.Name("name", "Name", name, true, 120)
 	if len(errs) > 0 {
 		return AdminTerm{}, errs
 	}
@@ -211,7 +211,7 @@ func (s *Store) RenameTerm(ctx context.Context, v access.Viewer, k TermKind, slu
 		return AdminTerm{}, ErrNotFound
 	}
 	var errs validate.Errors
-	name = errs.Text("name", "Name", name, true, 120, false)
+	name = errs.Name("name", "Name", name, true, 120)
 	var out AdminTerm
 	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		before, err := loadTerm(ctx, tx, k, slug, true)

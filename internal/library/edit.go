@@ -61,7 +61,7 @@ func clean(in Input) (Input, validate.Errors) {
 	var e validate.Errors
 	summary := strings.NewReplacer("\r\n", " ", "\n", " ").Replace(in.Summary)
 	out := Input{
-		Title:      e.Text("title", "Title", in.Title, true, maxTitle, false),
+		Title:      e.Name("title", "Title", in.Title, true, maxTitle),
 		Summary:    e.Text("summary", "Summary", summary, false, maxSummary, false),
 		Kind:       in.Kind,
 		Visibility: e.OneOf("visibility", "who can see this resource", in.Visibility, Public, Staff),

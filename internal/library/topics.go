@@ -35,7 +35,7 @@ func (s *Store) AddTopic(ctx context.Context, v access.Viewer, name string) (Top
 		return Topic{}, ErrNotFound
 	}
 	var e validate.Errors
-	name = e.Text("name", "Topic name", name, true, maxTopicName, false)
+	name = e.Name("name", "Topic name", name, true, maxTopicName)
 	if len(e) > 0 {
 		return Topic{}, e
 	}
@@ -82,7 +82,7 @@ func (s *Store) UpdateTopic(ctx context.Context, v access.Viewer, slug, name str
 		return Topic{}, ErrNotFound
 	}
 	var e validate.Errors
-	name = e.Text("name", "Topic name", name, true, maxTopicName, false)
+	name = e.Name("name", "Topic name", name, true, maxTopicName)
 	var t Topic
 	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		var before Topic

@@ -144,6 +144,7 @@ func (s *Store) Update(ctx context.Context, actorID int64, in Input, version int
 func (s *Store) forget() {
 	s.mu.Lock()
 	s.cachedAt = time.Time{}
+	s.forgets++
 	s.mu.Unlock()
 }
 
@@ -153,9 +154,9 @@ func (s *Store) forget() {
 func Clean(in Input) (Input, validate.Errors) {
 	var e validate.Errors
 	out := Input{
-		SiteName:       e.Text("site_name", "Site name", in.SiteName, false, 80, false),
-		CouncilName:    e.Text("council_name", "Council name", in.CouncilName, false, 120, false),
-		HelplineName:   e.Text("helpline_name", "Helpline name", in.HelplineName, false, 120, false),
+		SiteName:       e.Name("site_name", "Site name", in.SiteName, false, 80),
+		CouncilName:    e.Name("council_name", "Council name", in.CouncilName, false, 120),
+		HelplineName:   e.Name("helpline_name", "Helpline name", in.HelplineName, false, 120),
 		HelplineNumber: e.Phone("helpline_number", "Helpline number", in.HelplineNumber),
 		HelplineHours:  e.Text("helpline_hours", "Helpline hours", in.HelplineHours, false, 120, false),
 		QuickExitURL:   e.WebURL("quick_exit_url", "The address Exit this page goes to", in.QuickExitURL),

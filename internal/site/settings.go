@@ -40,6 +40,7 @@ type Store struct {
 	mu       sync.Mutex
 	cached   Settings
 	cachedAt time.Time
+	forgets  uint64 // counts forget calls, so a read that began before one is not cached
 }
 
 const cacheFor = time.Second
@@ -51,10 +52,14 @@ func NewStore(db *pgxpool.Pool, defaults Settings) *Store { return &Store{db: db
 // with the error, so an error page can still be drawn.
 func (s *Store) Get(ctx context.Context) (Settings, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if !s.cachedAt.IsZero() && time.Since(s.cachedAt) < cacheFor {
+		defer s.mu.Unlock()
 		return s.cached, nil
 	}
+	forgets := s.forgets
+	s.mu.Unlock()
+	// The query runs unlocked: when the database stops answering, requests must not queue
+	// behind one another's attempts, each waiting out the statement limit in turn.
 	d := s.defaults
 	err := s.db.QueryRow(ctx, `SELECT coalesce(site_name, $1), coalesce(council_name, $2),
 		coalesce(helpline_name, $3), coalesce(helpline_number, $4), coalesce(helpline_hours, $5),
@@ -64,7 +69,11 @@ func (s *Store) Get(ctx context.Context) (Settings, error) {
 	if err != nil {
 		return s.defaults, fmt.Errorf("site: read settings: %w", err)
 	}
-	s.cached, s.cachedAt = d, time.Now()
+	s.mu.Lock()
+	if s.forgets == forgets {
+		s.cached, s.cachedAt = d, time.Now()
+	}
+	s.mu.Unlock()
 	return d, nil
 }
 

@@ -229,8 +229,8 @@ var Visibilities = []Choice{
 func cleanCourse(in CourseInput) (CourseInput, validate.Errors) {
 	var e validate.Errors
 	out := CourseInput{
-		Title:       e.Text("title", "Title", in.Title, true, 200, false),
-		Programme:   e.Text("programme", "Programme", in.Programme, true, 120, false),
+		Title:       e.Name("title", "Title", in.Title, true, 200),
+		Programme:   e.Name("programme", "Programme", in.Programme, true, 120),
 		Level:       e.OneOf("level", "a level", in.Level, values(Levels)...),
 		Delivery:    e.OneOf("delivery", "how the course is delivered", in.Delivery, values(Deliveries)...),
 		Audience:    e.OneOf("audience", "who the course is for", in.Audience, values(Audiences)...),
@@ -238,6 +238,9 @@ func cleanCourse(in CourseInput) (CourseInput, validate.Errors) {
 		Description: e.Text("description", "Description", in.Description, false, 5000, true),
 		Provider:    strings.TrimSpace(in.Provider),
 		Visibility:  e.OneOf("visibility", "who can see the course", in.Visibility, values(Visibilities)...),
+	}
+	if out.Provider != "" && !slugShaped(out.Provider) {
+		e.Add("provider", "Choose the organisation that provides the course from the list")
 	}
 	return out, e
 }
@@ -248,6 +251,9 @@ func cleanCourse(in CourseInput) (CourseInput, validate.Errors) {
 func lookupProvider(ctx context.Context, tx pgx.Tx, v access.Viewer, slug string, e *validate.Errors) (int64, error) {
 	if slug == "" {
 		e.Add("provider", "Choose the organisation that provides the course")
+		return 0, nil
+	}
+	if !slugShaped(slug) { // cleanCourse has said so
 		return 0, nil
 	}
 	own, admin := managerOf(v)

@@ -43,7 +43,7 @@ func (s *Store) ProviderRows(ctx context.Context, v access.Viewer) ([]ProviderRo
 // officers may manage its courses. It reports whether anything changed; ErrNotFound for an
 // unknown organisation or a viewer who is not an admin.
 func (s *Store) SetProvider(ctx context.Context, v access.Viewer, slug string, allowed bool) (bool, error) {
-	if !v.IsAdmin() {
+	if !v.IsAdmin() || !slugShaped(slug) {
 		return false, ErrNotFound
 	}
 	changed := false

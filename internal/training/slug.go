@@ -9,6 +9,16 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
+// slugShaped reports whether s could be a slug: lower-case letters, digits and single inner
+// hyphens, at most 80 bytes. Anything else names nothing, and is never sent to PostgreSQL,
+// which refuses a NUL or invalid UTF-8 with an error rather than "no such row".
+func slugShaped(s string) bool {
+	if s == "" || len(s) > 80 || s[0] == '-' || s[len(s)-1] == '-' || strings.Contains(s, "--") {
+		return false
+	}
+	return strings.Trim(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == ""
+}
+
 // Slugify makes a URL name from a title: lower case ASCII letters and digits joined by single
 // hyphens, apostrophes dropped ("Women's" gives "womens"), "&" read as "and", accents
 // removed, at most max characters and never ending in a hyphen.

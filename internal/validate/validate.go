@@ -5,6 +5,7 @@ package validate
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -78,6 +79,34 @@ func (e *Errors) Text(field, label, value string, required bool, max int, multil
 	return value
 }
 
+// markupTag finds what reads as an HTML tag, comment or declaration: "<" then a letter, "/",
+// "!" or "?". A lone "<" as in "under <16s" or "<3" is not one.
+var markupTag = regexp.MustCompile(`<\s*[a-zA-Z/!?]`)
+
+// Name cleans a one-line name or title (of an organisation, a person, a course, a topic): as
+// Text, and also refusing HTML tags and the invisible characters that reverse the direction of
+// text. A name is shown in lists, exports, calendar files and emails, not all of which escape
+// markup, and a reversed name can disguise what it says; nobody's name needs either.
+func (e *Errors) Name(field, label, value string, required bool, max int) string {
+	value = e.Text(field, label, value, required, max, false)
+	if e.Has(field) {
+		return value
+	}
+	switch {
+	case markupTag.MatchString(value):
+		e.Add(field, label+" must be plain text. Remove the part in angle brackets, such as <b> or <script>.")
+	case strings.ContainsFunc(value, isBidiControl):
+		e.Add(field, label+" contains characters that are not allowed.")
+	}
+	return value
+}
+
+// isBidiControl reports the embedding, override and isolate controls of Unicode's
+// bidirectional algorithm, which make text display in a different order than it is stored.
+func isBidiControl(r rune) bool {
+	return (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
+}
+
 // WebURL checks an optional website address: absolute http or https with a host, nothing
 // else (no javascript:, data:, or protocol-relative //host).
 func (e *Errors) WebURL(field, label, value string) string {
@@ -85,8 +114,9 @@ func (e *Errors) WebURL(field, label, value string) string {
 	if value == "" {
 		return ""
 	}
-	if !utf8.ValidString(value) || len(value) > 2000 {
-		e.Add(field, label+" must be a web address of 2,000 characters or fewer.")
+	if !utf8.ValidString(value) || len(value) > 2000 || strings.ContainsFunc(value, unicode.IsControl) ||
+		strings.ContainsFunc(value, isBidiControl) {
+		e.Add(field, label+" must be a web address of 2,000 characters or fewer, with no hidden characters.")
 		return value
 	}
 	u, err := url.Parse(value)

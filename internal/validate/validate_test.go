@@ -60,3 +60,21 @@ func TestTextEmailPhone(t *testing.T) {
 		t.Error("bad phone accepted")
 	}
 }
+
+// Names and titles are plain text: tags and direction overrides are refused with a message,
+// while the ordinary punctuation of names, and a "<" that starts no tag, are kept.
+func TestName(t *testing.T) {
+	for _, ok := range []string{"Women's Aid", "Under <16s & families", "Love <3", "O'Brien; Smith"} {
+		var e Errors
+		if got := e.Name("name", "Name", "  "+ok+" ", true, 200); got != ok || e.Err() != nil {
+			t.Errorf("%q: %q %v", ok, got, e)
+		}
+	}
+	for _, bad := range []string{"<script>alert(1)</script>", "A <b>bold</b> name", "x</title>", "<!-- x -->", "< img src=x>",
+		"abc\u202egpj.exe", "\u2066x\u2069", "a\x00b", "a\nb", "", strings.Repeat("a", 201)} {
+		var e Errors
+		if e.Name("name", "Name", bad, true, 200); !e.Has("name") || len(e) != 1 {
+			t.Errorf("%q: %v", bad, e)
+		}
+	}
+}
