@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -134,7 +135,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		// Not cancelled by SIGTERM, so in-flight requests finish; every statement of a request
+		// is limited, so a request cannot hang on a database that stopped answering.
+		BaseContext: func(net.Listener) context.Context {
+			return postgres.WithStatementLimit(context.WithoutCancel(ctx), statementLimit)
+		},
 	}
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
@@ -144,6 +149,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
+	fresh := trackFresh(httpServer)
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
 	select {
@@ -154,8 +160,62 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	log.Info("shutting down", "grace", cfg.ShutdownWait)
 	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownWait)
 	defer cancel()
+	// net/http drops, unanswered, any request it reads after Shutdown has begun, so a visitor
+	// whose connection was accepted a moment before SIGTERM would get nothing. So: refuse new
+	// connections first, give the accepted ones a moment to deliver their first request (they
+	// then count as in flight), and only then shut down. Measured by internal/resilience.
+	ln.Close()
+	<-errc // Serve has returned: Shutdown will not close the listener a second time
+	fresh.wait(freshWait)
 	if err := httpServer.Shutdown(shutCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// statementLimit is how long one statement of a request, or its wait for a connection, may
+// take. Pages need milliseconds. A request whose database stopped answering waits out the
+// limit at most twice (its first statement, then the session's commit: the 503 page itself
+// asks nothing of the database), so 2 x 750 ms keeps the answer within 2 s, as
+// internal/resilience measures.
+const statementLimit = 750 * time.Millisecond
+
+// freshWait bounds how long shutdown waits for accepted connections to send their first
+// request; ReadHeaderTimeout would end a silent one later anyway.
+const freshWait = 2 * time.Second
+
+// freshConns are the connections accepted whose first request has not been read yet.
+type freshConns struct {
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+}
+
+// trackFresh follows the connections of srv through its ConnState hook.
+func trackFresh(srv *http.Server) *freshConns {
+	f := &freshConns{conns: map[net.Conn]struct{}{}}
+	srv.ConnState = func(c net.Conn, st http.ConnState) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if st == http.StateNew {
+			f.conns[c] = struct{}{}
+		} else {
+			delete(f.conns, c)
+		}
+	}
+	return f
+}
+
+// wait returns once no accepted connection is still waiting for its first request to be
+// read, or after max.
+func (f *freshConns) wait(max time.Duration) {
+	deadline := time.Now().Add(max)
+	for time.Now().Before(deadline) {
+		f.mu.Lock()
+		n := len(f.conns)
+		f.mu.Unlock()
+		if n == 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

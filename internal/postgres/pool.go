@@ -24,6 +24,9 @@ func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 		cfg.ConnConfig.ConnectTimeout = 2 * time.Second
 	}
 	cfg.HealthCheckPeriod = 5 * time.Second
+	// Statements and connection waits are limited when the context asks (limit.go): serve
+	// asks for every request, so a frozen or unreachable database cannot make one hang.
+	cfg.ConnConfig.Tracer = statementLimiter{}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open pool: %w", err)
@@ -36,6 +39,10 @@ func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	}
 	return pool, nil
 }
+
+// ErrUnavailable is for work that depends on the database but failed without a driver error
+// to show for it, such as an in-memory copy that has lost its connection and may be stale.
+var ErrUnavailable = errors.New("postgres: database unavailable")
 
 // Beginner is what WithTx needs: a pool, or a connection.
 type Beginner interface {
@@ -67,6 +74,9 @@ func WithTx(ctx context.Context, db Beginner, fn func(tx pgx.Tx) error) (err err
 // IsUnavailable reports whether err means the database could not be reached, so callers can
 // answer 503 instead of 500.
 func IsUnavailable(err error) bool {
+	if errors.Is(err, ErrUnavailable) {
+		return true
+	}
 	var pgErr interface{ SQLState() string }
 	if errors.As(err, &pgErr) {
 		code := pgErr.SQLState()

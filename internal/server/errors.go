@@ -65,7 +65,13 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int) {
 	if !ok {
 		text = errorTexts[http.StatusInternalServerError]
 	}
-	if err := s.render(w, r, status, templates.ErrorPage(s.base(r), text[0], text[1])); err != nil {
+	var base templates.Base
+	if status == http.StatusServiceUnavailable {
+		base = s.baseWith(r, s.site.Defaults()) // the database is away: don't wait on it again
+	} else {
+		base = s.base(r)
+	}
+	if err := s.render(w, r, status, templates.ErrorPage(base, text[0], text[1])); err != nil {
 		http.Error(w, text[0], status)
 	}
 }

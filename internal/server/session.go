@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 
 	"dadirectory/internal/access"
@@ -24,7 +23,7 @@ const (
 // __Host- prefix) when the site is served over https.
 func (s *Server) newSessions() *scs.SessionManager {
 	sm := scs.New()
-	sm.Store = pgxstore.New(s.db)
+	sm.Store = newSessionStore(s.db) // pgxstore, with the request's context (session_store.go)
 	sm.IdleTimeout = s.cfg.SessionIdle
 	sm.Lifetime = s.cfg.SessionLifetime
 	sm.Cookie.HttpOnly = true

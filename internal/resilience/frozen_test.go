@@ -1,0 +1,156 @@
+package resilience
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestDatabaseFrozen freezes PostgreSQL (SIGSTOP) instead of stopping it: its connections
+// stay open but nothing answers, as when the network to it fails. Nothing reports an error, so
+// only the app's own limits (postgres.WithStatementLimit, set by serve) stop a request from
+// waiting for ever. Every request must be answered within 2 s, by its page when the page
+// needs no database (the directory search answers from memory) or by the friendly 503; after
+// SIGCONT the app works again within 10 s.
+func TestDatabaseFrozen(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts its own PostgreSQL and the built app")
+	}
+	rg := newRig(t)
+	paths := append(slices.Clone(rg.paths), "/healthz", "/readyz", "/safety")
+
+	var (
+		mu      sync.Mutex
+		results []result
+	)
+	loadCtx, stopLoad := context.WithCancel(context.Background())
+	anon := newClient()
+	readers := loop(loadCtx, 4, func(w, i int) {
+		r := do(anon, http.MethodGet, rg.app.URL, paths[(w*3+i)%len(paths)], nil)
+		mu.Lock()
+		results = append(results, r)
+		mu.Unlock()
+	})
+	officer := loop(loadCtx, 1, func(_, i int) {
+		r := do(rg.officer, http.MethodGet, rg.app.URL, []string{"/my/organisation", "/"}[i%2], nil)
+		r.Op = "officer " + r.Op
+		mu.Lock()
+		results = append(results, r)
+		mu.Unlock()
+	})
+	defer func() { stopLoad(); readers.Wait(); officer.Wait() }()
+	time.Sleep(2 * time.Second)
+
+	pids := clusterProcesses(t, rg.cluster.Dir())
+	signalAll(pids, syscall.SIGSTOP)
+	frozenAt := time.Now()
+	thawed := false
+	defer func() {
+		if !thawed {
+			signalAll(pids, syscall.SIGCONT)
+		}
+	}()
+	time.Sleep(5 * time.Second)
+	signalAll(pids, syscall.SIGCONT)
+	thawed = true
+	thawAt := time.Now()
+
+	recoveredAt, lastFailure := waitRecovered(rg.app.URL, rg.paths, rg.officer, thawAt.Add(recoverWithin+10*time.Second))
+	time.Sleep(time.Second)
+	stopLoad()
+	readers.Wait()
+	officer.Wait()
+
+	if recoveredAt.IsZero() || recoveredAt.Sub(thawAt) > recoverWithin {
+		t.Errorf("app did not recover within %s of PostgreSQL thawing; last failure: %v", recoverWithin, lastFailure)
+	}
+	counts := map[string]map[int]int{}
+	var bad []string
+	for _, r := range results {
+		if r.End.Before(frozenAt) || r.Start.After(thawAt) && (recoveredAt.IsZero() || r.Start.Before(recoveredAt)) {
+			continue // before the freeze, or while recovering: the outage test covers these
+		}
+		if counts[r.Op] == nil {
+			counts[r.Op] = map[int]int{}
+		}
+		counts[r.Op][r.Status]++
+		var why string
+		switch {
+		case r.Err != nil:
+			why = "no answer"
+		case r.Start.Before(thawAt) && r.End.Sub(maxTime(r.Start, frozenAt)) > answerWithin:
+			why = fmt.Sprintf("answered %s after the freeze (bound %s)", r.End.Sub(maxTime(r.Start, frozenAt)).Round(time.Millisecond), answerWithin)
+		case r.Op == "GET /healthz" && r.Status != http.StatusOK:
+			why = "healthz must stay 200"
+		case r.Op == "GET /readyz" && r.Start.After(frozenAt.Add(time.Second)) && r.End.Before(thawAt) && r.Status != http.StatusServiceUnavailable:
+			why = "readyz must say 503 while the database does not answer"
+		case r.Status == http.StatusServiceUnavailable && r.Op != "GET /readyz" && !r.friendly():
+			why = "503 without the friendly page"
+		case r.Status != http.StatusOK && r.Status != http.StatusServiceUnavailable:
+			why = "want 200 or 503"
+		case !recoveredAt.IsZero() && r.Start.After(recoveredAt) && r.Status != http.StatusOK:
+			why = "failed after recovery"
+		}
+		if why != "" && len(bad) < 20 {
+			bad = append(bad, fmt.Sprintf("%s (started %s after the freeze): %s", r, r.Start.Sub(frozenAt).Round(time.Millisecond), why))
+		}
+	}
+	t.Logf("answers from the freeze on, by status: %v; recovered %s after thawing", counts, recoveredAt.Sub(thawAt).Round(time.Millisecond))
+	if len(bad) > 0 {
+		t.Errorf("answers breaking the rules (first %d):\n%s", len(bad), strings.Join(bad, "\n"))
+	}
+	for _, op := range []string{"GET /", "GET /contacts", "officer GET /my/organisation"} {
+		if counts[op][http.StatusServiceUnavailable] == 0 {
+			t.Errorf("%s never answered 503 while PostgreSQL was frozen: the freeze proved nothing", op)
+		}
+	}
+}
+
+// clusterProcesses are the postmaster of the cluster in dir and its children.
+func clusterProcesses(t *testing.T, dir string) []int {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "postmaster.pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pm, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pids := []int{pm}
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Skip("no /proc: cannot find the server's processes")
+	}
+	for _, e := range entries {
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces, so read after its closing paren.
+		s := string(stat)
+		if i := strings.LastIndexByte(s, ')'); i >= 0 {
+			if f := strings.Fields(s[i+1:]); len(f) > 1 && f[1] == strconv.Itoa(pm) {
+				if pid, err := strconv.Atoi(e.Name()); err == nil {
+					pids = append(pids, pid)
+				}
+			}
+		}
+	}
+	return pids
+}
+
+func signalAll(pids []int, sig syscall.Signal) {
+	for _, p := range pids {
+		syscall.Kill(p, sig)
+	}
+}
