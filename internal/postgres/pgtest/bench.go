@@ -36,16 +36,7 @@ func Kept(tb testing.TB, name string, fill func(ctx context.Context, db *pgxpool
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
-	tmpl, err := templateName() // "tmpl_" + hash of the migrations
-	if err != nil {
-		tb.Fatalf("pgtest: %v", err)
-	}
-	prefix := "kept_" + name + "_"
-	final := prefix + strings.TrimPrefix(tmpl, "tmpl_")
-	if err := keep(ctx, base, prefix, final, fill); err != nil {
-		tb.Fatalf("pgtest: database %s: %v", final, err)
-	}
-	u, err := withDatabase(base, final)
+	u, err := KeptURL(ctx, base, name, fill)
 	if err != nil {
 		tb.Fatalf("pgtest: %v", err)
 	}
@@ -55,6 +46,23 @@ func Kept(tb testing.TB, name string, fill func(ctx context.Context, db *pgxpool
 	}
 	tb.Cleanup(pool.Close)
 	return pool
+}
+
+// KeptURL is Kept for programs that are not tests (the HTTP load run, which starts the app
+// binary against the database): it makes sure the kept database for name exists on the server
+// at base, filled once by fill, and returns its URL. Tests and programs that pass the same name
+// and fill share one database.
+func KeptURL(ctx context.Context, base, name string, fill func(ctx context.Context, db *pgxpool.Pool) error) (string, error) {
+	tmpl, err := templateName() // "tmpl_" + hash of the migrations
+	if err != nil {
+		return "", err
+	}
+	prefix := "kept_" + name + "_"
+	final := prefix + strings.TrimPrefix(tmpl, "tmpl_")
+	if err := keep(ctx, base, prefix, final, fill); err != nil {
+		return "", fmt.Errorf("database %s: %w", final, err)
+	}
+	return withDatabase(base, final)
 }
 
 func keep(ctx context.Context, base, prefix, final string, fill func(ctx context.Context, db *pgxpool.Pool) error) error {
