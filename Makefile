@@ -53,16 +53,54 @@ fuzz-short:
 fuzz:
 	$(MAKE) fuzz-short FUZZTIME=2m
 
+## audit: the Nu Html Checker on every page each role reaches (links walked from its home page,
+## plus error pages and create forms sent empty) and Lighthouse 12.2.3 on the main public pages,
+## against `dadirectory dev` on a free port with its data in tmp/auditdata; output in tmp/audit.
+## Installs what is missing: Debian's JRE, chromium and npm; vnu-jar and lighthouse, pinned in
+## internal/audittool/package-lock.json, into internal/audittool/node_modules (never globally).
+.PHONY: audit audit-debs
+AUDIT_NPM := internal/audittool/node_modules/.package-lock.json
+audit: build audit-debs $(AUDIT_NPM)
+	$(GO) run ./internal/audittool -bin bin/dadirectory -data tmp/auditdata -out tmp/audit \
+		-tools internal/audittool/node_modules
+
+audit-debs:
+	@missing=; command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
+
+$(AUDIT_NPM): internal/audittool/package.json internal/audittool/package-lock.json | audit-debs
+	npm ci --prefix internal/audittool --no-audit --no-fund --silent
+	@touch $@
+
 ## bench: Go benchmarks of the hot paths (search, directory page, agency page) over
 ## BENCH_AGENCIES synthetic agencies, loaded once into a database kept in tmp/benchpg and reused
-## by later runs. Figures and how to read them: BENCHMARKS.md.
+## by later runs; then the HTTP load run: wrk against bin/dadirectory and against nginx serving
+## the same bytes (the ceiling), BENCH_HTTP_DURATION per run, table also in tmp/bench-http.md.
+## Figures and how to read them: BENCHMARKS.md.
 BENCHPG        ?= $(CURDIR)/tmp/benchpg
 BENCH_AGENCIES ?= 100000
 BENCHTIME      ?= 1s
+BENCH_HTTP_DURATION ?= 10s
 bench:
 	$(GO) run ./internal/postgres/withcluster -dir $(BENCHPG) -- \
 		env BENCH_AGENCIES=$(BENCH_AGENCIES) $(GO) test -count=1 -timeout 60m -run '^$$' -bench . \
 		-benchmem -benchtime $(BENCHTIME) ./internal/directory/ ./internal/server/
+	$(GO) run ./internal/postgres/withcluster -dir $(BENCHPG) -- \
+		env BENCH_AGENCIES=$(BENCH_AGENCIES) BENCH_HTTP_DURATION=$(BENCH_HTTP_DURATION) GO=$(GO) \
+		$(GO) run ./internal/bench/httpbench
+
+## soak: SOAK_DURATION (default 5m) of mixed reads and writes from 8 loopback clients against
+## the app in-process; fails on any error answer or on goroutine/heap growth beyond the bounds
+## it prints (internal/resilience). make test runs the same test for 10 s.
+.PHONY: soak
+SOAKPG        ?= $(CURDIR)/tmp/soakpg
+SOAK_DURATION ?= 5m
+soak:
+	$(GO) run ./internal/postgres/withcluster -dir $(SOAKPG) -- \
+		env SOAK_DURATION=$(SOAK_DURATION) $(GO) test -count=1 -timeout 0 -v -run '^TestSoak$$' ./internal/resilience/
 
 clean:
 	rm -rf bin tmp
