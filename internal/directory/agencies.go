@@ -13,12 +13,30 @@ import (
 func isNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }
 
 // Agency returns the agency with this slug and the contacts viewer may see, or ErrNotFound
-// when there is none or viewer may not see it.
+// when there is none or viewer may not see it. While the index is in touch with the database
+// an agency's page is read once per change of the directory and then kept (agency_cache.go).
 func (s *Store) Agency(ctx context.Context, viewer access.Viewer, slug string) (Agency, error) {
-	var a Agency
 	if !validSlug(slug) {
-		return a, ErrNotFound
+		return Agency{}, ErrNotFound
 	}
+	staff := viewer.IsStaff()
+	version, cached := s.index.version()
+	if cached {
+		if a, ok := s.pages.get(slug, staff, version); ok {
+			return a, nil
+		}
+	}
+	a, err := s.agency(ctx, viewer, slug)
+	if err == nil && cached {
+		s.pages.put(slug, staff, version, a)
+	}
+	return a, err
+}
+
+// agency reads an agency from the database. What it shows depends only on whether viewer
+// is staff (visibleAgency, visibleContact), which is what the cache keys on.
+func (s *Store) agency(ctx context.Context, viewer access.Viewer, slug string) (Agency, error) {
+	var a Agency
 	var id int64
 	err := s.db.QueryRow(ctx, `SELECT a.id, a.slug, a.name, a.kind, a.summary, a.phone, a.open_24h,
 		a.visibility = 'staff', a.description, a.website, a.email, a.referral_route, a.eligibility,
@@ -62,22 +80,4 @@ func (s *Store) agencyTerms(ctx context.Context, agencyID int64, join, table, co
 		return nil, fmt.Errorf("directory: %s of agency: %w", table, err)
 	}
 	return terms, nil
-}
-
-// Taxonomy returns the current (not retired) areas, categories and audiences in display order.
-func (s *Store) Taxonomy(ctx context.Context) (Taxonomy, error) {
-	var t Taxonomy
-	for _, x := range []struct {
-		table string
-		dst   *[]Term
-	}{{"areas", &t.Areas}, {"categories", &t.Categories}, {"audiences", &t.Audiences}} {
-		rows, err := s.db.Query(ctx, `SELECT slug, name FROM `+x.table+` WHERE retired_at IS NULL ORDER BY sort_order, name`)
-		if err != nil {
-			return t, fmt.Errorf("directory: list %s: %w", x.table, err)
-		}
-		if *x.dst, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Term]); err != nil {
-			return t, fmt.Errorf("directory: list %s: %w", x.table, err)
-		}
-	}
-	return t, nil
 }

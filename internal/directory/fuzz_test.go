@@ -1,8 +1,8 @@
 package directory
 
 import (
+	"math/rand/v2"
 	"net/url"
-	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -36,19 +36,30 @@ func FuzzParseQuery(f *testing.F) {
 	})
 }
 
-// FuzzTsquery: whatever people type, the text handed to to_tsquery holds only words and the
-// operators we put there, so it can never be a tsquery syntax error or injection.
-func FuzzTsquery(f *testing.F) {
-	for _, s := range []string{"dv & refuge:*", "'; DROP TABLE", "((a|b))", "Women’s Aid", "ß\u0301"} {
-		f.Add(s)
+// FuzzIndexSearch: whatever text and filters people send, searching the index never panics,
+// never shows the public a staff-only agency, and its counts agree with its pages.
+func FuzzIndexSearch(f *testing.F) {
+	for _, s := range []string{"womens aid", "dv & refuge:*", "'; DROP TABLE agencies;--", "\x00\xff", "a b c d e f g h i j k l m",
+		"the", "lanarkshir", "s", "ß\u0301", "<script>"} {
+		f.Add(s, uint8(1), false)
 	}
-	f.Fuzz(func(t *testing.T, text string) {
-		got := tsquery(words(text), nil, nil)
-		for _, w := range strings.FieldsFunc(got, func(r rune) bool { return strings.ContainsRune("()&|: *", r) }) {
-			for _, r := range w {
-				if strings.ContainsRune("'\\!<>-", r) {
-					t.Fatalf("tsquery %q contains %q", got, r)
-				}
+	r := rand.New(rand.NewPCG(7, 8))
+	s := buildSnapshot(1, randomDocs(r, 300, 1), testTaxonomy())
+	f.Fuzz(func(t *testing.T, text string, page uint8, staff bool) {
+		q := Query{Text: text, Page: 1 + int(page)%5}
+		res, err := s.search(staff, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total < 0 || res.Pages != (res.Total+PageSize-1)/PageSize || len(res.Agencies) > PageSize {
+			t.Fatalf("total %d pages %d page of %d", res.Total, res.Pages, len(res.Agencies))
+		}
+		if q.Page <= res.Pages && len(res.Agencies) == 0 {
+			t.Fatalf("page %d of %d is empty", q.Page, res.Pages)
+		}
+		for _, a := range res.Agencies {
+			if !staff && a.StaffOnly {
+				t.Fatalf("public search showed staff-only %s", a.Slug)
 			}
 		}
 	})

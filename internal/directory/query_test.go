@@ -48,30 +48,3 @@ func TestWordsFold(t *testing.T) {
 		t.Errorf("words = %q, want %q", got, want)
 	}
 }
-
-func TestTsqueryIsSafe(t *testing.T) {
-	got := tsquery(words("dv & refuge:* | !"), nil, nil)
-	want := "(dv:* | (domestic & violence) | (domestic & abuse)) & (refuge:*)"
-	if got != want {
-		t.Errorf("tsquery = %q, want %q", got, want)
-	}
-}
-
-func TestCorrections(t *testing.T) {
-	vocab := []string{"women", "woman", "refug", "hous", "housing", "advic"}
-	byFirst := map[rune][]string{}
-	all := map[string]bool{}
-	for _, w := range vocab {
-		byFirst[[]rune(w)[0]] = append(byFirst[[]rune(w)[0]], w)
-		all[w] = true
-	}
-	if got := corrections("womans", byFirst, all); len(got) == 0 || got[0] != "woman" {
-		t.Errorf("womans -> %v", got)
-	}
-	if got := corrections("refgue", byFirst, all); len(got) == 0 || got[0] != "refug" {
-		t.Errorf("refgue -> %v", got)
-	}
-	if got := corrections("women", byFirst, all); got != nil {
-		t.Errorf("known word corrected: %v", got)
-	}
-}

@@ -1,17 +1,37 @@
 package directory
 
 import (
+	"context"
+
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Store reads and writes the directory in PostgreSQL.
+// Store reads and writes the directory in PostgreSQL. Searches, the filter choices and agency
+// pages are answered from memory (see index.go and agency_cache.go), kept current from
+// PostgreSQL's change notifications.
 type Store struct {
 	db    *pgxpool.Pool
-	vocab vocabulary
+	index *index
+	pages agencyCache
 }
 
-// NewStore returns a Store over the pool.
-func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db} }
+// NewStore returns a Store over the pool. Its index starts on first use and stops with Close
+// or when the pool is closed.
+func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db, index: newIndex(db)} }
+
+// Start builds the search index now rather than on the first search.
+func (s *Store) Start() { s.index.start() }
+
+// Close stops keeping the index current.
+func (s *Store) Close() { s.index.close() }
+
+// Ready reports whether searches can be answered: the index is built and in touch with the
+// database. At start it waits for the first build until ctx ends.
+func (s *Store) Ready(ctx context.Context) bool { return s.index.ready(ctx) }
+
+// Sync returns once every change committed before the call shows in searches. A change
+// shows within milliseconds anyway; Sync is for answering the person who made it.
+func (s *Store) Sync(ctx context.Context) error { return s.index.sync(ctx) }
 
 // visibleAgency is the condition every query that shows agency a uses: not archived, and
 // public unless the viewer is staff ($1 must be the viewer's IsStaff).

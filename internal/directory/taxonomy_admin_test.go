@@ -143,6 +143,9 @@ func TestAdminRetiredTermIsRefusedInFiltersAndForms(t *testing.T) {
 	if _, err := s.RestoreTerm(ctx, admin, k, "kilsyth", kilsyth.Version); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.Sync(ctx); err != nil { // searches answer from the index, which catches up by notification
+		t.Fatal(err)
+	}
 	q, _ = directory.ParseQuery(url.Values{"area": {"kilsyth"}})
 	if _, err := s.Search(ctx, access.Public, q); err != nil {
 		t.Errorf("restored area refused: %v", err)

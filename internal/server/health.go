@@ -13,7 +13,8 @@ func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
-// handleReadyz says whether the database answers, so a load balancer sends traffic only to
+// handleReadyz says whether the database answers and the directory's search index is built
+// and current, so a load balancer sends traffic only to
 // instances that can serve it.
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
@@ -23,6 +24,11 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	if err := s.db.Ping(ctx); err != nil {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte("database unavailable\n"))
+		return
+	}
+	if !s.directory.Ready(ctx) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("directory index not ready\n"))
 		return
 	}
 	w.Write([]byte("ready\n"))

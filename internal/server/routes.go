@@ -23,7 +23,7 @@ func (s *Server) routes() chi.Router {
 	}))
 
 	r := chi.NewRouter()
-	r.Use(requestID, s.accessLog, s.recoverPanic, s.securityHeaders, csrf.Handler, s.limitBody(r, maxFormBody), middleware.GetHead, s.compressPublic)
+	r.Use(requestID, s.accessLog, s.recoverPanic, s.securityHeaders, csrf.Handler, s.readYourWrites, s.limitBody(r, maxFormBody), middleware.GetHead, s.compressPublic)
 
 	// Operations: no page, no database for /healthz.
 	r.Get("/healthz", s.handleHealthz)

@@ -65,6 +65,7 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 		library: library.NewStore(db),
 	}
 	s.sessions = s.newSessions()
+	s.directory.Start() // build the search index now, not on the first visitor's search
 	return s, nil
 }
 
@@ -75,6 +76,12 @@ func (s *Server) base(r *http.Request) templates.Base {
 	if err != nil {
 		settings = s.site.Defaults()
 	}
+	return s.baseWith(r, settings)
+}
+
+// baseWith is base with the settings given. The 503 page passes the defaults: asking a
+// database that stopped answering for the settings would only make the visitor wait again.
+func (s *Server) baseWith(r *http.Request, settings site.Settings) templates.Base {
 	b := templates.Base{
 		Site:   settings,
 		CSS:    s.assets.URL("site.css"),

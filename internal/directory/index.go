@@ -1,0 +1,146 @@
+package directory
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// The in-memory search index. Why it exists: at 100,000 agencies, ranking every match in
+// PostgreSQL costs seconds per broad query; from memory it costs microseconds, leaving the
+// page render as the main cost (see BENCHMARKS.md).
+//
+// How it stays fast: documents are numbered in rank order (by name) when the index is built,
+// so the first set bits of a result bitmap are the first results and a page needs no sort.
+// Every lexeme, filter value and the visibility rule is a roaring bitmap; a query is a few
+// ORs and ANDs of them, and the total is a popcount.
+//
+// How it stays exact and fresh: a snapshot is immutable and swapped in whole (readers never
+// lock). A change to a few agencies does not renumber: their old documents are dropped from
+// the live set and their new versions go into a small "recent" part, numbered after the base
+// and searched the same way; results merge the two parts by name. When the recent part grows
+// large, or after a bulk load, the whole index is rebuilt. Visibility comes from the same SQL
+// condition every other query uses (visibleAgency), evaluated by PostgreSQL at load time.
+
+// doc is what a result row shows of one agency, and nothing more: memory scales with it.
+type doc struct {
+	id        int64
+	slug      string
+	name      string
+	kind      Kind
+	summary   string
+	phone     string
+	open24h   bool
+	staffOnly bool
+	areas     []int64 // area ids, named from the snapshot's taxonomy when shown
+}
+
+// sortKey is the rank order of documents: name without case or apostrophes, then the exact
+// name, then id, so the order is total and the same on every instance.
+func sortKey(d *doc) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '\'', '’', '‘', '`':
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, d.name)
+}
+
+func compareDocs(a, b *doc, ka, kb string) int {
+	if c := strings.Compare(ka, kb); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.name, b.name); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.id, b.id)
+}
+
+// postings are the documents a lexeme appears in, by the weight PostgreSQL gave it: A (the
+// name), B (summary, keywords, tags) and C (description, eligibility). Each set includes the
+// ones before it, so a class is one bitmap.
+type postings struct {
+	name   *roaring.Bitmap // weight A
+	strong *roaring.Bitmap // A or B
+	any    *roaring.Bitmap // A, B or C
+}
+
+// class picks one of the three sets.
+type class int
+
+const (
+	inName class = iota
+	inStrong
+	inAny
+)
+
+func (p *postings) get(c class) *roaring.Bitmap {
+	switch c {
+	case inName:
+		return p.name
+	case inStrong:
+		return p.strong
+	}
+	return p.any
+}
+
+// part is one numbered run of documents with their postings and filter bitmaps: the base,
+// built in rank order, or the recent changes, built in rank order among themselves.
+type part struct {
+	first      uint32 // number of the part's first document
+	docs       []*doc // docs[i] is document first+i
+	lexemes    []string
+	post       map[string]*postings
+	byDeletion map[string][]string // typo lookup, see nearWords
+	areas      map[int64]*roaring.Bitmap
+	categories map[int64]*roaring.Bitmap
+	audiences  map[int64]*roaring.Bitmap
+	kinds      map[Kind]*roaring.Bitmap
+	open24h    *roaring.Bitmap
+}
+
+// snapshot is one immutable state of the index.
+type snapshot struct {
+	version uint64 // changes with every applied change, so caches can key on it
+	base    *part
+	recent  *part
+	byID    map[int64]uint32 // base document of each agency id still in the base
+	live    *roaring.Bitmap  // current documents: what staff may see
+	public  *roaring.Bitmap  // current documents the public may see
+	tax     taxonomy
+}
+
+func (s *snapshot) doc(n uint32) *doc {
+	if n >= s.recent.first {
+		return s.recent.docs[n-s.recent.first]
+	}
+	return s.base.docs[n]
+}
+
+func (s *snapshot) parts() [2]*part { return [2]*part{s.base, s.recent} }
+
+// newPart starts an empty part numbered from first.
+func newPart(first uint32) *part {
+	return &part{
+		first:      first,
+		post:       map[string]*postings{},
+		byDeletion: map[string][]string{},
+		areas:      map[int64]*roaring.Bitmap{},
+		categories: map[int64]*roaring.Bitmap{},
+		audiences:  map[int64]*roaring.Bitmap{},
+		kinds:      map[Kind]*roaring.Bitmap{},
+		open24h:    roaring.New(),
+	}
+}
+
+// prefixed calls fn with every lexeme of the part that starts with p.
+func (pt *part) prefixed(p string, fn func(string)) {
+	i, _ := slices.BinarySearch(pt.lexemes, p)
+	for ; i < len(pt.lexemes) && strings.HasPrefix(pt.lexemes[i], p); i++ {
+		fn(pt.lexemes[i])
+	}
+}

@@ -1,0 +1,174 @@
+package directory_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"dadirectory/internal/access"
+	"dadirectory/internal/directory"
+	"dadirectory/internal/postgres"
+	"dadirectory/internal/postgres/pgtest"
+	"dadirectory/internal/seed"
+)
+
+// Two instances of the app share one database. An edit committed through either must show
+// in the other's searches within a second, with visibility exact, and an instance that loses
+// its connection must refuse to answer (503) rather than serve what may be stale, then
+// recover by itself.
+
+func twoInstances(t *testing.T) (db *pgxpool.Pool, other *directory.Store) {
+	t.Helper()
+	url := pgtest.URL(t)
+	ctx := context.Background()
+	var pools [2]*pgxpool.Pool
+	for i := range pools {
+		p, err := pgxpool.New(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(p.Close)
+		pools[i] = p
+	}
+	if _, err := seed.Demo(ctx, pools[0]); err != nil {
+		t.Fatal(err)
+	}
+	other = directory.NewStore(pools[1])
+	t.Cleanup(other.Close)
+	ready(t, other)
+	return pools[0], other
+}
+
+func ready(t *testing.T, s *directory.Store) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if !s.Ready(ctx) {
+		for !s.Ready(ctx) && ctx.Err() == nil {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if ctx.Err() != nil {
+			t.Fatal("index not ready in 20 s")
+		}
+	}
+}
+
+// within polls until found says the search shows what is wanted, failing after limit.
+func within(t *testing.T, limit time.Duration, what string, found func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for !found() {
+		if time.Since(start) > limit {
+			t.Fatalf("%s: not seen within %s", what, limit)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
+func slugsFor(t *testing.T, s *directory.Store, v access.Viewer, text string) []string {
+	t.Helper()
+	res, err := s.Search(context.Background(), v, directory.Query{Text: text, Page: 1})
+	if err != nil {
+		return nil // briefly unavailable counts as not seen yet
+	}
+	var out []string
+	for _, a := range res.Agencies {
+		out = append(out, a.Slug)
+	}
+	return out
+}
+
+func TestIndexFreshAcrossInstances(t *testing.T) {
+	db, other := twoInstances(t)
+	ctx := context.Background()
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := db.Exec(ctx, sql, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A new word in a name.
+	exec(`UPDATE agencies SET name = 'Samaritans Zephyrine Line' WHERE slug = 'samaritans'`)
+	took := within(t, time.Second, "renamed agency", func() bool {
+		return slices.Equal(slugsFor(t, other, access.Public, "zephyrine"), []string{"samaritans"})
+	})
+	t.Logf("rename seen by the other instance after %s", took)
+
+	// Made staff-only: gone from the public set, still found by staff.
+	exec(`UPDATE agencies SET visibility = 'staff' WHERE slug = 'samaritans'`)
+	within(t, time.Second, "staff-only agency hidden from the public", func() bool {
+		return len(slugsFor(t, other, access.Public, "zephyrine")) == 0 &&
+			slices.Equal(slugsFor(t, other, staff, "zephyrine"), []string{"samaritans"})
+	})
+	// Archived: gone for everyone.
+	exec(`UPDATE agencies SET archived_at = now() WHERE slug = 'samaritans'`)
+	within(t, time.Second, "archived agency gone", func() bool {
+		return len(slugsFor(t, other, staff, "zephyrine")) == 0
+	})
+	// A bulk insert (more than the triggers list one by one) rebuilds the index whole.
+	exec(`INSERT INTO agencies (slug, name, kind, summary, demo)
+		SELECT 'bulk-' || g, 'Bulkfield Service ' || g, 'other', 'Made in bulk.', true FROM generate_series(1, 600) g`)
+	within(t, 10*time.Second, "bulk-loaded agencies", func() bool {
+		res, err := other.Search(ctx, access.Public, directory.Query{Text: "bulkfield", Page: 1})
+		return err == nil && res.Total == 600
+	})
+	// Filters follow area changes.
+	exec(`INSERT INTO agency_areas (agency_id, area_id) SELECT a.id, t.id FROM agencies a, areas t
+		WHERE a.slug = 'bulk-7' AND t.slug = 'motherwell'`)
+	within(t, time.Second, "new area of an agency", func() bool {
+		res, err := other.Search(ctx, access.Public, directory.Query{Text: "bulkfield", Areas: []string{"motherwell"}, Page: 1})
+		return err == nil && res.Total == 1 && res.Agencies[0].Slug == "bulk-7"
+	})
+}
+
+func TestIndexSyncSeesEverythingCommittedBefore(t *testing.T) {
+	db, other := twoInstances(t)
+	ctx := context.Background()
+	for i := range 20 {
+		name := "Quillon Support " + string(rune('A'+i))
+		if _, err := db.Exec(ctx, `UPDATE agencies SET name = $1 WHERE slug = 'samaritans'`, name); err != nil {
+			t.Fatal(err)
+		}
+		if err := other.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		res, err := other.Search(ctx, access.Public, directory.Query{Text: "quillon", Page: 1})
+		if err != nil || len(res.Agencies) != 1 || res.Agencies[0].Name != name {
+			t.Fatalf("after Sync: %v %+v, want %q", err, res.Agencies, name)
+		}
+	}
+}
+
+func TestIndexRefusesWhileOutOfTouchAndRecovers(t *testing.T) {
+	db, other := twoInstances(t)
+	ctx := context.Background()
+	// Cut the other instance's listening connection, as a database restart would, and change
+	// something while it is away.
+	if _, err := db.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE datname = current_database() AND query LIKE 'LISTEN%'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `UPDATE agencies SET name = 'Samaritans Vellichor' WHERE slug = 'samaritans'`); err != nil {
+		t.Fatal(err)
+	}
+	sawRefusal := false
+	took := within(t, 10*time.Second, "recovery after the connection was cut", func() bool {
+		res, err := other.Search(ctx, access.Public, directory.Query{Text: "vellichor", Page: 1})
+		if err != nil {
+			if !postgres.IsUnavailable(err) {
+				t.Fatalf("while out of touch: %v, want an unavailable error", err)
+			}
+			sawRefusal = true
+			return false
+		}
+		return res.Total == 1
+	})
+	t.Logf("recovered after %s (refused meanwhile: %v)", took, sawRefusal)
+	if !other.Ready(ctx) {
+		t.Error("not ready after recovering")
+	}
+}

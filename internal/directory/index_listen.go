@@ -1,0 +1,367 @@
+package directory
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/puddle/v2"
+
+	"dadirectory/internal/postgres"
+)
+
+// changesChannel is where the triggers of migration 00007 announce changes.
+const changesChannel = "directory_changed"
+
+// maxRecent is how many changed agencies the index keeps in its recent part before it
+// rebuilds whole: the recent part is rebuilt on every change, so it must stay small.
+const maxRecent = 1000
+
+// index keeps the search snapshot current. One goroutine listens on a connection of its own
+// for change notifications; another applies them, so notifications keep flowing while a
+// change is loaded and those that arrive meanwhile are applied together.
+//
+// Freshness: a notification arrives after its transaction commits, and loading the changed
+// rows starts after it arrives, so the load sees the change. When the connection is lost
+// changes may be missed, so the index refuses to answer (503, like any page that needs the
+// database) until it has reconnected and rebuilt.
+type index struct {
+	db   *pgxpool.Pool
+	snap atomic.Pointer[snapshot]
+
+	startOnce sync.Once
+	stop      context.CancelFunc
+	built     chan struct{} // closed when the first snapshot is in place
+
+	healthy   atomic.Bool
+	connected atomic.Uint64 // generation of the live listening connection, 0 when none
+
+	mu      sync.Mutex
+	pending changes
+	kick    chan struct{}
+	waiters map[string]chan struct{}
+
+	// Owned by the applier goroutine.
+	recent      map[int64]bool // agencies changed since the base was built
+	lastVersion uint64
+}
+
+// changes accumulates notifications until the applier takes them.
+type changes struct {
+	all      uint64 // a full rebuild is wanted, for this connection generation (0: none)
+	ids      map[int64]bool
+	taxonomy bool
+	other    bool     // something else a page shows (contacts) changed: new version only
+	syncs    []string // Sync calls waiting for everything before them to be applied
+}
+
+func newIndex(db *pgxpool.Pool) *index {
+	return &index{db: db, built: make(chan struct{}), kick: make(chan struct{}, 1), waiters: map[string]chan struct{}{}}
+}
+
+// start runs the listener and applier once, until close or until the pool is closed.
+func (ix *index) start() {
+	ix.startOnce.Do(func() {
+		if ix.db == nil { // a Store made without a database (route-table tests): never built
+			ix.stop = func() {}
+			return
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		ix.stop = cancel
+		go ix.listen(ctx)
+		go ix.apply(ctx)
+	})
+}
+
+func (ix *index) close() {
+	ix.start() // so stop is set; a never-used index starts and stops at once
+	ix.stop()
+}
+
+// current waits for the first snapshot and returns the snapshot to answer from, or an
+// error that reads as "database unavailable" while the index may be stale.
+func (ix *index) current(ctx context.Context) (*snapshot, error) {
+	ix.start()
+	if !ix.waitBuilt(ctx) {
+		return nil, fmt.Errorf("directory: index not built yet: %w", postgres.ErrUnavailable)
+	}
+	if !ix.healthy.Load() {
+		return nil, fmt.Errorf("directory: index out of touch with the database: %w", postgres.ErrUnavailable)
+	}
+	return ix.snap.Load(), nil
+}
+
+// ready reports whether the index is built and in touch with the database, waiting for the
+// first build until ctx ends.
+func (ix *index) ready(ctx context.Context) bool {
+	ix.start()
+	return ix.waitBuilt(ctx) && ix.healthy.Load()
+}
+
+// firstBuildWait bounds how long a request waits for the index to be built at start, so that
+// without a database it gets a quick 503 rather than hanging.
+const firstBuildWait = 1500 * time.Millisecond
+
+func (ix *index) waitBuilt(ctx context.Context) bool {
+	if ix.db == nil {
+		return false
+	}
+	select {
+	case <-ix.built:
+		return true
+	default:
+	}
+	t := time.NewTimer(firstBuildWait)
+	defer t.Stop()
+	select {
+	case <-ix.built:
+		return true
+	case <-ctx.Done():
+	case <-t.C:
+	}
+	return false
+}
+
+// sync returns once every change committed before it was called is in the snapshot.
+// It sends a notification of its own: notifications arrive in commit order, so when the
+// applier has applied the batch holding it, it has applied everything before it too.
+func (ix *index) sync(ctx context.Context) error {
+	ix.start()
+	b := make([]byte, 12)
+	rand.Read(b)
+	token := hex.EncodeToString(b)
+	done := make(chan struct{})
+	ix.mu.Lock()
+	ix.waiters[token] = done
+	ix.mu.Unlock()
+	defer func() {
+		ix.mu.Lock()
+		delete(ix.waiters, token)
+		ix.mu.Unlock()
+	}()
+	if _, err := ix.db.Exec(ctx, `SELECT pg_notify($1, $2)`, changesChannel, "s:"+token); err != nil {
+		return fmt.Errorf("directory: sync index: %w", err)
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("directory: sync index: %w", errors.Join(postgres.ErrUnavailable, ctx.Err()))
+	}
+}
+
+// listen holds a connection that LISTENs, forever: on any failure it marks the index
+// unhealthy, waits a little and reconnects, and asks for a rebuild (changes may have been
+// missed). It stops when ctx ends or the pool is closed.
+func (ix *index) listen(ctx context.Context) {
+	var gen uint64
+	wait := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		gen++
+		err := ix.listenOnce(ctx, gen)
+		ix.connected.Store(0)
+		ix.healthy.Store(false)
+		if ctx.Err() != nil || errors.Is(err, puddle.ErrClosedPool) {
+			return
+		}
+		slog.Warn("directory index lost the database; reconnecting", "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 2*time.Second)
+		if err == nil {
+			wait = 100 * time.Millisecond
+		}
+	}
+}
+
+func (ix *index) listenOnce(ctx context.Context, gen uint64) error {
+	pc, err := ix.db.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	// The connection leaves the pool: it only waits, and must not serve queries.
+	conn := pc.Hijack()
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "LISTEN "+changesChannel); err != nil {
+		return err
+	}
+	ix.connected.Store(gen)
+	ix.note(func(c *changes) { c.all = gen })
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return err
+		}
+		ix.note(func(c *changes) { c.add(n.Payload) })
+	}
+}
+
+// add files one notification's payload.
+func (c *changes) add(payload string) {
+	kind, rest, _ := strings.Cut(payload, ":")
+	switch kind {
+	case "a":
+		if rest == "*" {
+			c.all = max(c.all, 1) // keep a reconnect's generation if one is waiting
+			return
+		}
+		for _, s := range strings.Split(rest, ",") {
+			if id, err := strconv.ParseInt(s, 10, 64); err == nil {
+				if c.ids == nil {
+					c.ids = map[int64]bool{}
+				}
+				c.ids[id] = true
+			}
+		}
+	case "t":
+		c.taxonomy = true
+	case "s":
+		c.syncs = append(c.syncs, rest)
+	default:
+		c.other = true
+	}
+}
+
+func (ix *index) note(fn func(*changes)) {
+	ix.mu.Lock()
+	fn(&ix.pending)
+	ix.mu.Unlock()
+	select {
+	case ix.kick <- struct{}{}:
+	default:
+	}
+}
+
+// apply takes pending changes and applies them, one batch at a time.
+func (ix *index) apply(ctx context.Context) {
+	retry := 250 * time.Millisecond
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ix.kick:
+		}
+		ix.mu.Lock()
+		c := ix.pending
+		ix.pending = changes{}
+		ix.mu.Unlock()
+		if err := ix.applyBatch(ctx, c); err != nil {
+			if ctx.Err() != nil || errors.Is(err, puddle.ErrClosedPool) {
+				return // shutting down
+			}
+			// Put the batch back, rebuild whole next time, and try again shortly: the
+			// listener will notice too if the database has gone.
+			ix.healthy.Store(false)
+			slog.Warn("directory index could not load changes; retrying", "err", err)
+			ix.mu.Lock()
+			ix.pending.all = max(ix.pending.all, c.all, 1)
+			ix.pending.syncs = append(ix.pending.syncs, c.syncs...)
+			ix.mu.Unlock()
+			time.AfterFunc(retry, func() { ix.note(func(*changes) {}) })
+			retry = min(retry*2, 2*time.Second)
+			continue
+		}
+		retry = 250 * time.Millisecond
+		ix.mu.Lock()
+		for _, t := range c.syncs {
+			if done, ok := ix.waiters[t]; ok {
+				close(done)
+				delete(ix.waiters, t)
+			}
+		}
+		ix.mu.Unlock()
+	}
+}
+
+func (ix *index) applyBatch(ctx context.Context, c changes) error {
+	old := ix.snap.Load()
+	if old == nil && c.all == 0 {
+		return nil // nothing to change yet: the first rebuild is on its way
+	}
+	if c.all == 0 && len(ix.recent)+len(c.ids) > maxRecent {
+		c.all = 1
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	switch {
+	case c.all != 0:
+		tax, err := loadTaxonomy(ctx, ix.db)
+		if err != nil {
+			return err
+		}
+		base, live, public, err := loadPart(ctx, ix.db, 0, nil)
+		if err != nil {
+			return err
+		}
+		ix.lastVersion++
+		ix.recent = map[int64]bool{}
+		ix.snap.Store(newSnapshot(ix.lastVersion, base, live, public, tax))
+		// Healthy again only if the connection that asked for this rebuild is still the
+		// live one; a rebuild for a bulk load leaves health as it is.
+		if gen := ix.connected.Load(); gen != 0 && (c.all == gen || ix.healthy.Load()) {
+			ix.healthy.Store(true)
+		}
+		select {
+		case <-ix.built:
+		default:
+			close(ix.built)
+		}
+		return nil
+	case len(c.ids) > 0:
+		// The recent part is read again whole, with the new changes: it is small, and this
+		// keeps it in rank order among itself.
+		recent := maps.Clone(ix.recent)
+		maps.Copy(recent, c.ids)
+		ids := slices.Collect(maps.Keys(recent))
+		pt, live, public, err := loadPart(ctx, ix.db, uint32(len(old.base.docs)), ids)
+		if err != nil {
+			return err
+		}
+		next := old.withChanges(ix.lastVersion+1, recent, pt, live, public)
+		if c.taxonomy {
+			if next.tax, err = loadTaxonomy(ctx, ix.db); err != nil {
+				return err
+			}
+		}
+		ix.lastVersion++
+		ix.recent = recent
+		ix.snap.Store(next)
+	case c.taxonomy || c.other:
+		next := *old
+		if c.taxonomy {
+			var err error
+			if next.tax, err = loadTaxonomy(ctx, ix.db); err != nil {
+				return err
+			}
+		}
+		ix.lastVersion++
+		next.version = ix.lastVersion
+		ix.snap.Store(&next)
+	}
+	return nil
+}
+
+// version is the snapshot's version, and whether the index is in touch with the database so
+// that something read now may be kept until the version changes.
+func (ix *index) version() (uint64, bool) {
+	ix.start()
+	s := ix.snap.Load()
+	if s == nil || !ix.healthy.Load() {
+		return 0, false
+	}
+	return s.version, true
+}
