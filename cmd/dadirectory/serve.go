@@ -146,6 +146,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr, err)
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL.String())
+	if cfg.PprofAddr != "" {
+		servePprof(ctx, cfg.PprofAddr, log)
+	}
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

@@ -32,6 +32,8 @@ type Config struct {
 	Argon2MemoryKiB uint32        // ARGON2_MEMORY_KIB: password hashing memory
 	Argon2Time      uint32        // ARGON2_TIME: password hashing passes
 	TrustedProxies  []*net.IPNet  // TRUSTED_PROXIES: proxies whose X-Forwarded-For is believed
+
+	PprofAddr string // PPROF_ADDR: loopback host:port for Go's profiler; empty (default) for none
 }
 
 // Load builds a Config from getenv (os.Getenv in production, a map in tests).
@@ -114,6 +116,13 @@ func Load(getenv func(string) string) (Config, error) {
 			continue
 		}
 		c.TrustedProxies = append(c.TrustedProxies, n)
+	}
+	// The profiler shows internals (and can slow the process): never on a public address.
+	if c.PprofAddr = get("PPROF_ADDR", ""); c.PprofAddr != "" {
+		host, _, err := net.SplitHostPort(c.PprofAddr)
+		if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+			errs = append(errs, fmt.Errorf("PPROF_ADDR %q: want a loopback host:port such as 127.0.0.1:6060", c.PprofAddr))
+		}
 	}
 	return c, errors.Join(errs...)
 }

@@ -45,3 +45,15 @@ func TestLoadRejectsBadValues(t *testing.T) {
 		}
 	}
 }
+
+func TestPprofOnlyOnLoopback(t *testing.T) {
+	for addr, ok := range map[string]bool{
+		"127.0.0.1:6060": true, "localhost:6060": true, "[::1]:6060": true,
+		"0.0.0.0:6060": false, ":6060": false, "10.0.0.5:6060": false, "example.org:6060": false, "6060": false,
+	} {
+		c, err := Load(env(map[string]string{"PPROF_ADDR": addr}))
+		if (err == nil) != ok || (ok && c.PprofAddr != addr) {
+			t.Errorf("PPROF_ADDR=%q: err=%v", addr, err)
+		}
+	}
+}
