@@ -91,8 +91,8 @@ func (p *postings) get(c class) *roaring.Bitmap {
 // part is one numbered run of documents with their postings and filter bitmaps: the base,
 // built in rank order, or the recent changes, built in rank order among themselves.
 type part struct {
-	first      uint32 // number of the part's first document
-	docs       []*doc // docs[i] is document first+i
+	first      uint32   // number of the part's first document
+	docs       docTable // row i is document first+i
 	lexemes    []string
 	post       map[string]*postings
 	byDeletion map[string][]string // typo lookup, see nearWords
@@ -114,11 +114,11 @@ type snapshot struct {
 	tax     taxonomy
 }
 
-func (s *snapshot) doc(n uint32) *doc {
+func (s *snapshot) doc(n uint32) doc {
 	if n >= s.recent.first {
-		return s.recent.docs[n-s.recent.first]
+		return s.recent.docs.doc(int(n - s.recent.first))
 	}
-	return s.base.docs[n]
+	return s.base.docs.doc(int(n))
 }
 
 func (s *snapshot) parts() [2]*part { return [2]*part{s.base, s.recent} }

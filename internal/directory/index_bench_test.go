@@ -3,6 +3,7 @@ package directory
 import (
 	"context"
 	"runtime"
+	"strconv"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -31,9 +32,52 @@ func BenchmarkIndexBuild(b *testing.B) {
 	runtime.GC()
 	runtime.ReadMemStats(&m)
 	b.ReportMetric(float64(m.HeapAlloc)/(1<<20), "heap-MB")
-	b.ReportMetric(float64(len(s.base.docs)), "docs")
+	b.ReportMetric(float64(s.base.docs.len()), "docs")
 	b.ReportMetric(float64(len(s.base.lexemes)), "lexemes")
 	runtime.KeepAlive(s)
+}
+
+// BenchmarkIndexSearch measures the index itself, without the results cache that
+// Store.Search puts in front of it (BenchmarkSearch measures that): what a query nobody asked
+// since the last change costs.
+func BenchmarkIndexSearch(b *testing.B) {
+	pool := benchPool(b)
+	ctx := context.Background()
+	tax, err := loadTaxonomy(ctx, pool)
+	if err != nil {
+		b.Fatal(err)
+	}
+	base, live, public, err := loadPart(ctx, pool, 0, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := newSnapshot(1, base, live, public, tax)
+	var narrow string
+	if err := pool.QueryRow(ctx, `SELECT name FROM agencies WHERE slug LIKE 'synthetic-' || $1 || '-%'`,
+		strconv.Itoa(base.docs.len()/2)).Scan(&narrow); err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		q    Query
+	}{
+		{"broad", Query{Text: "support", Page: 1}},
+		{"narrow", Query{Text: narrow, Page: 1}},
+		{"filters", Query{Areas: []string{"motherwell"}, Categories: []string{"outreach"}, Page: 1}},
+		{"empty", Query{Page: 1}},
+		{"broad-page5", Query{Text: "support", Page: 5}},
+		{"typo", Query{Text: "womns aid", Page: 1}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var res Results
+			for b.Loop() {
+				if res, err = s.search(false, c.q); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(res.Total), "matches")
+		})
+	}
 }
 
 // benchPool is filled in by an external test file's init, which knows the benchmark database.

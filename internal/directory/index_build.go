@@ -146,7 +146,7 @@ func (p *pendingPostings) flush() {
 
 func newPartBuilder(first uint32, n int) *partBuilder {
 	pt := newPart(first)
-	pt.docs = make([]*doc, n)
+	pt.docs.rows = make([]docRow, 0, n)
 	return &partBuilder{pt: pt, live: roaring.New(), public: roaring.New(), pending: map[string]*pendingPostings{}}
 }
 
@@ -155,7 +155,6 @@ func newPartBuilder(first uint32, n int) *partBuilder {
 func (b *partBuilder) add(i uint32, d *doc, public bool, lexA, lexB, lexC, areas, categories, audiences []byte) {
 	pt := b.pt
 	n := pt.first + i
-	pt.docs[i] = d
 	b.live.Add(n)
 	if public {
 		b.public.Add(n)
@@ -166,6 +165,7 @@ func (b *partBuilder) add(i uint32, d *doc, public bool, lexA, lexB, lexC, areas
 	d.areas = fileIDs(pt.areas, areas, n)
 	fileIDs(pt.categories, categories, n)
 	fileIDs(pt.audiences, audiences, n)
+	pt.docs.add(d)
 	k := pt.kinds[d.kind]
 	if k == nil {
 		k = roaring.New()
@@ -244,11 +244,11 @@ func (b *partBuilder) finish() (*part, *roaring.Bitmap, *roaring.Bitmap) {
 // newSnapshot makes a snapshot whose base is a whole load.
 func newSnapshot(version uint64, base *part, live, public *roaring.Bitmap, tax taxonomy) *snapshot {
 	s := &snapshot{version: version, base: base, live: live, public: public, tax: tax,
-		byID: make(map[int64]uint32, len(base.docs))}
-	for i, d := range base.docs {
-		s.byID[d.id] = uint32(i)
+		byID: make(map[int64]uint32, base.docs.len())}
+	for i, r := range base.docs.rows {
+		s.byID[r.id] = uint32(i)
 	}
-	s.recent = newPart(uint32(len(base.docs)))
+	s.recent = newPart(uint32(base.docs.len()))
 	return s
 }
 
@@ -257,7 +257,7 @@ func newSnapshot(version uint64, base *part, live, public *roaring.Bitmap, tax t
 // are gone from the index). The base keeps its numbering; the changed agencies' base
 // documents just leave the live and public sets.
 func (s *snapshot) withChanges(version uint64, changed map[int64]bool, pt *part, live, public *roaring.Bitmap) *snapshot {
-	first := uint64(len(s.base.docs))
+	first := uint64(s.base.docs.len())
 	baseLive := roaring.New()
 	baseLive.AddRange(0, first)
 	for id := range changed {
@@ -266,7 +266,7 @@ func (s *snapshot) withChanges(version uint64, changed map[int64]bool, pt *part,
 		}
 	}
 	basePublic := s.public.Clone()
-	basePublic.RemoveRange(first, first+uint64(len(s.recent.docs)))
+	basePublic.RemoveRange(first, first+uint64(s.recent.docs.len()))
 	basePublic.And(baseLive)
 	live.Or(baseLive)
 	public.Or(basePublic)

@@ -327,7 +327,7 @@ func (ix *index) applyBatch(ctx context.Context, c changes) error {
 		recent := maps.Clone(ix.recent)
 		maps.Copy(recent, c.ids)
 		ids := slices.Collect(maps.Keys(recent))
-		pt, live, public, err := loadPart(ctx, ix.db, uint32(len(old.base.docs)), ids)
+		pt, live, public, err := loadPart(ctx, ix.db, uint32(old.base.docs.len()), ids)
 		if err != nil {
 			return err
 		}

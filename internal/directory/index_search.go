@@ -1,6 +1,8 @@
 package directory
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -159,24 +161,7 @@ func (s *snapshot) search(staff bool, q Query) (Results, error) {
 	}
 	tiers := []*roaring.Bitmap{match}
 	if ws := s.analyse(q.Text); len(ws) > 0 {
-		tier := func(c class, fuzzy bool) *roaring.Bitmap {
-			sets := []*roaring.Bitmap{match}
-			for _, w := range ws {
-				sets = append(sets, s.bits(w, c, fuzzy))
-			}
-			return roaring.FastAnd(sets...)
-		}
-		name := tier(inName, false)
-		nameFuzzy := tier(inName, true)
-		nameFuzzy.AndNot(name)
-		strong := tier(inStrong, false)
-		strong.AndNot(name)
-		strong.AndNot(nameFuzzy)
-		anywhere := tier(inAny, false)
-		anywhere.AndNot(name)
-		anywhere.AndNot(nameFuzzy)
-		anywhere.AndNot(strong)
-		tiers = []*roaring.Bitmap{name, nameFuzzy, strong, anywhere}
+		tiers = s.tiers(ws, match)
 	}
 	for _, t := range tiers {
 		res.Total += int(t.GetCardinality())
@@ -186,7 +171,7 @@ func (s *snapshot) search(staff bool, q Query) (Results, error) {
 		return res, nil
 	}
 	skip, take := (q.Page-1)*PageSize, PageSize
-	var page []*doc
+	var page []doc
 	for _, t := range tiers {
 		n := int(t.GetCardinality())
 		if skip >= n {
@@ -207,8 +192,45 @@ func (s *snapshot) search(staff bool, q Query) (Results, error) {
 	return res, nil
 }
 
+// tiers splits the matches of the words among match into the tiers search shows in turn.
+// The classes nest (a name match is also a summary match, and that a match anywhere), so the
+// tighter tiers are found within the looser ones, each AND starting from the smaller side.
+func (s *snapshot) tiers(ws []queryWord, match *roaring.Bitmap) []*roaring.Bitmap {
+	all := func(c class, fuzzy bool, within *roaring.Bitmap) *roaring.Bitmap {
+		sets := make([]*roaring.Bitmap, 0, len(ws)+1)
+		for _, w := range ws {
+			sets = append(sets, s.bits(w, c, fuzzy))
+		}
+		slices.SortFunc(sets, func(a, b *roaring.Bitmap) int {
+			return cmp.Compare(a.GetCardinality(), b.GetCardinality())
+		})
+		out := roaring.And(sets[0], within)
+		for _, b := range sets[1:] {
+			if out.IsEmpty() {
+				break
+			}
+			out.And(b)
+		}
+		return out
+	}
+	anywhere := all(inAny, false, match)
+	strong := all(inStrong, false, anywhere)
+	name := all(inName, false, strong)
+	// Near spellings in names, for words also found as typed: "womans aid" finds Women's Aid.
+	nameFuzzy := roaring.New()
+	if slices.ContainsFunc(ws, func(w queryWord) bool { return len(w.typos) > 0 && !w.typoOnly }) {
+		nameFuzzy = all(inName, true, match)
+		nameFuzzy.AndNot(name)
+	}
+	anywhere.AndNot(strong)
+	anywhere.AndNot(nameFuzzy)
+	strong.AndNot(name)
+	strong.AndNot(nameFuzzy)
+	return []*roaring.Bitmap{name, nameFuzzy, strong, anywhere}
+}
+
 // collect appends to out up to take documents of t in rank order, after skipping skip.
-func (s *snapshot) collect(t *roaring.Bitmap, skip, take int, out []*doc) []*doc {
+func (s *snapshot) collect(t *roaring.Bitmap, skip, take int, out []doc) []doc {
 	first := s.recent.first
 	if t.IsEmpty() || take <= 0 {
 		return out
@@ -238,7 +260,7 @@ func (s *snapshot) collect(t *roaring.Bitmap, skip, take int, out []*doc) []*doc
 	base := t.Iterator()
 	var nb uint32
 	haveBase := false
-	next := func() *doc {
+	next := func() (doc, bool) {
 		if !haveBase && base.HasNext() {
 			if nb = base.Next(); nb < first {
 				haveBase = true
@@ -247,23 +269,23 @@ func (s *snapshot) collect(t *roaring.Bitmap, skip, take int, out []*doc) []*doc
 		switch {
 		case haveBase && len(recent) > 0:
 			b, r := s.doc(nb), s.doc(recent[0])
-			if compareDocs(b, r, sortKey(b), sortKey(r)) <= 0 {
+			if compareDocs(&b, &r, sortKey(&b), sortKey(&r)) <= 0 {
 				haveBase = false
-				return b
+				return b, true
 			}
 			recent = recent[1:]
-			return r
+			return r, true
 		case haveBase:
 			haveBase = false
-			return s.doc(nb)
+			return s.doc(nb), true
 		case len(recent) > 0:
 			r := s.doc(recent[0])
 			recent = recent[1:]
-			return r
+			return r, true
 		}
-		return nil
+		return doc{}, false
 	}
-	for d := next(); d != nil && take > 0; d = next() {
+	for d, ok := next(); ok && take > 0; d, ok = next() {
 		if skip > 0 {
 			skip--
 			continue

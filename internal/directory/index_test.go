@@ -266,7 +266,7 @@ func TestIndexRecentChangesMatchReference(t *testing.T) {
 				changed = append(changed, d)
 			}
 		}
-		pt, live, public := buildTestPart(uint32(len(s.base.docs)), changed)
+		pt, live, public := buildTestPart(uint32(s.base.docs.len()), changed)
 		s = s.withChanges(uint64(round+2), recent, pt, live, public)
 		checkAgainstReference(t, r, s, docs, 200)
 	}

@@ -32,7 +32,16 @@ func (s *Store) Search(ctx context.Context, viewer access.Viewer, q Query) (Resu
 	if err != nil {
 		return Results{Query: q}, err
 	}
-	return snap.search(viewer.IsStaff(), q)
+	key := searchKey(viewer.IsStaff(), q)
+	if res, ok := s.searches.get(key, snap.version); ok {
+		res.Query = q
+		return res, nil
+	}
+	res, err := snap.search(viewer.IsStaff(), q)
+	if err == nil {
+		s.searches.put(key, snap.version, res)
+	}
+	return res, err
 }
 
 // Taxonomy lists the current areas, categories and audiences, in the admin's order.

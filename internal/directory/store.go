@@ -7,12 +7,13 @@ import (
 )
 
 // Store reads and writes the directory in PostgreSQL. Searches, the filter choices and agency
-// pages are answered from memory (see index.go and agency_cache.go), kept current from
-// PostgreSQL's change notifications.
+// pages are answered from memory (index.go, search_cache.go, agency_cache.go), kept current
+// from PostgreSQL's change notifications.
 type Store struct {
-	db    *pgxpool.Pool
-	index *index
-	pages agencyCache
+	db       *pgxpool.Pool
+	index    *index
+	pages    agencyCache
+	searches searchCache
 }
 
 // NewStore returns a Store over the pool. Its index starts on first use and stops with Close

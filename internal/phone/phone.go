@@ -5,6 +5,8 @@ package phone
 import (
 	"errors"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -64,7 +66,30 @@ func isDramaNumber(digits string) bool {
 }
 
 // Display formats stored digits the way UK numbers are written: "0800 027 1234".
+// libphonenumber's formatting runs regular expressions, which made it the largest cost of a
+// results page (BENCHMARKS.md), so results are remembered: a page shows the same numbers
+// again and again.
 func Display(digits string) string {
+	if s, ok := displayed.Load(digits); ok {
+		return s.(string)
+	}
+	s := display(digits)
+	if displayedCount.Add(1) > maxDisplayed {
+		displayed.Clear() // bounded memory; the numbers in use come back at once
+		displayedCount.Store(0)
+	}
+	displayed.Store(digits, s)
+	return s
+}
+
+var (
+	displayed      sync.Map // digits -> formatted
+	displayedCount atomic.Int64
+)
+
+const maxDisplayed = 20000
+
+func display(digits string) string {
 	if s, ok := shortCodes[digits]; ok {
 		return s
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"syscall"
 
 	"dadirectory/internal/directory"
 	"dadirectory/internal/postgres"
@@ -38,7 +39,8 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 		s.errorPage(w, r, http.StatusRequestEntityTooLarge)
 	case errors.As(err, new(errBadForm)):
 		s.errorPage(w, r, http.StatusBadRequest)
-	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil,
+		errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ECONNRESET):
 		// The visitor went away; there is no one to answer.
 	case postgres.IsUnavailable(err):
 		s.log.WarnContext(r.Context(), "database unavailable", slog.String("path", r.URL.Path), slog.Any("err", err))

@@ -117,8 +117,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
-		_, err := w.Write(buf.Bytes())
-		return err
+		// Once the answer has begun, a failed write means the visitor has gone (a closed tab,
+		// a dropped line): there is no one to tell, and nothing failed on our side.
+		_, _ = w.Write(buf.Bytes())
 	}
 	return nil
 }

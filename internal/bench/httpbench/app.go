@@ -15,9 +15,10 @@ import (
 
 // app is bin/dadirectory serving the benchmark database.
 type app struct {
-	base string // http://127.0.0.1:port
-	p    *proc
-	mem  *memSampler
+	base  string // http://127.0.0.1:port
+	pprof string // its profiler (PPROF_ADDR)
+	p     *proc
+	mem   *memSampler
 }
 
 // buildApp builds the binary the way `make build` does, so the run measures current code.
@@ -38,10 +39,16 @@ func startApp(ctx context.Context, bin, dbURL string) (a *app, err error) {
 		return nil, err
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
+	pport, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	pprofAddr := "127.0.0.1:" + strconv.Itoa(pport) // the app's profiler, on loopback
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "LISTEN_ADDR="+addr, "BASE_URL=http://"+addr, "LOG_LEVEL=warn")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "LISTEN_ADDR="+addr, "BASE_URL=http://"+addr,
+		"LOG_LEVEL=warn", "PPROF_ADDR="+pprofAddr)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	a = &app{base: "http://" + addr}
+	a = &app{base: "http://" + addr, pprof: "http://" + pprofAddr}
 	if a.p, err = startProc(cmd); err != nil {
 		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}

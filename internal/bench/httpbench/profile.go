@@ -10,10 +10,10 @@ import (
 	"time"
 )
 
-// profile takes a 10 s CPU profile from the app while wrk loads t, into tmp/bench-cpu.pprof,
-// and says what it did. The app must serve net/http/pprof itself: this program does not add it.
+// profile takes a 10 s CPU profile from the app (its PPROF_ADDR) while wrk loads t, into
+// tmp/bench-cpu.pprof, and says what it did.
 func profile(ctx context.Context, a *app, t target, d time.Duration) string {
-	resp, err := client.Get(a.base + "/debug/pprof/")
+	resp, err := client.Get(a.pprof + "/debug/pprof/")
 	if err != nil {
 		return "skipped: " + err.Error()
 	}
@@ -28,7 +28,7 @@ func profile(ctx context.Context, a *app, t target, d time.Duration) string {
 		load <- err
 	}()
 	time.Sleep(time.Second) // profile the steady state, not wrk's first connections
-	body, err := fetch(ctx, a.base, "/debug/pprof/profile?seconds="+strconv.Itoa(secs))
+	body, err := fetch(ctx, a.pprof, "/debug/pprof/profile?seconds="+strconv.Itoa(secs))
 	if lerr := <-load; err == nil {
 		err = lerr
 	}
