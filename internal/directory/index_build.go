@@ -1,11 +1,9 @@
 package directory
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -16,19 +14,12 @@ import (
 // indexRankSQL and indexLoadSQL read every agency staff may see, and say which of them the
 // public may see, with the visibility condition of every other directory query: $1 is a
 // staff viewer's IsStaff (true), $2 the public's (false). So the index's two document sets
-// are exactly what the SQL for those viewers returns. Lexemes and term ids come as
-// space-separated text, read without a copy per word: at 100,000 agencies that is ten
-// million words.
+// are exactly what the SQL for those viewers returns. The search vector comes as text, read
+// without a copy per word (see eachLexeme): at 100,000 agencies that is ten million words.
 var (
 	indexRankSQL = `SELECT a.id, a.name FROM agencies a WHERE ` + visibleAgency
 	indexLoadSQL = `SELECT a.id, a.slug, a.name, a.kind, a.summary, a.phone, a.open_24h,
-	a.visibility = 'staff', ` + strings.ReplaceAll(visibleAgency, "$1", "$2") + `,
-	array_to_string(tsvector_to_array(ts_filter(a.search_vector, '{a}')), ' '),
-	array_to_string(tsvector_to_array(ts_filter(a.search_vector, '{b}')), ' '),
-	array_to_string(tsvector_to_array(ts_filter(a.search_vector, '{c}')), ' '),
-	(SELECT string_agg(area_id::text, ' ') FROM agency_areas WHERE agency_id = a.id),
-	(SELECT string_agg(category_id::text, ' ') FROM agency_categories WHERE agency_id = a.id),
-	(SELECT string_agg(audience_id::text, ' ') FROM agency_audiences WHERE agency_id = a.id)
+	a.visibility = 'staff', ` + strings.ReplaceAll(visibleAgency, "$1", "$2") + `, a.search_vector::text
 FROM unnest($3::bigint[]) WITH ORDINALITY AS r(id, n) JOIN agencies a ON a.id = r.id
 WHERE ` + visibleAgency + `
 ORDER BY r.n`
@@ -48,7 +39,7 @@ func loadPart(ctx context.Context, db *pgxpool.Pool, first uint32, ids []int64) 
 		if err != nil {
 			return err
 		}
-		pt, live, public, err = fileDocs(ctx, tx, first, ranked)
+		pt, live, public, err = fileDocs(ctx, tx, first, ranked, ids == nil)
 		return err
 	})
 	if err != nil {
@@ -88,7 +79,18 @@ func loadRanks(ctx context.Context, tx pgx.Tx, sql string, args []any) ([]int64,
 }
 
 // fileDocs reads the documents of the ranked ids, in that order, and files them.
-func fileDocs(ctx context.Context, tx pgx.Tx, first uint32, ranked []int64) (*part, *roaring.Bitmap, *roaring.Bitmap, error) {
+func fileDocs(ctx context.Context, tx pgx.Tx, first uint32, ranked []int64, whole bool) (*part, *roaring.Bitmap, *roaring.Bitmap, error) {
+	// The term links first, each table in one scan, so a document has its areas when it
+	// is added.
+	var terms [3]map[int64][]int64
+	for i, t := range []struct{ table, col string }{
+		{"agency_areas", "area_id"}, {"agency_categories", "category_id"}, {"agency_audiences", "audience_id"},
+	} {
+		var err error
+		if terms[i], err = loadLinks(ctx, tx, t.table, t.col, ranked, whole); err != nil {
+			return nil, nil, nil, err
+		}
+	}
 	b := newPartBuilder(first, len(ranked))
 	rows, err := tx.Query(ctx, indexLoadSQL, true, false, ranked)
 	if err != nil {
@@ -100,14 +102,14 @@ func fileDocs(ctx context.Context, tx pgx.Tx, first uint32, ranked []int64) (*pa
 		d := &doc{}
 		var public bool
 		if err := rows.Scan(&d.id, &d.slug, &d.name, &d.kind, &d.summary, &d.phone, &d.open24h, &d.staffOnly,
-			&public, nil, nil, nil, nil, nil, nil); err != nil {
+			&public, nil); err != nil {
 			return nil, nil, nil, err
 		}
 		if i >= len(ranked) || d.id != ranked[i] {
 			return nil, nil, nil, fmt.Errorf("agency %d read out of rank order", d.id)
 		}
-		raw := rows.RawValues()
-		b.add(uint32(i), d, public, raw[9], raw[10], raw[11], raw[12], raw[13], raw[14])
+		d.areas = terms[0][d.id]
+		b.add(uint32(i), d, public, rows.RawValues()[9], terms[1][d.id], terms[2][d.id])
 		i++
 	}
 	if err := rows.Err(); err != nil {
@@ -118,6 +120,82 @@ func fileDocs(ctx context.Context, tx pgx.Tx, first uint32, ranked []int64) (*pa
 	}
 	pt, live, public := b.finish()
 	return pt, live, public, nil
+}
+
+// loadLinks reads which terms each agency is filed under, for all agencies (whole) or for
+// these ids.
+func loadLinks(ctx context.Context, tx pgx.Tx, table, col string, ids []int64, whole bool) (map[int64][]int64, error) {
+	sql, args := `SELECT agency_id, `+col+` FROM `+table, []any{}
+	if !whole {
+		sql, args = sql+` WHERE agency_id = ANY($1)`, append(args, ids)
+	}
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64][]int64{}
+	var agency, term int64
+	for rows.Next() {
+		if err := rows.Scan(&agency, &term); err != nil {
+			return nil, err
+		}
+		out[agency] = append(out[agency], term)
+	}
+	return out, rows.Err()
+}
+
+// eachLexeme calls fn with each lexeme of a tsvector in PostgreSQL's text form
+// ('aid':2A 'it''s':5B 'support':3B,9) and the best class its weights give it. The lexeme
+// shares v's memory unless it had to be unescaped.
+func eachLexeme(v []byte, fn func(lex []byte, c class)) {
+	var scratch []byte
+	for i := 0; i < len(v); {
+		if v[i] != '\'' {
+			i++
+			continue
+		}
+		i++
+		start := i
+		var lex []byte
+		escaped := false
+		for i < len(v) {
+			ch := v[i]
+			if ch == '\'' && (i+1 >= len(v) || v[i+1] != '\'') {
+				break
+			}
+			if ch == '\'' || ch == '\\' { // '' and \x stand for ' and x
+				if !escaped {
+					scratch, escaped = append(scratch[:0], v[start:i]...), true
+				}
+				if i+1 < len(v) {
+					scratch = append(scratch, v[i+1])
+				}
+				i += 2
+				continue
+			}
+			if escaped {
+				scratch = append(scratch, ch)
+			}
+			i++
+		}
+		if lex = v[start:min(i, len(v))]; escaped {
+			lex = scratch
+		}
+		i++ // the closing quote
+		c := inAny
+		if i < len(v) && v[i] == ':' {
+			for ; i < len(v) && v[i] != ' '; i++ {
+				switch v[i] {
+				case 'A':
+					c = inName
+				case 'B':
+					c = min(c, inStrong)
+				}
+			}
+		}
+		fn(lex, c)
+	}
 }
 
 // partBuilder files documents into a part's bitmaps. Documents come in increasing number,
@@ -150,19 +228,17 @@ func newPartBuilder(first uint32, n int) *partBuilder {
 	return &partBuilder{pt: pt, live: roaring.New(), public: roaring.New(), pending: map[string]*pendingPostings{}}
 }
 
-// add files d as the part's i-th document; documents must come in order of i. Lexemes (by
-// weight) and term ids are space-separated; the bytes are not kept.
-func (b *partBuilder) add(i uint32, d *doc, public bool, lexA, lexB, lexC, areas, categories, audiences []byte) {
+// add files d as the part's i-th document; documents must come in order of i. vector is the
+// agency's search_vector as text; its bytes are not kept.
+func (b *partBuilder) add(i uint32, d *doc, public bool, vector []byte, categories, audiences []int64) {
 	pt := b.pt
 	n := pt.first + i
 	b.live.Add(n)
 	if public {
 		b.public.Add(n)
 	}
-	b.file(lexA, n, inName)
-	b.file(lexB, n, inStrong)
-	b.file(lexC, n, inAny)
-	d.areas = fileIDs(pt.areas, areas, n)
+	eachLexeme(vector, func(lex []byte, c class) { b.file(lex, n, c) })
+	fileIDs(pt.areas, d.areas, n)
 	fileIDs(pt.categories, categories, n)
 	fileIDs(pt.audiences, audiences, n)
 	pt.docs.add(d)
@@ -177,37 +253,29 @@ func (b *partBuilder) add(i uint32, d *doc, public bool, lexA, lexB, lexC, areas
 	}
 }
 
-func (b *partBuilder) file(words []byte, n uint32, c class) {
-	for w := range bytes.FieldsSeq(words) {
-		p := b.pending[string(w)] // no copy: the lookup does not keep the key
-		if p == nil {
-			p = &pendingPostings{post: &postings{roaring.New(), roaring.New(), roaring.New()}}
-			b.pending[string(w)] = p
-		}
-		// A lexeme can carry several weights in one document: file it once per class.
-		if c <= inName && (len(p.name) == 0 || p.name[len(p.name)-1] != n) {
-			p.name = append(p.name, n)
-		}
-		if c <= inStrong && (len(p.strong) == 0 || p.strong[len(p.strong)-1] != n) {
-			p.strong = append(p.strong, n)
-		}
-		if len(p.any) == 0 || p.any[len(p.any)-1] != n {
-			p.any = append(p.any, n)
-		}
-		if len(p.any) == pendingBlock {
-			p.flush()
-		}
+// file adds document n to the postings of lexeme w in class c (and the classes that
+// include it).
+func (b *partBuilder) file(w []byte, n uint32, c class) {
+	p := b.pending[string(w)] // no copy: the lookup does not keep the key
+	if p == nil {
+		p = &pendingPostings{post: &postings{roaring.New(), roaring.New(), roaring.New()}}
+		b.pending[string(w)] = p
+	}
+	// A lexeme is listed once per document, with its best weight.
+	if c <= inName {
+		p.name = append(p.name, n)
+	}
+	if c <= inStrong {
+		p.strong = append(p.strong, n)
+	}
+	p.any = append(p.any, n)
+	if len(p.any) == pendingBlock {
+		p.flush()
 	}
 }
 
-func fileIDs(m map[int64]*roaring.Bitmap, text []byte, n uint32) []int64 {
-	var out []int64
-	for f := range bytes.FieldsSeq(text) {
-		id, err := strconv.ParseInt(string(f), 10, 64)
-		if err != nil {
-			continue
-		}
-		out = append(out, id)
+func fileIDs(m map[int64]*roaring.Bitmap, ids []int64, n uint32) {
+	for _, id := range ids {
 		b := m[id]
 		if b == nil {
 			b = roaring.New()
@@ -215,7 +283,6 @@ func fileIDs(m map[int64]*roaring.Bitmap, text []byte, n uint32) []int64 {
 		}
 		b.Add(n)
 	}
-	return out
 }
 
 // finish compresses the bitmaps and makes the lexicon for prefixes and typos.

@@ -172,3 +172,51 @@ func TestIndexRefusesWhileOutOfTouchAndRecovers(t *testing.T) {
 		t.Error("not ready after recovering")
 	}
 }
+
+// The index reads each agency's search_vector as text: it must file exactly the lexemes, and
+// the weights, that PostgreSQL's own functions list.
+func TestIndexFilesWhatPostgresIndexed(t *testing.T) {
+	_, pool := demoStore(t)
+	ctx := context.Background()
+	got, err := directory.LexemeClasses(ctx, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := pool.Query(ctx, `SELECT slug, tsvector_to_array(ts_filter(search_vector, '{a}')),
+		tsvector_to_array(ts_filter(search_vector, '{b}')), tsvector_to_array(search_vector)
+		FROM agencies WHERE archived_at IS NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var slug string
+		var a, b, all []string
+		if err := rows.Scan(&slug, &a, &b, &all); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]int{}
+		for _, l := range all {
+			want[l] = 2
+		}
+		for _, l := range b {
+			want[l] = 1
+		}
+		for _, l := range a {
+			want[l] = 0
+		}
+		if len(got[slug]) != len(want) {
+			t.Errorf("%s: %d lexemes filed, PostgreSQL lists %d", slug, len(got[slug]), len(want))
+		}
+		for l, c := range want {
+			if g, ok := got[slug][l]; !ok || g != c {
+				t.Errorf("%s: lexeme %q filed as %d (%v), want %d", slug, l, g, ok, c)
+			}
+		}
+		n++
+	}
+	if n < 20 {
+		t.Fatalf("only %d agencies checked", n)
+	}
+}

@@ -26,20 +26,38 @@ type loadedDoc struct {
 func buildTestPart(first uint32, ds []*loadedDoc) (*part, *roaring.Bitmap, *roaring.Bitmap) {
 	ds = slices.Clone(ds)
 	slices.SortFunc(ds, func(a, b *loadedDoc) int { return compareDocs(&a.doc, &b.doc, sortKey(&a.doc), sortKey(&b.doc)) })
-	ids := func(v []int64) []byte {
-		var b []byte
-		for _, id := range v {
-			b = fmt.Appendf(b, "%d ", id)
-		}
-		return b
-	}
 	pb := newPartBuilder(first, len(ds))
 	for i, d := range ds {
 		dd := d.doc
-		pb.add(uint32(i), &dd, d.public, []byte(strings.Join(d.lexA, " ")), []byte(strings.Join(d.lexB, " ")),
-			[]byte(strings.Join(d.lexC, " ")), ids(d.areas), ids(d.categories), ids(d.audiences))
+		pb.add(uint32(i), &dd, d.public, tsvectorText(d), d.categories, d.audiences)
 	}
 	return pb.finish()
+}
+
+// tsvectorText writes a document's lexemes as PostgreSQL prints a tsvector: each lexeme once,
+// quoted (a quote doubled), with a position per weight it has.
+func tsvectorText(d *loadedDoc) []byte {
+	weights := map[string]string{}
+	var order []string
+	for _, x := range []struct {
+		lex    []string
+		weight string
+	}{{d.lexA, "A"}, {d.lexB, "B"}, {d.lexC, ""}} {
+		for _, l := range x.lex {
+			if _, ok := weights[l]; !ok {
+				order = append(order, l)
+			} else {
+				weights[l] += ","
+			}
+			weights[l] += fmt.Sprint(len(order)) + x.weight
+		}
+	}
+	slices.Sort(order)
+	var b []byte
+	for _, l := range order {
+		b = fmt.Appendf(b, "'%s':%s ", strings.ReplaceAll(l, "'", "''"), weights[l])
+	}
+	return b
 }
 
 func buildSnapshot(version uint64, ds []*loadedDoc, tax taxonomy) *snapshot {
@@ -306,5 +324,20 @@ func TestIndexRefusesUnknownFilter(t *testing.T) {
 	_, err := s.search(false, Query{Areas: []string{"atlantis"}, Page: 1})
 	if e, ok := err.(*UnknownFilterError); !ok || e.Field != "area" || e.Value != "atlantis" {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestEachLexemeReadsPostgresText(t *testing.T) {
+	type got struct {
+		lex string
+		c   class
+	}
+	var all []got
+	eachLexeme([]byte(`'aid':2A,7 'it''s':3B 'back\\slash':4 'support':5C,6B 'women':1A`), func(l []byte, c class) {
+		all = append(all, got{string(l), c})
+	})
+	want := []got{{"aid", inName}, {"it's", inStrong}, {`back\slash`, inAny}, {"support", inStrong}, {"women", inName}}
+	if !slices.Equal(all, want) {
+		t.Errorf("got %v, want %v", all, want)
 	}
 }
