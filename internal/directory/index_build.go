@@ -145,9 +145,10 @@ func loadLinks(ctx context.Context, tx pgx.Tx, table, col string, ids []int64, w
 	return out, rows.Err()
 }
 
-// eachLexeme calls fn with each lexeme of a tsvector in PostgreSQL's text form
-// ('aid':2A 'it''s':5B 'support':3B,9) and the best class its weights give it. The lexeme
-// shares v's memory unless it had to be unescaped.
+// eachLexeme calls fn with each lexeme of a tsvector in PostgreSQL's text form, such as
+// `'aid':2A 'support':3B,9`, and the best class its weights give it. In that form a quote in
+// a lexeme is doubled and a backslash escapes the next byte. The lexeme shares v's memory
+// unless it had to be unescaped.
 func eachLexeme(v []byte, fn func(lex []byte, c class)) {
 	var scratch []byte
 	for i := 0; i < len(v); {
