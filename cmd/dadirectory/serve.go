@@ -123,10 +123,14 @@ func ensureDatabase(ctx context.Context, adminURL, name string) (string, error) 
 // serve runs the HTTP server until ctx ends, then stops taking connections and gives
 // in-flight requests up to cfg.ShutdownWait to finish.
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, ready func(addr string)) error {
+	// Packages that log without being handed a logger (the directory's search index) write
+	// where the app does.
+	slog.SetDefault(log)
 	srv, err := server.New(cfg, log, pool)
 	if err != nil {
 		return err
 	}
+	defer srv.Close() // before the pool closes, so the index stops quietly
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,

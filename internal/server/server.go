@@ -69,6 +69,9 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 	return s, nil
 }
 
+// Close stops the background work New started (keeping the search index current).
+func (s *Server) Close() { s.directory.Close() }
+
 // base gathers what the layout of every page needs. When the settings cannot be read (the
 // database is away) it still returns the defaults, so error pages can be drawn.
 func (s *Server) base(r *http.Request) templates.Base {
