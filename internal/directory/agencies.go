@@ -14,23 +14,14 @@ func isNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }
 
 // Agency returns the agency with this slug and the contacts viewer may see, or ErrNotFound
 // when there is none or viewer may not see it. While the index is in touch with the database
-// an agency's page is read once per change of the directory and then kept (agency_cache.go).
+// an agency's page is read once per change of the directory and then kept (version_cache.go).
 func (s *Store) Agency(ctx context.Context, viewer access.Viewer, slug string) (Agency, error) {
 	if !validSlug(slug) {
 		return Agency{}, ErrNotFound
 	}
-	staff := viewer.IsStaff()
-	version, cached := s.index.version()
-	if cached {
-		if a, ok := s.pages.get(slug, staff, version); ok {
-			return a, nil
-		}
-	}
-	a, err := s.agency(ctx, viewer, slug)
-	if err == nil && cached {
-		s.pages.put(slug, staff, version, a)
-	}
-	return a, err
+	return cached(s.index, &s.pages, agencyKey{slug, viewer.IsStaff()}, func() (Agency, error) {
+		return s.agency(ctx, viewer, slug)
+	})
 }
 
 // agency reads an agency from the database. What it shows depends only on whether viewer

@@ -9,8 +9,11 @@ import (
 
 // KeyContacts returns the contacts an admin marked as key, in the admin's order: the
 // "useful contacts" list and printable sheet.
+// They are on the home page, so they are kept until the directory changes (version_cache.go).
 func (s *Store) KeyContacts(ctx context.Context, viewer access.Viewer) ([]Contact, error) {
-	return s.contacts(ctx, viewer, `c.is_key ORDER BY c.key_order, a.name, c.id`)
+	return cached(s.index, &s.keyContacts, viewer.IsStaff(), func() ([]Contact, error) {
+		return s.contacts(ctx, viewer, `c.is_key ORDER BY c.key_order, a.name, c.id`)
+	})
 }
 
 // contacts runs the one contact query with its visibility rule; where is the rest of the

@@ -2,6 +2,7 @@ package directory_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -218,5 +219,61 @@ func TestIndexFilesWhatPostgresIndexed(t *testing.T) {
 	}
 	if n < 20 {
 		t.Fatalf("only %d agencies checked", n)
+	}
+}
+
+// Agency pages and the key contacts are kept between changes: a change to a contact, an
+// agency or its visibility must never leave the old answer in place.
+func TestKeptPagesFollowChanges(t *testing.T) {
+	s, pool := demoStore(t)
+	ctx := context.Background()
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := pool.Exec(ctx, sql, args...); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ready(t, s)
+	var slug string
+	var contactID int64
+	if err := pool.QueryRow(ctx, `SELECT a.slug, c.id FROM contacts c JOIN agencies a ON a.id = c.agency_id
+		WHERE c.is_key AND c.visibility = 'public' AND a.visibility = 'public' AND c.archived_at IS NULL
+		ORDER BY c.key_order LIMIT 1`).Scan(&slug, &contactID); err != nil {
+		t.Fatal(err)
+	}
+	for round, title := range []string{"Kept Page Check One", "Kept Page Check Two"} {
+		// Read twice (the second from the cache), change, read again.
+		for range 2 {
+			if _, err := s.Agency(ctx, access.Public, slug); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.KeyContacts(ctx, access.Public); err != nil {
+				t.Fatal(err)
+			}
+		}
+		exec(`UPDATE contacts SET role_title = $1 WHERE id = $2`, title, contactID)
+		a, err := s.Agency(ctx, access.Public, slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(a.Contacts, func(c directory.Contact) bool { return c.RoleTitle == title }) {
+			t.Errorf("round %d: agency page kept the old contact", round)
+		}
+		key, _ := s.KeyContacts(ctx, access.Public)
+		if !slices.ContainsFunc(key, func(c directory.Contact) bool { return c.RoleTitle == title }) {
+			t.Errorf("round %d: key contacts kept the old contact", round)
+		}
+	}
+	// Made staff-only, the agency's kept page must not be shown to the public.
+	exec(`UPDATE agencies SET visibility = 'staff' WHERE slug = $1`, slug)
+	if _, err := s.Agency(ctx, access.Public, slug); !errors.Is(err, directory.ErrNotFound) {
+		t.Errorf("staff-only agency shown to the public from the cache: %v", err)
+	}
+	key, _ := s.KeyContacts(ctx, access.Public)
+	if slices.ContainsFunc(key, func(c directory.Contact) bool { return c.ID == contactID }) {
+		t.Error("key contacts of a staff-only agency shown to the public from the cache")
 	}
 }

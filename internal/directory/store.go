@@ -7,18 +7,25 @@ import (
 )
 
 // Store reads and writes the directory in PostgreSQL. Searches, the filter choices and agency
-// pages are answered from memory (index.go, search_cache.go, agency_cache.go), kept current
-// from PostgreSQL's change notifications.
+// pages are answered from memory (index.go, version_cache.go), kept current from
+// PostgreSQL's change notifications.
 type Store struct {
-	db       *pgxpool.Pool
-	index    *index
-	pages    agencyCache
-	searches searchCache
+	db          *pgxpool.Pool
+	index       *index
+	searches    versionCache[string, Results]   // by searchKey
+	pages       versionCache[agencyKey, Agency] // agency pages
+	keyContacts versionCache[bool, []Contact]   // by whether the viewer is staff
 }
 
 // NewStore returns a Store over the pool. Its index starts on first use and stops with Close
 // or when the pool is closed.
-func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db, index: newIndex(db)} }
+func NewStore(db *pgxpool.Pool) *Store {
+	return &Store{db: db, index: newIndex(db),
+		searches:    versionCache[string, Results]{max: 2000},
+		pages:       versionCache[agencyKey, Agency]{max: 5000},
+		keyContacts: versionCache[bool, []Contact]{max: 2},
+	}
+}
 
 // Start builds the search index now rather than on the first search.
 func (s *Store) Start() { s.index.start() }
