@@ -173,6 +173,7 @@ func startInProcess(t *testing.T, dbURL string, pool *pgxpool.Pool, log *slog.Lo
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close) // runs before the database is dropped: the index stops quietly
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
