@@ -165,11 +165,15 @@ func (ix *index) sync(ctx context.Context) error {
 // unhealthy, waits a little and reconnects, and asks for a rebuild (changes may have been
 // missed). It stops when ctx ends or the pool is closed.
 func (ix *index) listen(ctx context.Context) {
+	const firstWait, maxWait = 100 * time.Millisecond, 2 * time.Second
 	var gen uint64
-	wait := 100 * time.Millisecond
+	wait := firstWait
 	for ctx.Err() == nil {
 		gen++
 		err := ix.listenOnce(ctx, gen)
+		if ix.connected.Load() == gen {
+			wait = firstWait // it was connected: a fresh outage starts with a short wait
+		}
 		ix.connected.Store(0)
 		ix.healthy.Store(false)
 		if ctx.Err() != nil || errors.Is(err, puddle.ErrClosedPool) {
@@ -181,10 +185,7 @@ func (ix *index) listen(ctx context.Context) {
 			return
 		case <-time.After(wait):
 		}
-		wait = min(wait*2, 2*time.Second)
-		if err == nil {
-			wait = 100 * time.Millisecond
-		}
+		wait = min(wait*2, maxWait)
 	}
 }
 
