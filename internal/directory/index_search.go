@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/RoaringBitmap/roaring/v2"
+
+	"dadirectory/internal/abbrev"
 )
 
 // queryWord is one word of the search text and what it may match.
@@ -26,7 +28,7 @@ func (s *snapshot) analyse(text string) []queryWord {
 			continue
 		}
 		qw := queryWord{stem: stem(w)}
-		for _, phrase := range synonyms[w] {
+		for _, phrase := range abbrev.Expansions(w) {
 			var lexemes []string
 			for _, pw := range strings.Fields(phrase) {
 				if !stopWords[pw] {

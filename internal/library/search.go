@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/text/unicode/norm"
 
+	"dadirectory/internal/abbrev"
 	"dadirectory/internal/access"
 )
 
@@ -281,12 +282,17 @@ func words(text string) []string {
 	return ws
 }
 
-// tsquery makes every word a prefix, all required: "dash check" finds "DASH checklist". Words
-// hold only letters and digits, so quoting them is enough to keep the syntax safe.
+// tsquery makes every word a prefix, all required: "dash check" finds "DASH checklist". An
+// abbreviation also finds what it stands for: "dv" finds "domestic violence". Words hold only
+// letters and digits (and the expansions are ours), so quoting them keeps the syntax safe.
 func tsquery(ws []string) string {
 	parts := make([]string, len(ws))
 	for i, w := range ws {
-		parts[i] = "'" + w + "':*"
+		alts := []string{"'" + w + "':*"}
+		for _, phrase := range abbrev.Expansions(w) {
+			alts = append(alts, "('"+strings.Join(strings.Fields(phrase), "' & '")+"')")
+		}
+		parts[i] = "(" + strings.Join(alts, " | ") + ")"
 	}
 	return strings.Join(parts, " & ")
 }

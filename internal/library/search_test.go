@@ -165,3 +165,20 @@ func TestParseQueryRefusesBadInput(t *testing.T) {
 		t.Errorf("page url %s", got)
 	}
 }
+
+// Abbreviations find what they stand for, as in the directory: "DA" finds the housing
+// domestic abuse policy, whose title has no "DA" in it.
+func TestSearchExpandsAbbreviations(t *testing.T) {
+	t.Parallel()
+	s, _ := demoStore(t)
+	for _, q := range []string{"q=DA+policy", "q=da", "q=DV"} {
+		res := search(t, s, access.Public, q)
+		if !slices.Contains(slugsOf(res.Resources), "housing-domestic-abuse-policy") {
+			t.Errorf("%s: %v", q, slugsOf(res.Resources))
+		}
+	}
+	// The expansion is an alternative, not a requirement: the word itself still finds.
+	if res := search(t, s, access.Public, "q=marac"); res.Total == 0 {
+		t.Error("marac: nothing found")
+	}
+}

@@ -1,9 +1,14 @@
-package directory
+// Package abbrev expands the abbreviations people in the field type into a search (DV, DA,
+// LGBT, FGM, MARAC...), so the directory and the resource library find what the words stand
+// for. The table lives here, not in a PostgreSQL thesaurus, because a thesaurus needs files
+// only root may install.
+package abbrev
 
-// synonyms expands the abbreviations people in the field use. Each entry lists alternatives
-// for one query word; an alternative of several words must all match. The table lives here,
-// not in a PostgreSQL thesaurus, because a thesaurus needs files only root may install.
-var synonyms = map[string][]string{
+// Expansions lists what the folded, lower-case query word w may also mean: each alternative
+// is a phrase whose words must all match. Nil when w is no abbreviation we know.
+func Expansions(w string) []string { return table[w] }
+
+var table = map[string][]string{
 	"dv":      {"domestic violence", "domestic abuse"},
 	"da":      {"domestic abuse"},
 	"gbv":     {"gender based violence"},
