@@ -137,6 +137,12 @@ func newPart(first uint32) *part {
 	}
 }
 
+// hasPrefix reports whether any lexeme of the part starts with p.
+func (pt *part) hasPrefix(p string) bool {
+	i, _ := slices.BinarySearch(pt.lexemes, p)
+	return i < len(pt.lexemes) && strings.HasPrefix(pt.lexemes[i], p)
+}
+
 // prefixed calls fn with every lexeme of the part that starts with p.
 func (pt *part) prefixed(p string, fn func(string)) {
 	i, _ := slices.BinarySearch(pt.lexemes, p)

@@ -40,7 +40,7 @@ func (s *snapshot) analyse(text string) []queryWord {
 		found := false
 		seen := map[string]bool{}
 		for _, pt := range s.parts() {
-			pt.prefixed(qw.stem, func(string) { found = true })
+			found = found || pt.hasPrefix(qw.stem)
 			for _, ph := range qw.phrases {
 				found = found || pt.hasAll(ph)
 			}

@@ -214,6 +214,3 @@ func words(text string) []string {
 	}
 	return ws
 }
-
-// folded is the search text as one folded string, for fuzzy name matching.
-func folded(text string) string { return strings.Join(words(text), " ") }

@@ -159,9 +159,3 @@ func editorOf(v access.Viewer) (own int64, admin bool) {
 	}
 	return 0, v.IsAdmin()
 }
-
-// MayEdit reports whether viewer may add and change resources at all.
-func MayEdit(v access.Viewer) bool {
-	own, admin := editorOf(v)
-	return own != 0 || admin
-}

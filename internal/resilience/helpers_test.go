@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -187,20 +186,6 @@ func (p *appProcess) running() bool {
 		return false
 	default:
 		return true
-	}
-}
-
-// terminate sends SIGTERM and waits up to wait for the exit.
-func (p *appProcess) terminate(t *testing.T, wait time.Duration) error {
-	t.Helper()
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		return err
-	}
-	select {
-	case <-p.done:
-		return p.err
-	case <-time.After(wait):
-		return fmt.Errorf("still running %s after SIGTERM", wait)
 	}
 }
 
