@@ -44,6 +44,13 @@ func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 // to show for it, such as an in-memory copy that has lost its connection and may be stale.
 var ErrUnavailable = errors.New("postgres: database unavailable")
 
+// Querier is what a read needs: a pool, a connection or a transaction. Loaders take one, so the
+// same query serves a page (the pool) and the check inside an update (its transaction).
+type Querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
 // Beginner is what WithTx needs: a pool, or a connection.
 type Beginner interface {
 	Begin(ctx context.Context) (pgx.Tx, error)
