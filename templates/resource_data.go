@@ -10,6 +10,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"dadirectory/internal/edit"
 	"dadirectory/internal/library"
 	"dadirectory/internal/uktime"
 )
@@ -51,7 +52,7 @@ type ResourceFormPage struct {
 	Owners   []library.Owner // choices for an admin; nil for an RSL officer
 	OwnOrg   string          // the RSL officer's organisation, which owns what they add
 	BackURL  string          // the list of resources this person manages
-	Conflict *Conflict
+	Conflict *edit.Conflict
 }
 
 // ResourceManagePage lists the resources a person keeps.
@@ -70,7 +71,7 @@ type ResourceArchivePage struct {
 	Restore  bool
 	BackURL  string
 	Original string // the resource's values as JSON, so a conflict can say what changed
-	Conflict *Conflict
+	Conflict *edit.Conflict
 }
 
 func (p ResourceArchivePage) heading() string {

@@ -12,29 +12,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"dadirectory/internal/access"
-	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
+	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
 )
 
 // Admins manage accounts here: list them, invite people, change a role or organisation,
 // deactivate and reactivate, and issue password reset links. Every function checks that the
 // viewer is an admin, though the route group already has: the rule lives beside the data.
-
-var (
-	// ErrForbidden means the viewer is not an admin.
-	ErrForbidden = errors.New("accounts: only administrators manage accounts")
-	// ErrNotFound means there is no such account.
-	ErrNotFound = errors.New("accounts: no such account")
-)
-
-// ConflictError is a save refused because the account changed since the form was drawn.
-// Current is the account as it is now; nothing was written.
-type ConflictError struct{ Current Account }
-
-func (e *ConflictError) Error() string { return "accounts: account changed by someone else" }
 
 // RefusedError is a change refused for a reason the admin must hear (the last admin, their own
 // account); nothing was written.
@@ -131,10 +118,11 @@ func scanAccount(row pgx.Row) (Account, error) {
 	return a, err
 }
 
-// List returns the accounts matching f, by name.
-func List(ctx context.Context, db *pgxpool.Pool, v access.Viewer, f Filter) ([]Account, error) {
+// List returns the accounts matching f, by name. Only admins may; anyone else gets
+// edit.ErrNotFound, as for every function here.
+func (s *Store) List(ctx context.Context, v access.Viewer, f Filter) ([]Account, error) {
 	if !v.IsAdmin() {
-		return nil, ErrForbidden
+		return nil, edit.ErrNotFound
 	}
 	var role *string
 	if f.Role != "" {
@@ -146,7 +134,7 @@ func List(ctx context.Context, db *pgxpool.Pool, v access.Viewer, f Filter) ([]A
 		b := f.Active == "yes"
 		active = &b
 	}
-	rows, err := db.Query(ctx, `SELECT `+accountColumns+accountFrom+`
+	rows, err := s.db.Query(ctx, `SELECT `+accountColumns+accountFrom+`
 		WHERE ($1::text IS NULL OR u.role = $1) AND ($2::boolean IS NULL OR u.active = $2)
 		ORDER BY lower(u.name), u.email`, role, active)
 	if err != nil {
@@ -159,22 +147,22 @@ func List(ctx context.Context, db *pgxpool.Pool, v access.Viewer, f Filter) ([]A
 	return out, nil
 }
 
-// Get returns one account for an admin, or ErrNotFound.
-func Get(ctx context.Context, db *pgxpool.Pool, v access.Viewer, id int64) (Account, error) {
+// Get returns one account for an admin, or edit.ErrNotFound.
+func (s *Store) Get(ctx context.Context, v access.Viewer, id int64) (Account, error) {
 	if !v.IsAdmin() {
-		return Account{}, ErrForbidden
+		return Account{}, edit.ErrNotFound
 	}
-	return loadAccount(ctx, db, id, false)
+	return loadAccount(ctx, s.db, id, false)
 }
 
-func loadAccount(ctx context.Context, q audit.Querier, id int64, lock bool) (Account, error) {
+func loadAccount(ctx context.Context, q postgres.Querier, id int64, lock bool) (Account, error) {
 	sql := `SELECT ` + accountColumns + accountFrom + ` WHERE u.id = $1`
 	if lock {
 		sql += ` FOR UPDATE OF u`
 	}
 	a, err := scanAccount(q.QueryRow(ctx, sql, id))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return a, ErrNotFound
+		return a, edit.ErrNotFound
 	}
 	if err != nil {
 		return a, fmt.Errorf("accounts: account %d: %w", id, err)
@@ -196,13 +184,13 @@ type Choices struct {
 
 // FormChoices lists current organisations and champion entries (and whichever the account
 // already has, archived or not, so its form can show it).
-func FormChoices(ctx context.Context, db *pgxpool.Pool, v access.Viewer, keepOrg, keepContact int64) (Choices, error) {
+func (s *Store) FormChoices(ctx context.Context, v access.Viewer, keepOrg, keepContact int64) (Choices, error) {
 	var c Choices
 	if !v.IsAdmin() {
-		return c, ErrForbidden
+		return c, edit.ErrNotFound
 	}
 	collect := func(sql string, arg int64) ([]Choice, error) {
-		rows, err := db.Query(ctx, sql, arg)
+		rows, err := s.db.Query(ctx, sql, arg)
 		if err != nil {
 			return nil, fmt.Errorf("accounts: form choices: %w", err)
 		}
@@ -222,13 +210,64 @@ func FormChoices(ctx context.Context, db *pgxpool.Pool, v access.Viewer, keepOrg
 	return c, err
 }
 
-// Input is what the invite and edit forms send.
+// Input is what the invite and edit forms send, ids as the forms send them. The JSON names are
+// the form's field names, so a page can carry the values it started from (see AccountForm).
 type Input struct {
-	Email     string // invitation only: an address is not changed here
-	Name      string // invitation only
-	Role      string
-	Org       string // agency id, "" for none
-	ChampionE string // contact id of a champion entry, "" for none
+	Email    string `json:"-"` // invitation only: an address is not changed here
+	Name     string `json:"-"` // invitation only
+	Role     string `json:"role"`
+	Org      string `json:"organisation"`   // agency id, "" for none
+	Champion string `json:"champion_entry"` // contact id of a champion entry, "" for none
+	// Active is the status the page showed: no form sends it, but a conflict reports it.
+	Active bool `json:"active"`
+}
+
+// Input is the account as its form starts.
+func (a Account) Input() Input {
+	return Input{Role: string(a.Role), Org: idString(a.AgencyID), Champion: idString(a.ContactID), Active: a.Active}
+}
+
+// AccountForm is the account form for comparing and merging after a conflict (see
+// internal/edit); c names the organisations and champion entries.
+func AccountForm(c Choices) edit.Form[Input] {
+	text := edit.Text[Input]
+	return edit.Form[Input]{Fields: []edit.Field[Input]{
+		text("role", "Role", func(in *Input) *string { return &in.Role }).ShownAs(func(s string) string { return RoleLabel(access.Role(s)) }),
+		text("organisation", "Organisation", func(in *Input) *string { return &in.Org }).ShownAs(func(s string) string { return choiceName(c.Orgs, s) }),
+		text("champion_entry", "Champion entry", func(in *Input) *string { return &in.Champion }).ShownAs(func(s string) string { return choiceName(c.Champions, s) }),
+		{
+			Name: "active", Label: "Status",
+			Key:  func(in Input) string { return activeWord(in.Active) },
+			Show: func(in Input) string { return activeWord(in.Active) },
+			Take: func(dst *Input, src Input) { dst.Active = src.Active },
+		},
+	}}
+}
+
+func choiceName(choices []Choice, id string) string {
+	if id == "" {
+		return "None"
+	}
+	for _, c := range choices {
+		if idString(c.ID) == id {
+			return c.Name
+		}
+	}
+	return "Not on the list (" + id + ")"
+}
+
+func activeWord(active bool) string {
+	if active {
+		return "Active"
+	}
+	return "Deactivated"
+}
+
+func idString(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
 }
 
 // cleaned is an Input checked and resolved.
@@ -257,7 +296,7 @@ func clean(ctx context.Context, tx pgx.Tx, in Input, invite bool) (cleaned, vali
 	}
 	c.role = access.Role(e.OneOf("role", "a role", in.Role, "admin", "champion", "housing_staff", "rsl_officer"))
 	c.agencyID = parseID(&e, "organisation", "Choose an organisation from the list", in.Org)
-	c.contactID = parseID(&e, "champion_entry", "Choose a champion entry from the list", in.ChampionE)
+	c.contactID = parseID(&e, "champion_entry", "Choose a champion entry from the list", in.Champion)
 	if e.Has("role") {
 		return c, e
 	}

@@ -7,10 +7,10 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
 )
@@ -27,12 +27,12 @@ type Invitation struct {
 
 // Invite creates an account without a password, and a one-time link (valid LinkValidity) that
 // sets one. It returns validate.Errors for bad input, including an address already in use.
-func Invite(ctx context.Context, db *pgxpool.Pool, v access.Viewer, in Input) (Invitation, error) {
+func (s *Store) Invite(ctx context.Context, v access.Viewer, in Input) (Invitation, error) {
 	if !v.IsAdmin() {
-		return Invitation{}, ErrForbidden
+		return Invitation{}, edit.ErrNotFound
 	}
 	var out Invitation
-	err := postgres.WithTx(ctx, db, func(tx pgx.Tx) error {
+	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		c, errs := clean(ctx, tx, in, true)
 		if len(errs) > 0 {
 			return errs
@@ -63,12 +63,12 @@ func Invite(ctx context.Context, db *pgxpool.Pool, v access.Viewer, in Input) (I
 // Update changes an account's role, organisation and champion entry, provided the form was
 // opened on its current version. A change of role or organisation ends every session of the
 // account (session_epoch moves on), so its owner signs in again with the new rights.
-func Update(ctx context.Context, db *pgxpool.Pool, v access.Viewer, id int64, in Input, version int) (Account, error) {
+func (s *Store) Update(ctx context.Context, v access.Viewer, id int64, in Input, version int) (Account, error) {
 	if !v.IsAdmin() {
-		return Account{}, ErrForbidden
+		return Account{}, edit.ErrNotFound
 	}
 	var out Account
-	err := postgres.WithTx(ctx, db, func(tx pgx.Tx) error {
+	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		if err := lockAccounts(ctx, tx); err != nil {
 			return err
 		}
@@ -81,7 +81,7 @@ func Update(ctx context.Context, db *pgxpool.Pool, v access.Viewer, id int64, in
 			return errs
 		}
 		if before.Version != version {
-			return &ConflictError{Current: before}
+			return edit.Conflicted(before)
 		}
 		if c.role == before.Role && c.agencyID == before.AgencyID && c.contactID == before.ContactID {
 			out = before
@@ -111,15 +111,15 @@ func Update(ctx context.Context, db *pgxpool.Pool, v access.Viewer, id int64, in
 // SetActive deactivates (active false) or reactivates an account. Deactivation ends its
 // sessions at once and its open links; an admin cannot deactivate themselves, nor the last
 // active admin be deactivated.
-func SetActive(ctx context.Context, db *pgxpool.Pool, v access.Viewer, id int64, active bool, version int) (Account, error) {
+func (s *Store) SetActive(ctx context.Context, v access.Viewer, id int64, active bool, version int) (Account, error) {
 	if !v.IsAdmin() {
-		return Account{}, ErrForbidden
+		return Account{}, edit.ErrNotFound
 	}
 	if !active && id == v.UserID {
 		return Account{}, &RefusedError{"You cannot deactivate your own account. Ask another administrator."}
 	}
 	var out Account
-	err := postgres.WithTx(ctx, db, func(tx pgx.Tx) error {
+	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		if err := lockAccounts(ctx, tx); err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func SetActive(ctx context.Context, db *pgxpool.Pool, v access.Viewer, id int64,
 			return err
 		}
 		if before.Version != version {
-			return &ConflictError{Current: before}
+			return edit.Conflicted(before)
 		}
 		if before.Active == active {
 			out = before
@@ -167,13 +167,13 @@ func SetActive(ctx context.Context, db *pgxpool.Pool, v access.Viewer, id int64,
 // IssueReset replaces the account's open links with a new one-time link that sets its
 // password. For an account whose owner never set one, the link is a fresh invitation. The
 // current password keeps working until the link is used.
-func IssueReset(ctx context.Context, db *pgxpool.Pool, v access.Viewer, id int64) (Account, Link, error) {
+func (s *Store) IssueReset(ctx context.Context, v access.Viewer, id int64) (Account, Link, error) {
 	if !v.IsAdmin() {
-		return Account{}, Link{}, ErrForbidden
+		return Account{}, Link{}, edit.ErrNotFound
 	}
 	var a Account
 	var l Link
-	err := postgres.WithTx(ctx, db, func(tx pgx.Tx) error {
+	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		var err error
 		if a, err = loadAccount(ctx, tx, id, true); err != nil {
 			return err

@@ -58,9 +58,10 @@ func (e *ThrottledError) Error() string { return "accounts: too many failed sign
 // Minutes is the wait rounded up to whole minutes, for the message.
 func (e *ThrottledError) Minutes() int { return int((e.Wait + time.Minute - 1) / time.Minute) }
 
-// Authenticator checks passwords. hashing bounds concurrent argon2id work: each hash takes
-// 19 MiB and a core for tens of milliseconds, and a burst of sign-ins must not starve pages.
-type Authenticator struct {
+// Store is the accounts feature: signing in and out, one-time links, and the admins' management
+// of accounts. hashing bounds concurrent argon2id work: each hash takes 19 MiB and a core for
+// tens of milliseconds, and a burst of sign-ins must not starve pages.
+type Store struct {
 	db       *pgxpool.Pool
 	params   HashParams
 	throttle Throttle
@@ -68,20 +69,21 @@ type Authenticator struct {
 	dummy    string // a hash to verify against when no account matches, so timing reveals nothing
 }
 
-// NewAuthenticator returns an Authenticator hashing with params and throttling by t.
-func NewAuthenticator(db *pgxpool.Pool, params HashParams, t Throttle, concurrency int) (*Authenticator, error) {
+// NewStore returns a Store over the pool, hashing passwords with params (at most concurrency at
+// once) and throttling failed sign-ins by t.
+func NewStore(db *pgxpool.Pool, params HashParams, t Throttle, concurrency int) (*Store, error) {
 	dummy, err := HashPassword("not a real password, only for timing", params)
 	if err != nil {
 		return nil, err
 	}
-	return &Authenticator{db: db, params: params, throttle: t, hashing: make(chan struct{}, concurrency), dummy: dummy}, nil
+	return &Store{db: db, params: params, throttle: t, hashing: make(chan struct{}, concurrency), dummy: dummy}, nil
 }
 
 // SignIn checks email and password. It returns the user, ErrBadCredentials, or a
 // *ThrottledError; every outcome is written to the audit trail.
-func (a *Authenticator) SignIn(ctx context.Context, email, password, clientAddr string) (User, error) {
+func (s *Store) SignIn(ctx context.Context, email, password, clientAddr string) (User, error) {
 	norm := cleanEmail(email)
-	if wait, byAddr, err := a.throttled(ctx, norm, clientAddr); err != nil {
+	if wait, byAddr, err := s.throttled(ctx, norm, clientAddr); err != nil {
 		return User{}, err
 	} else if wait > 0 {
 		return User{}, &ThrottledError{Wait: wait, ByAddress: byAddr}
@@ -89,21 +91,21 @@ func (a *Authenticator) SignIn(ctx context.Context, email, password, clientAddr 
 	var u User
 	var hash string
 	var agencyID, contactID *int64
-	err := a.db.QueryRow(ctx, `SELECT id, email, name, role, agency_id, contact_id, active, session_epoch, password_hash
+	err := s.db.QueryRow(ctx, `SELECT id, email, name, role, agency_id, contact_id, active, session_epoch, password_hash
 		FROM users WHERE email = $1`, norm).Scan(&u.ID, &u.Email, &u.Name, &u.Role, &agencyID, &contactID, &u.Active, &u.Epoch, &hash)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return User{}, fmt.Errorf("accounts: sign in: %w", err)
 	}
 	found := err == nil && u.Active && hash != ""
 	if !found {
-		hash = a.dummy
+		hash = s.dummy
 	}
-	ok, stale, verr := a.verify(ctx, password, hash)
+	ok, stale, verr := s.verify(ctx, password, hash)
 	if verr != nil && found {
 		return User{}, fmt.Errorf("accounts: sign in %d: %w", u.ID, verr)
 	}
 	if !found || !ok {
-		return User{}, a.recordFailure(ctx, norm, clientAddr, u.ID)
+		return User{}, s.recordFailure(ctx, norm, clientAddr, u.ID)
 	}
 	if agencyID != nil {
 		u.AgencyID = *agencyID
@@ -111,9 +113,9 @@ func (a *Authenticator) SignIn(ctx context.Context, email, password, clientAddr 
 	if contactID != nil {
 		u.ContactID = *contactID
 	}
-	err = pgx.BeginFunc(ctx, a.db, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		if stale {
-			newHash, err := HashPassword(password, a.params)
+			newHash, err := HashPassword(password, s.params)
 			if err != nil {
 				return err
 			}
@@ -137,14 +139,14 @@ func (a *Authenticator) SignIn(ctx context.Context, email, password, clientAddr 
 	return u, nil
 }
 
-func (a *Authenticator) verify(ctx context.Context, password, hash string) (ok, stale bool, err error) {
+func (s *Store) verify(ctx context.Context, password, hash string) (ok, stale bool, err error) {
 	select {
-	case a.hashing <- struct{}{}:
-		defer func() { <-a.hashing }()
+	case s.hashing <- struct{}{}:
+		defer func() { <-s.hashing }()
 	case <-ctx.Done():
 		return false, false, ctx.Err()
 	}
-	return VerifyPassword(password, hash, a.params)
+	return VerifyPassword(password, hash, s.params)
 }
 
 // cleanEmail is the throttling and look-up key for what was typed: lower case, without
@@ -167,31 +169,31 @@ func cleanEmail(email string) string {
 
 // throttled returns how long sign-in is paused for this email or address (0 when it is not),
 // and whether the address limit is the one reached.
-func (a *Authenticator) throttled(ctx context.Context, email, addr string) (wait time.Duration, byAddr bool, err error) {
+func (s *Store) throttled(ctx context.Context, email, addr string) (wait time.Duration, byAddr bool, err error) {
 	for _, k := range []struct {
 		key    string
 		limit  int
 		byAddr bool
-	}{{"email:" + email, a.throttle.PerAccount, false}, {"addr:" + addr, a.throttle.PerAddress, true}} {
+	}{{"email:" + email, s.throttle.PerAccount, false}, {"addr:" + addr, s.throttle.PerAddress, true}} {
 		// The limit-th most recent failure inside the window decides when the pause ends.
 		var oldest *time.Time
-		err := a.db.QueryRow(ctx, `SELECT failed_at FROM login_failures WHERE key = $1 AND failed_at > now() - $2::interval
-			ORDER BY failed_at DESC OFFSET $3 - 1 LIMIT 1`, k.key, a.throttle.Window.String(), k.limit).Scan(&oldest)
+		err := s.db.QueryRow(ctx, `SELECT failed_at FROM login_failures WHERE key = $1 AND failed_at > now() - $2::interval
+			ORDER BY failed_at DESC OFFSET $3 - 1 LIMIT 1`, k.key, s.throttle.Window.String(), k.limit).Scan(&oldest)
 		if errors.Is(err, pgx.ErrNoRows) {
 			continue
 		}
 		if err != nil {
 			return 0, false, fmt.Errorf("accounts: throttle: %w", err)
 		}
-		if w := time.Until(oldest.Add(a.throttle.Window)); w > wait {
+		if w := time.Until(oldest.Add(s.throttle.Window)); w > wait {
 			wait, byAddr = w, k.byAddr
 		}
 	}
 	return wait, byAddr, nil
 }
 
-func (a *Authenticator) recordFailure(ctx context.Context, email, addr string, userID int64) error {
-	err := pgx.BeginFunc(ctx, a.db, func(tx pgx.Tx) error {
+func (s *Store) recordFailure(ctx context.Context, email, addr string, userID int64) error {
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO login_failures (key) VALUES ($1), ($2)`, "email:"+email, "addr:"+addr); err != nil {
 			return err
 		}
@@ -216,12 +218,12 @@ func (a *Authenticator) recordFailure(ctx context.Context, email, addr string, u
 }
 
 // SignOut records that the user signed out.
-func SignOut(ctx context.Context, db *pgxpool.Pool, u User) error {
+func (s *Store) SignOut(ctx context.Context, u User) error {
 	var agency *int64
 	if u.AgencyID != 0 {
 		agency = &u.AgencyID
 	}
-	_, err := db.Exec(ctx, `INSERT INTO audit_events (actor_id, action, entity_type, entity_id, agency_id)
+	_, err := s.db.Exec(ctx, `INSERT INTO audit_events (actor_id, action, entity_type, entity_id, agency_id)
 		VALUES ($1, 'auth.sign_out', 'user', $1, $2)`, u.ID, agency)
 	if err != nil {
 		return fmt.Errorf("accounts: record sign out: %w", err)
@@ -230,10 +232,10 @@ func SignOut(ctx context.Context, db *pgxpool.Pool, u User) error {
 }
 
 // ByID loads a user for a request. A missing user is (User{}, false, nil).
-func ByID(ctx context.Context, db *pgxpool.Pool, id int64) (User, bool, error) {
+func (s *Store) ByID(ctx context.Context, id int64) (User, bool, error) {
 	var u User
 	var agencyID, contactID *int64
-	err := db.QueryRow(ctx, `SELECT id, email, name, role, agency_id, contact_id, active, session_epoch
+	err := s.db.QueryRow(ctx, `SELECT id, email, name, role, agency_id, contact_id, active, session_epoch
 		FROM users WHERE id = $1`, id).Scan(&u.ID, &u.Email, &u.Name, &u.Role, &agencyID, &contactID, &u.Active, &u.Epoch)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, false, nil

@@ -126,7 +126,7 @@ type SetupLink struct {
 }
 
 // linkState says why a token does not work: ErrLinkUnknown or ErrLinkGone.
-func linkState(ctx context.Context, q audit.Querier, digest []byte) error {
+func linkState(ctx context.Context, q postgres.Querier, digest []byte) error {
 	var found bool
 	if err := q.QueryRow(ctx, `SELECT true FROM user_tokens WHERE token_hash = $1`, digest).Scan(&found); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -144,16 +144,16 @@ const openLinkWhere = `t.token_hash = $1 AND t.used_at IS NULL AND t.revoked_at 
 
 // LookupLink returns what the setup page shows for token, or ErrLinkUnknown / ErrLinkGone.
 // Looking does not use the link up.
-func LookupLink(ctx context.Context, q audit.Querier, token string) (SetupLink, error) {
+func (s *Store) LookupLink(ctx context.Context, token string) (SetupLink, error) {
 	if !plausibleToken(token) {
 		return SetupLink{}, ErrLinkUnknown
 	}
 	digest := HashToken(token)
 	var l SetupLink
-	err := q.QueryRow(ctx, `SELECT t.purpose, u.name, u.email, t.expires_at FROM user_tokens t, users u
+	err := s.db.QueryRow(ctx, `SELECT t.purpose, u.name, u.email, t.expires_at FROM user_tokens t, users u
 		WHERE `+openLinkWhere, digest).Scan(&l.Purpose, &l.Name, &l.Email, &l.ExpiresAt)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return SetupLink{}, linkState(ctx, q, digest)
+		return SetupLink{}, linkState(ctx, s.db, digest)
 	}
 	if err != nil {
 		return SetupLink{}, fmt.Errorf("accounts: look up link: %w", err)
@@ -166,7 +166,7 @@ func LookupLink(ctx context.Context, q audit.Querier, token string) (SetupLink, 
 // marks the link used is the check that it is still open, so two requests racing with one
 // link cannot both succeed. Bad passwords give validate.Errors on "password" and "confirm",
 // and the link stays open. It returns the user, to be signed in.
-func (a *Authenticator) CompletePassword(ctx context.Context, token, password, confirm string) (User, error) {
+func (s *Store) CompletePassword(ctx context.Context, token, password, confirm string) (User, error) {
 	if !plausibleToken(token) {
 		return User{}, ErrLinkUnknown
 	}
@@ -182,17 +182,17 @@ func (a *Authenticator) CompletePassword(ctx context.Context, token, password, c
 	}
 	if len(errs) > 0 {
 		// A dead link should say so before the person chooses a password again.
-		if _, err := LookupLink(ctx, a.db, token); err != nil {
+		if _, err := s.LookupLink(ctx, token); err != nil {
 			return User{}, err
 		}
 		return User{}, errs
 	}
-	hash, err := a.hash(ctx, password)
+	hash, err := s.hash(ctx, password)
 	if err != nil {
 		return User{}, err
 	}
 	var u User
-	err = postgres.WithTx(ctx, a.db, func(tx pgx.Tx) error {
+	err = postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		var purpose Purpose
 		var tokenID int64
 		err := tx.QueryRow(ctx, `UPDATE user_tokens t SET used_at = now() FROM users u
@@ -230,14 +230,14 @@ func (a *Authenticator) CompletePassword(ctx context.Context, token, password, c
 }
 
 // hash hashes a new password under the same bound on concurrent hashing as sign-in.
-func (a *Authenticator) hash(ctx context.Context, password string) (string, error) {
+func (s *Store) hash(ctx context.Context, password string) (string, error) {
 	select {
-	case a.hashing <- struct{}{}:
-		defer func() { <-a.hashing }()
+	case s.hashing <- struct{}{}:
+		defer func() { <-s.hashing }()
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}
-	return HashPassword(password, a.params)
+	return HashPassword(password, s.params)
 }
 
 func deref(p *int64) int64 {

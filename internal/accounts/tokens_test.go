@@ -25,7 +25,7 @@ var fastParams = accounts.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}
 
 type fixture struct {
 	db    *pgxpool.Pool
-	auth  *accounts.Authenticator
+	auth  *accounts.Store
 	admin access.Viewer
 }
 
@@ -36,7 +36,7 @@ func setup(t *testing.T) fixture {
 	if _, err := seed.Demo(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	auth, err := accounts.NewAuthenticator(db, fastParams, accounts.DefaultThrottle, 2)
+	auth, err := accounts.NewStore(db, fastParams, accounts.DefaultThrottle, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func setup(t *testing.T) fixture {
 
 func (f fixture) invite(t *testing.T, email string, role access.Role, org string) accounts.Invitation {
 	t.Helper()
-	inv, err := accounts.Invite(context.Background(), f.db, f.admin, accounts.Input{Email: email, Name: "Pat Person", Role: string(role), Org: org})
+	inv, err := f.auth.Invite(context.Background(), f.admin, accounts.Input{Email: email, Name: "Pat Person", Role: string(role), Org: org})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestInvitationLinkWorksOnceAndIsStoredHashed(t *testing.T) {
 		t.Errorf("sign in before setup: %v", err)
 	}
 
-	l, err := accounts.LookupLink(ctx, f.db, inv.Link.Token)
+	l, err := f.auth.LookupLink(ctx, inv.Link.Token)
 	if err != nil || l.Email != "new.person@example.org" || l.Purpose != accounts.PurposeInvite {
 		t.Fatalf("look up: %+v %v", l, err)
 	}
@@ -142,7 +142,7 @@ func TestInvitationLinkWorksOnceAndIsStoredHashed(t *testing.T) {
 	}
 
 	// Used: it works no more, for looking or for setting.
-	if _, err := accounts.LookupLink(ctx, f.db, inv.Link.Token); !errors.Is(err, accounts.ErrLinkGone) {
+	if _, err := f.auth.LookupLink(ctx, inv.Link.Token); !errors.Is(err, accounts.ErrLinkGone) {
 		t.Errorf("look up used link: %v", err)
 	}
 	if _, err := f.auth.CompletePassword(ctx, inv.Link.Token, "another long passphrase", "another long passphrase"); !errors.Is(err, accounts.ErrLinkGone) {
@@ -175,7 +175,7 @@ func TestLinkNotAfterExpiryAndUnknownTokens(t *testing.T) {
 	if _, err := f.db.Exec(ctx, `UPDATE user_tokens SET expires_at = now() - interval '1 minute' WHERE user_id = $1`, inv.Account.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := accounts.LookupLink(ctx, f.db, inv.Link.Token); !errors.Is(err, accounts.ErrLinkGone) {
+	if _, err := f.auth.LookupLink(ctx, inv.Link.Token); !errors.Is(err, accounts.ErrLinkGone) {
 		t.Errorf("look up expired: %v", err)
 	}
 	if _, err := f.auth.CompletePassword(ctx, inv.Link.Token, "a perfectly long passphrase", "a perfectly long passphrase"); !errors.Is(err, accounts.ErrLinkGone) {
@@ -187,7 +187,7 @@ func TestLinkNotAfterExpiryAndUnknownTokens(t *testing.T) {
 	}
 	other := strings.Repeat("A", len(inv.Link.Token))
 	for _, tok := range []string{"", "abc", other, inv.Link.Token[:len(inv.Link.Token)-1], inv.Link.Token + "x", "\x00" + inv.Link.Token[1:]} {
-		if _, err := accounts.LookupLink(ctx, f.db, tok); !errors.Is(err, accounts.ErrLinkUnknown) {
+		if _, err := f.auth.LookupLink(ctx, tok); !errors.Is(err, accounts.ErrLinkUnknown) {
 			t.Errorf("look up %q: %v", tok, err)
 		}
 		if _, err := f.auth.CompletePassword(ctx, tok, "a perfectly long passphrase", "a perfectly long passphrase"); !errors.Is(err, accounts.ErrLinkUnknown) {
@@ -204,15 +204,15 @@ func TestResetInvalidatesOlderLinksAndDeactivationEndsThem(t *testing.T) {
 	if _, err := f.auth.CompletePassword(ctx, inv.Link.Token, "the first long passphrase", "the first long passphrase"); err != nil {
 		t.Fatal(err)
 	}
-	_, first, err := accounts.IssueReset(ctx, f.db, f.admin, inv.Account.ID)
+	_, first, err := f.auth.IssueReset(ctx, f.admin, inv.Account.ID)
 	if err != nil || first.Purpose != accounts.PurposeReset {
 		t.Fatalf("first reset: %+v %v", first, err)
 	}
-	_, second, err := accounts.IssueReset(ctx, f.db, f.admin, inv.Account.ID)
+	_, second, err := f.auth.IssueReset(ctx, f.admin, inv.Account.ID)
 	if err != nil || second.Token == first.Token {
 		t.Fatalf("second reset: %v", err)
 	}
-	if _, err := accounts.LookupLink(ctx, f.db, first.Token); !errors.Is(err, accounts.ErrLinkGone) {
+	if _, err := f.auth.LookupLink(ctx, first.Token); !errors.Is(err, accounts.ErrLinkGone) {
 		t.Errorf("older link still works: %v", err)
 	}
 	if _, err := f.auth.CompletePassword(ctx, first.Token, "an attackers long passphrase", "an attackers long passphrase"); !errors.Is(err, accounts.ErrLinkGone) {
@@ -231,19 +231,19 @@ func TestResetInvalidatesOlderLinksAndDeactivationEndsThem(t *testing.T) {
 	nowhere(t, f.db, second.Token)
 
 	// Deactivation ends open links; a deactivated account gets none.
-	_, third, err := accounts.IssueReset(ctx, f.db, f.admin, inv.Account.ID)
+	_, third, err := f.auth.IssueReset(ctx, f.admin, inv.Account.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, _ := accounts.Get(ctx, f.db, f.admin, inv.Account.ID)
-	if _, err := accounts.SetActive(ctx, f.db, f.admin, a.ID, false, a.Version); err != nil {
+	a, _ := f.auth.Get(ctx, f.admin, inv.Account.ID)
+	if _, err := f.auth.SetActive(ctx, f.admin, a.ID, false, a.Version); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.auth.CompletePassword(ctx, third.Token, "the third long passphrase", "the third long passphrase"); !errors.Is(err, accounts.ErrLinkGone) {
 		t.Errorf("link of a deactivated account: %v", err)
 	}
 	var refused *accounts.RefusedError
-	if _, _, err := accounts.IssueReset(ctx, f.db, f.admin, a.ID); !errors.As(err, &refused) {
+	if _, _, err := f.auth.IssueReset(ctx, f.admin, a.ID); !errors.As(err, &refused) {
 		t.Errorf("reset for a deactivated account: %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"dadirectory/internal/accounts"
 	"dadirectory/internal/audit"
 	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres/pgtest"
 	"dadirectory/internal/seed"
 )
@@ -24,6 +25,7 @@ import (
 type revertFixture struct {
 	db      *pgxpool.Pool
 	store   *directory.Store
+	users   *accounts.Store
 	admin   access.Viewer
 	officer access.Viewer // an RSL officer of Clyde Valley
 	agency  int64
@@ -36,7 +38,11 @@ func newRevertFixture(t *testing.T) revertFixture {
 	if _, err := seed.Demo(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	f := revertFixture{db: db, store: directory.NewStore(db)}
+	users, err := accounts.NewStore(db, accounts.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}, accounts.DefaultThrottle, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := revertFixture{db: db, store: directory.NewStore(db), users: users}
 	if err := db.QueryRow(ctx, `SELECT id FROM agencies WHERE slug = 'clyde-valley-housing-association'`).Scan(&f.agency); err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +245,7 @@ func TestRevertContacts(t *testing.T) {
 	if _, err := audit.Revert(ctx, f.db, f.admin, f.lastEvent(t, "contact.create")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.store.ContactForEdit(ctx, f.officer, f.agency, c.ID); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := f.store.ContactForEdit(ctx, f.officer, f.agency, c.ID); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("created contact not archived by the revert: %v", err)
 	}
 	if _, err := audit.Revert(ctx, f.db, f.admin, f.lastEvent(t, "contact.create")); err == nil {
@@ -309,25 +315,25 @@ func TestRevertChampionAreasAndAccounts(t *testing.T) {
 	}
 
 	// An account's role change reverts, and the account's sessions end again.
-	a, err := accounts.Get(ctx, f.db, f.admin, champID)
+	a, err := f.users.Get(ctx, f.admin, champID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	changed, err := accounts.Update(ctx, f.db, f.admin, champID, accounts.Input{Role: "rsl_officer", Org: itoa(f.agency)}, a.Version)
+	changed, err := f.users.Update(ctx, f.admin, champID, accounts.Input{Role: "rsl_officer", Org: itoa(f.agency)}, a.Version)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := audit.Revert(ctx, f.db, f.admin, f.lastEvent(t, "user.update")); err != nil {
 		t.Fatal(err)
 	}
-	now, _ := accounts.Get(ctx, f.db, f.admin, champID)
+	now, _ := f.users.Get(ctx, f.admin, champID)
 	if now.Role != access.Champion || now.AgencyID != 0 || now.ContactID != a.ContactID || now.Epoch != changed.Epoch+1 {
 		t.Errorf("account after revert: %+v", now)
 	}
 
 	// Reverting the only admin's promotion would leave no admin: refused.
 	var ann accounts.Account
-	if ann, err = accounts.Get(ctx, f.db, f.admin, f.admin.UserID); err != nil {
+	if ann, err = f.users.Get(ctx, f.admin, f.admin.UserID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.db.Exec(ctx, `INSERT INTO audit_events (action, entity_type, entity_id, before, after)
@@ -338,7 +344,7 @@ func TestRevertChampionAreasAndAccounts(t *testing.T) {
 	if _, err := audit.Revert(ctx, f.db, f.admin, f.lastEvent(t, "user.update")); !errors.As(err, &refused) || !strings.Contains(refused.Message, "administrator") {
 		t.Errorf("left no admin: %v", err)
 	}
-	if now, _ := accounts.Get(ctx, f.db, f.admin, ann.ID); now.Role != access.Admin || now.Version != ann.Version {
+	if now, _ := f.users.Get(ctx, f.admin, ann.ID); now.Role != access.Admin || now.Version != ann.Version {
 		t.Errorf("refused revert changed the admin: %+v", now)
 	}
 }

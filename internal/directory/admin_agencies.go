@@ -10,6 +10,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
 )
@@ -75,21 +76,21 @@ func NewAgencyInput(now time.Time) AdminAgencyInput {
 }
 
 // AdminAgencyBySlug returns the agency with slug for an admin, archived or not. Anyone else,
-// and a slug that names nothing, gets ErrNotFound.
+// and a slug that names nothing, gets edit.ErrNotFound.
 func (s *Store) AdminAgencyBySlug(ctx context.Context, v access.Viewer, slug string) (AdminAgency, error) {
-	if !v.IsAdmin() || !validSlug(slug) {
-		return AdminAgency{}, ErrNotFound
+	if !v.IsAdmin() || !edit.ValidSlug(slug) {
+		return AdminAgency{}, edit.ErrNotFound
 	}
 	return loadAdminAgency(ctx, s.db, `a.slug = $1`, slug, false)
 }
 
 // CreateAgency adds an agency with the slug made from its name (made unique with -2, -3...;
 // it never changes afterwards, even on rename). It returns validate.Errors for bad input and
-// ErrNotFound for anyone but an admin. The row, its terms and the audit event are one
+// edit.ErrNotFound for anyone but an admin. The row, its terms and the audit event are one
 // transaction.
 func (s *Store) CreateAgency(ctx context.Context, v access.Viewer, in AdminAgencyInput) (AdminAgency, error) {
 	if !v.IsAdmin() {
-		return AdminAgency{}, ErrNotFound
+		return AdminAgency{}, edit.ErrNotFound
 	}
 	clean, errs := cleanAdminAgency(in, time.Now())
 	var out AdminAgency
@@ -101,12 +102,7 @@ func (s *Store) CreateAgency(ctx context.Context, v access.Viewer, in AdminAgenc
 		if len(errs) > 0 {
 			return errs
 		}
-		// One creator at a time picks a slug, so two agencies named alike cannot race to the
-		// same one; creating agencies is rare.
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('dadirectory:agencies.slug'))`); err != nil {
-			return wrapEdit("create agency", err)
-		}
-		slug, err := freeSlug(ctx, tx, "agencies", slugify(clean.Name, "organisation"))
+		slug, err := edit.FreeSlug(ctx, tx, "agencies", edit.Slug(clean.Name, "organisation"))
 		if err != nil {
 			return err
 		}
@@ -138,11 +134,11 @@ func (s *Store) CreateAgency(ctx context.Context, v access.Viewer, in AdminAgenc
 
 // UpdateAgencyAdmin saves in over agency id, provided the form was opened on its current
 // version. It returns validate.Errors for bad input, *ConflictError[AdminAgency] when someone
-// saved first (nothing written), ErrArchived for an archived agency and ErrNotFound for anyone
+// saved first (nothing written), ErrArchived for an archived agency and edit.ErrNotFound for anyone
 // but an admin. The slug never changes. A save that changes nothing writes nothing.
 func (s *Store) UpdateAgencyAdmin(ctx context.Context, v access.Viewer, id int64, in AdminAgencyInput, version int) (AdminAgency, error) {
 	if !v.IsAdmin() {
-		return AdminAgency{}, ErrNotFound
+		return AdminAgency{}, edit.ErrNotFound
 	}
 	clean, errs := cleanAdminAgency(in, time.Now())
 	var out AdminAgency
@@ -162,9 +158,9 @@ func (s *Store) UpdateAgencyAdmin(ctx context.Context, v access.Viewer, id int64
 			return errs
 		}
 		if before.Version != version {
-			return &ConflictError[AdminAgency]{Current: before}
+			return edit.Conflicted(before)
 		}
-		if !clean.Reviewed && sameValues(adminAgencyFields(Taxonomy{}), clean, before.AdminAgencyInput) {
+		if !clean.Reviewed && AdminAgencyForm(Taxonomy{}).Same(clean, before.AdminAgencyInput) {
 			out = before
 			return nil
 		}
@@ -189,7 +185,7 @@ func (s *Store) UpdateAgencyAdmin(ctx context.Context, v access.Viewer, id int64
 			return wrapEdit("update agency", err)
 		}
 		if tag.RowsAffected() != 1 { // cannot happen under the row lock; the WHERE is the guard
-			return &ConflictError[AdminAgency]{Current: before}
+			return edit.Conflicted(before)
 		}
 		if out, err = loadAdminAgency(ctx, tx, `a.id = $1`, id, false); err != nil {
 			return err
@@ -214,7 +210,7 @@ func (s *Store) RestoreAgency(ctx context.Context, v access.Viewer, id int64, ve
 
 func (s *Store) setAgencyArchived(ctx context.Context, v access.Viewer, id int64, version int, archive bool) (AdminAgency, error) {
 	if !v.IsAdmin() {
-		return AdminAgency{}, ErrNotFound
+		return AdminAgency{}, edit.ErrNotFound
 	}
 	action := "agency.restore"
 	if archive {
@@ -227,7 +223,7 @@ func (s *Store) setAgencyArchived(ctx context.Context, v access.Viewer, id int64
 			return err
 		}
 		if before.Version != version {
-			return &ConflictError[AdminAgency]{Current: before}
+			return edit.Conflicted(before)
 		}
 		if before.Archived() == archive {
 			out = before
@@ -239,7 +235,7 @@ func (s *Store) setAgencyArchived(ctx context.Context, v access.Viewer, id int64
 			return wrapEdit(action, err)
 		}
 		if tag.RowsAffected() != 1 {
-			return &ConflictError[AdminAgency]{Current: before}
+			return edit.Conflicted(before)
 		}
 		if out, err = loadAdminAgency(ctx, tx, `a.id = $1`, id, false); err != nil {
 			return err
@@ -290,7 +286,7 @@ const adminAgencyColumns = `a.id, a.slug, a.name, a.kind, a.visibility, a.open_2
 
 // loadAdminAgency reads the agency matching where ($1 is its one argument), archived or not,
 // with all its contacts; lock takes the row lock an update needs. Callers check the viewer.
-func loadAdminAgency(ctx context.Context, q querier, where string, arg any, lock bool) (AdminAgency, error) {
+func loadAdminAgency(ctx context.Context, q postgres.Querier, where string, arg any, lock bool) (AdminAgency, error) {
 	var a AdminAgency
 	sql := `SELECT ` + adminAgencyColumns + ` FROM agencies a WHERE ` + where
 	if lock {
@@ -302,7 +298,7 @@ func loadAdminAgency(ctx context.Context, q querier, where string, arg any, lock
 		&a.Summary, &a.Description, &a.Website, &a.Email, &a.Phone, &a.OpeningHours, &a.ReferralRoute, &a.Eligibility,
 		&a.Keywords, &a.Version, &a.ReviewedAt, &a.Overdue, &a.ArchivedAt, &a.UpdatedAt, &a.Areas, &a.Categories, &a.Audiences)
 	if isNoRows(err) {
-		return a, ErrNotFound
+		return a, edit.ErrNotFound
 	}
 	if err != nil {
 		return a, wrapEdit("agency for admin", err)

@@ -13,6 +13,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/validate"
 )
 
@@ -111,7 +112,7 @@ func TestAdminCreateAgency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Agency(ctx, access.Public, c.Slug); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := s.Agency(ctx, access.Public, c.Slug); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("public sees a staff-only agency: %v", err)
 	}
 }
@@ -166,7 +167,7 @@ func TestAdminUpdateAgencyKeepsSlug(t *testing.T) {
 	if after.ReviewDue != "2026-01-15" || !after.Overdue {
 		t.Errorf("review due %q overdue %v", after.ReviewDue, after.Overdue)
 	}
-	if _, err := s.Agency(ctx, access.Public, "link-group"); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := s.Agency(ctx, access.Public, "link-group"); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("public still sees it: %v", err)
 	}
 	staff := editViewer(t, pool, access.HousingStaff, "")
@@ -201,14 +202,14 @@ func TestAdminUpdateAgencyStaleVersionIsAConflict(t *testing.T) {
 	in := opened.AdminAgencyInput
 	in.Name = "Renamed by the admin"
 	_, err := s.UpdateAgencyAdmin(ctx, admin, opened.ID, in, opened.Version)
-	var conflict *directory.ConflictError[directory.AdminAgency]
-	if !errors.As(err, &conflict) || !errors.Is(err, directory.ErrConflict) {
+	var conflict *edit.ConflictError[directory.AdminAgency]
+	if !errors.As(err, &conflict) || !errors.Is(err, edit.ErrConflict) {
 		t.Fatalf("got %v, want a conflict", err)
 	}
 	if conflict.Current.Summary != "Changed by the officer." || conflict.Current.Name != "Link Group" {
 		t.Errorf("conflict shows %+v", conflict.Current)
 	}
-	merged, changes := directory.MergeAdminAgency(&opened.AdminAgencyInput, conflict.Current.AdminAgencyInput, in, directory.Taxonomy{})
+	merged, changes := directory.AdminAgencyForm(directory.Taxonomy{}).Merge(&opened.AdminAgencyInput, conflict.Current.AdminAgencyInput, in)
 	if merged.Name != "Renamed by the admin" || merged.Summary != "Changed by the officer." || len(changes) != 1 || changes[0].Field != "summary" {
 		t.Errorf("merged %q %q, changes %+v", merged.Name, merged.Summary, changes)
 	}
@@ -259,7 +260,7 @@ func TestAdminArchiveAndRestoreAgency(t *testing.T) {
 	staff := editViewer(t, pool, access.HousingStaff, "")
 	a := admFor(t, s, admin, "link-group")
 
-	if _, err := s.ArchiveAgency(ctx, admin, a.ID, a.Version-1); !errors.Is(err, directory.ErrConflict) {
+	if _, err := s.ArchiveAgency(ctx, admin, a.ID, a.Version-1); !errors.Is(err, edit.ErrConflict) {
 		t.Errorf("stale archive: %v", err)
 	}
 	archived, err := s.ArchiveAgency(ctx, admin, a.ID, a.Version)
@@ -267,14 +268,14 @@ func TestAdminArchiveAndRestoreAgency(t *testing.T) {
 		t.Fatalf("archive: %v", err)
 	}
 	for _, v := range []access.Viewer{access.Public, staff, officer} {
-		if _, err := s.Agency(ctx, v, "link-group"); !errors.Is(err, directory.ErrNotFound) {
+		if _, err := s.Agency(ctx, v, "link-group"); !errors.Is(err, edit.ErrNotFound) {
 			t.Errorf("%s still sees the archived agency: %v", v.Role, err)
 		}
 		if res := search(t, s, v, "q=link+group"); slices.ContainsFunc(res.Agencies, func(x directory.AgencySummary) bool { return x.Slug == "link-group" }) {
 			t.Errorf("%s finds the archived agency", v.Role)
 		}
 	}
-	if _, err := s.AgencyForEdit(ctx, officer, a.ID); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := s.AgencyForEdit(ctx, officer, a.ID); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("officer can still edit: %v", err)
 	}
 	if _, err := s.UpdateAgencyAdmin(ctx, admin, a.ID, archived.AdminAgencyInput, archived.Version); !errors.Is(err, directory.ErrArchived) {
@@ -302,16 +303,16 @@ func TestAdminAgencyCallsRefuseEveryoneElse(t *testing.T) {
 	id := editAgencyID(t, pool, "link-group")
 	for _, v := range []access.Viewer{access.Public, editViewer(t, pool, access.RSLOfficer, "link-group"),
 		editViewer(t, pool, access.Champion, ""), editViewer(t, pool, access.HousingStaff, "")} {
-		if _, err := s.AdminAgencyBySlug(ctx, v, "link-group"); !errors.Is(err, directory.ErrNotFound) {
+		if _, err := s.AdminAgencyBySlug(ctx, v, "link-group"); !errors.Is(err, edit.ErrNotFound) {
 			t.Errorf("%s reads: %v", v.Role, err)
 		}
-		if _, err := s.CreateAgency(ctx, v, admNewAgency("Sneaky")); !errors.Is(err, directory.ErrNotFound) {
+		if _, err := s.CreateAgency(ctx, v, admNewAgency("Sneaky")); !errors.Is(err, edit.ErrNotFound) {
 			t.Errorf("%s creates: %v", v.Role, err)
 		}
-		if _, err := s.ArchiveAgency(ctx, v, id, 1); !errors.Is(err, directory.ErrNotFound) {
+		if _, err := s.ArchiveAgency(ctx, v, id, 1); !errors.Is(err, edit.ErrNotFound) {
 			t.Errorf("%s archives: %v", v.Role, err)
 		}
-		if _, err := s.AdminAgencies(ctx, v, directory.AdminAgencyFilter{Page: 1}); !errors.Is(err, directory.ErrNotFound) {
+		if _, err := s.AdminAgencies(ctx, v, directory.AdminAgencyFilter{Page: 1}); !errors.Is(err, edit.ErrNotFound) {
 			t.Errorf("%s lists: %v", v.Role, err)
 		}
 	}

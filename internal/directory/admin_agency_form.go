@@ -5,61 +5,39 @@ import (
 	"strings"
 	"time"
 
+	"dadirectory/internal/edit"
 	"dadirectory/internal/validate"
 )
 
 // The admin's agency form: its fields for comparing and merging after a conflict, and how
 // what was typed is checked and cleaned.
 
-// MergeAdminAgency is MergeAgency for the admin's form.
-func MergeAdminAgency(was *AdminAgencyInput, now, yours AdminAgencyInput, tax Taxonomy) (AdminAgencyInput, []Change) {
+// AdminAgencyForm is AgencyForm for the admin's form.
+func AdminAgencyForm(tax Taxonomy) edit.Form[AdminAgencyInput] {
 	today := time.Now()
-	return mergeFields(adminAgencyFields(tax), func(a AdminAgencyInput) AdminAgencyInput {
+	return edit.Form[AdminAgencyInput]{Fields: adminAgencyFields(tax), Clean: func(a AdminAgencyInput) AdminAgencyInput {
 		c, _ := cleanAdminAgency(a, today)
 		return c
-	}, was, now, yours)
+	}}
 }
 
 // adminAgencyFields are the admin form's fields in order: the admin's own, then the ones an
 // organisation keeps, then the 24-hour flag, languages and review date.
-func adminAgencyFields(tax Taxonomy) []fieldOf[AdminAgencyInput] {
-	kind := editText("kind", "Kind of organisation", func(a *AdminAgencyInput) *string { return &a.Kind })
-	kind.show = func(a AdminAgencyInput) string { return Kind(a.Kind).Label() }
-	vis := editText("visibility", "Who can see it", func(a *AdminAgencyInput) *string { return &a.Visibility })
-	vis.show = func(a AdminAgencyInput) string { return visibilityLabel(a.Visibility) }
-	open := fieldOf[AdminAgencyInput]{
-		name: "open_24h", label: "Open 24 hours",
-		key:  func(a AdminAgencyInput) string { return strconv.FormatBool(a.Open24h) },
-		show: func(a AdminAgencyInput) string { return yesNo(a.Open24h) },
-		take: func(dst *AdminAgencyInput, src AdminAgencyInput) { dst.Open24h = src.Open24h },
-	}
-	fields := []fieldOf[AdminAgencyInput]{
-		editText("name", "Name", func(a *AdminAgencyInput) *string { return &a.Name }),
-		kind, vis,
+func adminAgencyFields(tax Taxonomy) []edit.Field[AdminAgencyInput] {
+	text := edit.Text[AdminAgencyInput]
+	fields := []edit.Field[AdminAgencyInput]{
+		text("name", "Name", func(a *AdminAgencyInput) *string { return &a.Name }),
+		text("kind", "Kind of organisation", func(a *AdminAgencyInput) *string { return &a.Kind }).
+			ShownAs(func(k string) string { return Kind(k).Label() }),
+		text("visibility", "Who can see it", func(a *AdminAgencyInput) *string { return &a.Visibility }).ShownAs(visibilityLabel),
 	}
 	for _, f := range agencyFields(tax) {
-		fields = append(fields, liftField(f, func(a *AdminAgencyInput) *AgencyInput { return &a.AgencyInput }))
+		fields = append(fields, edit.Lift(f, func(a *AdminAgencyInput) *AgencyInput { return &a.AgencyInput }))
 	}
-	return append(fields, open,
-		editText("languages", "Languages", func(a *AdminAgencyInput) *string { return &a.Languages }),
-		editText("review_due", "Next review due", func(a *AdminAgencyInput) *string { return &a.ReviewDue }))
-}
-
-// liftField makes a field of a part U of a form T into a field of T.
-func liftField[T, U any](f fieldOf[U], part func(*T) *U) fieldOf[T] {
-	return fieldOf[T]{
-		name: f.name, label: f.label,
-		key:  func(v T) string { return f.key(*part(&v)) },
-		show: func(v T) string { return f.show(*part(&v)) },
-		take: func(dst *T, src T) { f.take(part(dst), *part(&src)) },
-	}
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "Yes"
-	}
-	return "No"
+	return append(fields,
+		edit.Bool("open_24h", "Open 24 hours", func(a *AdminAgencyInput) *bool { return &a.Open24h }),
+		text("languages", "Languages", func(a *AdminAgencyInput) *string { return &a.Languages }),
+		text("review_due", "Next review due", func(a *AdminAgencyInput) *string { return &a.ReviewDue }))
 }
 
 // cleanAdminAgency checks in and returns it as it would be stored. Errors are in the order of

@@ -7,16 +7,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/jackc/pgx/v5"
-	"golang.org/x/text/unicode/norm"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/validate"
 )
 
-// The admin's list of agencies, archived ones included, and the slugs new rows get.
+// The admin's list of agencies, archived ones included.
 
 // AdminPageSize is how many agencies a page of the admin's list shows.
 const AdminPageSize = 50
@@ -119,11 +118,11 @@ type AdminAgencyList struct {
 }
 
 // AdminAgencies lists the agencies matching f for an admin, by name. Anyone else gets
-// ErrNotFound.
+// edit.ErrNotFound.
 func (s *Store) AdminAgencies(ctx context.Context, v access.Viewer, f AdminAgencyFilter) (AdminAgencyList, error) {
 	out := AdminAgencyList{Filter: f}
 	if !v.IsAdmin() {
-		return out, ErrNotFound
+		return out, edit.ErrNotFound
 	}
 	// Every condition is always present and switched off by its argument, so the SQL is one
 	// fixed string.
@@ -169,66 +168,4 @@ func likePattern(text string) string {
 	text = strings.NewReplacer(`'`, "", "’", "", "‘", "", "`", "").Replace(text)
 	text = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(text)
 	return "%" + text + "%"
-}
-
-// maxSlugBase leaves room under the 80-character limit for a "-NN" that makes a slug unique.
-const maxSlugBase = 72
-
-// slugify makes a URL name from a name: accents dropped, lower case, apostrophes dropped
-// ("Women's Aid" becomes "womens-aid"), anything else that is not a letter or digit a hyphen.
-// A name with no such characters gets fallback.
-func slugify(name, fallback string) string {
-	var b strings.Builder
-	hyphen := false
-	for _, r := range norm.NFKD.String(name) {
-		switch {
-		case unicode.Is(unicode.Mn, r), r == '\'' || r == '’' || r == '‘' || r == '`':
-			continue
-		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			if hyphen && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			hyphen = false
-			b.WriteRune(unicode.ToLower(r))
-		default:
-			hyphen = true
-		}
-	}
-	s := b.String()
-	if len(s) > maxSlugBase {
-		s = strings.TrimRight(s[:maxSlugBase], "-")
-		if i := strings.LastIndexByte(s, '-'); i > maxSlugBase/2 {
-			s = s[:i] // end on a whole word
-		}
-	}
-	if s == "" {
-		return fallback
-	}
-	return s
-}
-
-// freeSlug returns base, or base-2, base-3... whichever no row of table has, retired or
-// archived rows included: a slug is never reused, so old links never point somewhere new.
-func freeSlug(ctx context.Context, tx pgx.Tx, table, base string) (string, error) {
-	rows, err := tx.Query(ctx, `SELECT slug FROM `+pgx.Identifier{table}.Sanitize()+` WHERE slug = $1 OR slug LIKE $2`,
-		base, base+"-%") // a slug holds no LIKE wildcards
-	if err != nil {
-		return "", fmt.Errorf("directory: free slug: %w", err)
-	}
-	taken, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return "", fmt.Errorf("directory: free slug: %w", err)
-	}
-	used := map[string]bool{}
-	for _, s := range taken {
-		used[s] = true
-	}
-	if !used[base] {
-		return base, nil
-	}
-	for n := 2; ; n++ {
-		if s := base + "-" + strconv.Itoa(n); !used[s] {
-			return s, nil
-		}
-	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
 )
@@ -57,19 +58,19 @@ func NewContactInput(now time.Time) AdminContactInput {
 }
 
 // AdminContact returns contact id of agency agencyID for an admin, archived or not. A contact
-// of another agency, and anyone but an admin, gets ErrNotFound.
+// of another agency, and anyone but an admin, gets edit.ErrNotFound.
 func (s *Store) AdminContact(ctx context.Context, v access.Viewer, agencyID, id int64) (AdminContact, error) {
 	if !v.IsAdmin() {
-		return AdminContact{}, ErrNotFound
+		return AdminContact{}, edit.ErrNotFound
 	}
 	return loadAdminContact(ctx, s.db, agencyID, id, false)
 }
 
 // CreateContactAdmin adds a contact to agency agencyID. It returns validate.Errors for bad
-// input, ErrArchived when the agency is archived, ErrNotFound for anyone but an admin.
+// input, ErrArchived when the agency is archived, edit.ErrNotFound for anyone but an admin.
 func (s *Store) CreateContactAdmin(ctx context.Context, v access.Viewer, agencyID int64, in AdminContactInput) (AdminContact, error) {
 	if !v.IsAdmin() {
-		return AdminContact{}, ErrNotFound
+		return AdminContact{}, edit.ErrNotFound
 	}
 	clean, errs := cleanAdminContact(in, time.Now())
 	var out AdminContact
@@ -111,7 +112,7 @@ func (s *Store) CreateContactAdmin(ctx context.Context, v access.Viewer, agencyI
 // agency is archived.
 func (s *Store) UpdateContactAdmin(ctx context.Context, v access.Viewer, agencyID, id int64, in AdminContactInput, version int) (AdminContact, error) {
 	if !v.IsAdmin() {
-		return AdminContact{}, ErrNotFound
+		return AdminContact{}, edit.ErrNotFound
 	}
 	clean, errs := cleanAdminContact(in, time.Now())
 	var out AdminContact
@@ -134,9 +135,9 @@ func (s *Store) UpdateContactAdmin(ctx context.Context, v access.Viewer, agencyI
 			return errs
 		}
 		if before.Version != version {
-			return &ConflictError[AdminContact]{Current: before}
+			return edit.Conflicted(before)
 		}
-		if !clean.Reviewed && sameValues(adminContactFields(nil), clean, before.AdminContactInput) {
+		if !clean.Reviewed && AdminContactForm(nil).Same(clean, before.AdminContactInput) {
 			out = before
 			return nil
 		}
@@ -157,7 +158,7 @@ func (s *Store) UpdateContactAdmin(ctx context.Context, v access.Viewer, agencyI
 			return wrapEdit("update contact", err)
 		}
 		if tag.RowsAffected() != 1 {
-			return &ConflictError[AdminContact]{Current: before}
+			return edit.Conflicted(before)
 		}
 		if out, err = loadAdminContact(ctx, tx, agencyID, id, false); err != nil {
 			return err
@@ -172,7 +173,7 @@ func (s *Store) UpdateContactAdmin(ctx context.Context, v access.Viewer, agencyI
 // against restoring something that changed unseen; restoring a live contact changes nothing.
 func (s *Store) RestoreContact(ctx context.Context, v access.Viewer, agencyID, id int64, version int) (AdminContact, error) {
 	if !v.IsAdmin() {
-		return AdminContact{}, ErrNotFound
+		return AdminContact{}, edit.ErrNotFound
 	}
 	var out AdminContact
 	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
@@ -184,7 +185,7 @@ func (s *Store) RestoreContact(ctx context.Context, v access.Viewer, agencyID, i
 			return err
 		}
 		if before.Version != version {
-			return &ConflictError[AdminContact]{Current: before}
+			return edit.Conflicted(before)
 		}
 		if !before.Archived() {
 			out = before
@@ -196,7 +197,7 @@ func (s *Store) RestoreContact(ctx context.Context, v access.Viewer, agencyID, i
 			return wrapEdit("restore contact", err)
 		}
 		if tag.RowsAffected() != 1 {
-			return &ConflictError[AdminContact]{Current: before}
+			return edit.Conflicted(before)
 		}
 		if out, err = loadAdminContact(ctx, tx, agencyID, id, false); err != nil {
 			return err
@@ -207,30 +208,25 @@ func (s *Store) RestoreContact(ctx context.Context, v access.Viewer, agencyID, i
 	return out, err
 }
 
-// MergeAdminContact is MergeContact for the admin's form; areas names the area slugs.
-func MergeAdminContact(was *AdminContactInput, now, yours AdminContactInput, areas []Term) (AdminContactInput, []Change) {
+// AdminContactForm is ContactForm for the admin's form; areas names the area slugs.
+func AdminContactForm(areas []Term) edit.Form[AdminContactInput] {
 	today := time.Now()
-	return mergeFields(adminContactFields(areas), func(c AdminContactInput) AdminContactInput {
+	return edit.Form[AdminContactInput]{Fields: adminContactFields(areas), Clean: func(c AdminContactInput) AdminContactInput {
 		x, _ := cleanAdminContact(c, today)
 		return x
-	}, was, now, yours)
+	}}
 }
 
-func adminContactFields(areas []Term) []fieldOf[AdminContactInput] {
-	var fields []fieldOf[AdminContactInput]
+func adminContactFields(areas []Term) []edit.Field[AdminContactInput] {
+	var fields []edit.Field[AdminContactInput]
 	for _, f := range contactFields() {
-		fields = append(fields, liftField(f, func(c *AdminContactInput) *ContactInput { return &c.ContactInput }))
+		fields = append(fields, edit.Lift(f, func(c *AdminContactInput) *ContactInput { return &c.ContactInput }))
 	}
-	key := fieldOf[AdminContactInput]{
-		name: "is_key", label: "Key contact",
-		key:  func(c AdminContactInput) string { return strconv.FormatBool(c.IsKey) },
-		show: func(c AdminContactInput) string { return yesNo(c.IsKey) },
-		take: func(dst *AdminContactInput, src AdminContactInput) { dst.IsKey = src.IsKey },
-	}
-	return append(fields, key,
-		editText("key_order", "Position in the key contacts", func(c *AdminContactInput) *string { return &c.KeyOrder }),
+	return append(fields,
+		edit.Bool("is_key", "Key contact", func(c *AdminContactInput) *bool { return &c.IsKey }),
+		edit.Text("key_order", "Position in the key contacts", func(c *AdminContactInput) *string { return &c.KeyOrder }),
 		editTerms("areas", "Areas covered", func(c *AdminContactInput) *[]string { return &c.Areas }, areas),
-		editText("review_due", "Next review due", func(c *AdminContactInput) *string { return &c.ReviewDue }))
+		edit.Text("review_due", "Next review due", func(c *AdminContactInput) *string { return &c.ReviewDue }))
 }
 
 // cleanAdminContact checks in and returns it as it would be stored.
@@ -263,7 +259,7 @@ func liveAgency(ctx context.Context, tx pgx.Tx, id int64) error {
 	err := tx.QueryRow(ctx, `SELECT archived_at IS NOT NULL FROM agencies WHERE id = $1 FOR SHARE`, id).Scan(&archived)
 	switch {
 	case isNoRows(err):
-		return ErrNotFound
+		return edit.ErrNotFound
 	case err != nil:
 		return wrapEdit("agency of contact", err)
 	case archived:
@@ -325,7 +321,7 @@ func scanAdminContact(row pgx.Row) (AdminContact, error) {
 	return c, err
 }
 
-func loadAdminContact(ctx context.Context, q querier, agencyID, id int64, lock bool) (AdminContact, error) {
+func loadAdminContact(ctx context.Context, q postgres.Querier, agencyID, id int64, lock bool) (AdminContact, error) {
 	sql := `SELECT ` + adminContactColumns + ` FROM contacts c JOIN agencies a ON a.id = c.agency_id
 		WHERE c.id = $1 AND c.agency_id = $2`
 	if lock {
@@ -333,14 +329,14 @@ func loadAdminContact(ctx context.Context, q querier, agencyID, id int64, lock b
 	}
 	c, err := scanAdminContact(q.QueryRow(ctx, sql, id, agencyID))
 	if isNoRows(err) {
-		return c, ErrNotFound
+		return c, edit.ErrNotFound
 	}
 	return c, wrapEdit("contact for admin", err)
 }
 
 // loadAdminContacts lists the contacts matching where ($1 its argument), live ones first in
 // the order the public page shows them, then archived ones, newest first.
-func loadAdminContacts(ctx context.Context, q querier, where string, arg any) ([]AdminContact, error) {
+func loadAdminContacts(ctx context.Context, q postgres.Querier, where string, arg any) ([]AdminContact, error) {
 	rows, err := q.Query(ctx, `SELECT `+adminContactColumns+` FROM contacts c JOIN agencies a ON a.id = c.agency_id
 		WHERE `+where+`
 		ORDER BY c.archived_at IS NOT NULL, c.archived_at DESC, c.kind = 'helpline' DESC, c.key_order, c.role_title, c.id`, arg)

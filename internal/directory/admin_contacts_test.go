@@ -9,6 +9,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/validate"
 )
 
@@ -67,7 +68,7 @@ func TestAdminCreateAndUpdateContact(t *testing.T) {
 
 	// A stale form is refused and nothing is written.
 	in.Notes = "Late change"
-	if _, err := s.UpdateContactAdmin(ctx, admin, agency, c.ID, in, c.Version); !errors.As(err, new(*directory.ConflictError[directory.AdminContact])) {
+	if _, err := s.UpdateContactAdmin(ctx, admin, agency, c.ID, in, c.Version); !errors.As(err, new(*edit.ConflictError[directory.AdminContact])) {
 		t.Errorf("stale update: %v", err)
 	}
 	// Bad input is refused field by field.
@@ -89,20 +90,20 @@ func TestAdminContactOfAnotherAgencyIsNotFound(t *testing.T) {
 	if err := pool.QueryRow(ctx, `SELECT min(id) FROM contacts WHERE agency_id = $1`, other).Scan(&otherContact); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AdminContact(ctx, admin, link, otherContact); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := s.AdminContact(ctx, admin, link, otherContact); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("read through another agency: %v", err)
 	}
-	if _, err := s.UpdateContactAdmin(ctx, admin, link, otherContact, admContactInput("X"), 1); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := s.UpdateContactAdmin(ctx, admin, link, otherContact, admContactInput("X"), 1); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("update through another agency: %v", err)
 	}
-	if _, err := s.RestoreContact(ctx, admin, link, otherContact, 1); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := s.RestoreContact(ctx, admin, link, otherContact, 1); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("restore through another agency: %v", err)
 	}
 	officer := editViewer(t, pool, access.RSLOfficer, "link-group")
-	if _, err := s.AdminContact(ctx, officer, link, otherContact); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := s.AdminContact(ctx, officer, link, otherContact); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("officer reads through the admin call: %v", err)
 	}
-	if _, err := s.CreateContactAdmin(ctx, officer, link, admContactInput("X")); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := s.CreateContactAdmin(ctx, officer, link, admContactInput("X")); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("officer creates through the admin call: %v", err)
 	}
 }
@@ -134,7 +135,7 @@ func TestAdminArchiveAndRestoreContact(t *testing.T) {
 	if last := a.Contacts[len(a.Contacts)-1]; last.ID != c.ID || !last.Archived() {
 		t.Errorf("admin's page does not list the archived contact last: %+v", a.Contacts)
 	}
-	if _, err := s.RestoreContact(ctx, admin, agency, c.ID, archived.Version-1); !errors.Is(err, directory.ErrConflict) {
+	if _, err := s.RestoreContact(ctx, admin, agency, c.ID, archived.Version-1); !errors.Is(err, edit.ErrConflict) {
 		t.Errorf("stale restore: %v", err)
 	}
 	restored, err := s.RestoreContact(ctx, admin, agency, c.ID, archived.Version)

@@ -8,16 +8,17 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 )
 
 func isNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }
 
-// Agency returns the agency with this slug and the contacts viewer may see, or ErrNotFound
+// Agency returns the agency with this slug and the contacts viewer may see, or edit.ErrNotFound
 // when there is none or viewer may not see it. While the index is in touch with the database
 // an agency's page is read once per change of the directory and then kept (version_cache.go).
 func (s *Store) Agency(ctx context.Context, viewer access.Viewer, slug string) (Agency, error) {
-	if !validSlug(slug) {
-		return Agency{}, ErrNotFound
+	if !edit.ValidSlug(slug) {
+		return Agency{}, edit.ErrNotFound
 	}
 	return cached(s.index, &s.pages, agencyKey{slug, viewer.IsStaff()}, func() (Agency, error) {
 		return s.agency(ctx, viewer, slug)
@@ -36,7 +37,7 @@ func (s *Store) agency(ctx context.Context, viewer access.Viewer, slug string) (
 		&id, &a.Slug, &a.Name, &a.Kind, &a.Summary, &a.Phone, &a.Open24h, &a.StaffOnly, &a.Description,
 		&a.Website, &a.Email, &a.ReferralRoute, &a.Eligibility, &a.OpeningHours, &a.Languages)
 	if isNoRows(err) {
-		return a, ErrNotFound
+		return a, edit.ErrNotFound
 	}
 	if err != nil {
 		return a, fmt.Errorf("directory: agency %s: %w", slug, err)

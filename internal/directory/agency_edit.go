@@ -9,6 +9,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/phone"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
@@ -66,7 +67,7 @@ func referralLabel(v string) string {
 	return v
 }
 
-// AgencyForEdit returns the agency with id for viewer to edit, or ErrNotFound when there is
+// AgencyForEdit returns the agency with id for viewer to edit, or edit.ErrNotFound when there is
 // none or viewer may not change it (an RSL officer may change only their own organisation).
 func (s *Store) AgencyForEdit(ctx context.Context, v access.Viewer, id int64) (AgencyEdit, error) {
 	return loadAgencyEdit(ctx, s.db, v, id, false)
@@ -74,7 +75,7 @@ func (s *Store) AgencyForEdit(ctx context.Context, v access.Viewer, id int64) (A
 
 // UpdateAgency saves in over the agency, provided the form was opened on the current version.
 // It returns validate.Errors for bad input, *ConflictError[AgencyEdit] when someone else saved
-// first (nothing is written), ErrNotFound when viewer may not change the agency. The change,
+// first (nothing is written), edit.ErrNotFound when viewer may not change the agency. The change,
 // the search tags and the audit event are written in one transaction. A save that changes
 // nothing writes nothing.
 func (s *Store) UpdateAgency(ctx context.Context, v access.Viewer, id int64, in AgencyInput, version int) (AgencyEdit, error) {
@@ -95,9 +96,9 @@ func (s *Store) UpdateAgency(ctx context.Context, v access.Viewer, id int64, in 
 			return errs
 		}
 		if before.Version != version {
-			return &ConflictError[AgencyEdit]{Current: before}
+			return edit.Conflicted(before)
 		}
-		if sameValues(agencyFields(Taxonomy{}), clean, before.AgencyInput) {
+		if AgencyForm(Taxonomy{}).Same(clean, before.AgencyInput) {
 			out = before
 			return nil
 		}
@@ -124,7 +125,7 @@ func (s *Store) UpdateAgency(ctx context.Context, v access.Viewer, id int64, in 
 			return wrapEdit("update agency", err)
 		}
 		if tag.RowsAffected() != 1 { // cannot happen under the row lock; the WHERE is the guard
-			return &ConflictError[AgencyEdit]{Current: before}
+			return edit.Conflicted(before)
 		}
 		if out, err = loadAgencyEdit(ctx, tx, v, id, false); err != nil {
 			return err
@@ -146,7 +147,7 @@ func (s *Store) ConfirmAgency(ctx context.Context, v access.Viewer, id int64, ve
 			return err
 		}
 		if before.Version != version {
-			return &ConflictError[AgencyEdit]{Current: before}
+			return edit.Conflicted(before)
 		}
 		own, admin := editorOf(v)
 		tag, err := tx.Exec(ctx, `UPDATE agencies a SET reviewed_at = now(), review_due = `+reviewDueSQL+`,
@@ -156,7 +157,7 @@ func (s *Store) ConfirmAgency(ctx context.Context, v access.Viewer, id int64, ve
 			return wrapEdit("confirm agency", err)
 		}
 		if tag.RowsAffected() != 1 {
-			return &ConflictError[AgencyEdit]{Current: before}
+			return edit.Conflicted(before)
 		}
 		if out, err = loadAgencyEdit(ctx, tx, v, id, false); err != nil {
 			return err
@@ -167,33 +168,31 @@ func (s *Store) ConfirmAgency(ctx context.Context, v access.Viewer, id int64, ve
 	return out, err
 }
 
-// MergeAgency is what the form shows after a conflict: this person's input re-applied on top
-// of the agency as it now is (see mergeFields), and the changes the other person made. was is the
-// form's starting point, nil when unknown.
-func MergeAgency(was *AgencyInput, now, yours AgencyInput, tax Taxonomy) (AgencyInput, []Change) {
-	return mergeFields(agencyFields(tax), func(a AgencyInput) AgencyInput { c, _ := cleanAgency(a); return c }, was, now, yours)
+// AgencyForm is the organisation's form for comparing and merging after a conflict (see
+// internal/edit); tax gives the names of the terms in the change table.
+func AgencyForm(tax Taxonomy) edit.Form[AgencyInput] {
+	return edit.Form[AgencyInput]{Fields: agencyFields(tax), Clean: func(a AgencyInput) AgencyInput { c, _ := cleanAgency(a); return c }}
 }
 
 // agencyFields lists the form's fields in order, for merging and comparing.
-func agencyFields(tax Taxonomy) []fieldOf[AgencyInput] {
-	phoneField := fieldOf[AgencyInput]{
-		name: "phone", label: "Phone",
-		key:  func(a AgencyInput) string { return a.Phone },
-		show: func(a AgencyInput) string { return phone.Display(a.Phone) },
-		take: func(dst *AgencyInput, src AgencyInput) { dst.Phone = phone.Display(src.Phone) },
+func agencyFields(tax Taxonomy) []edit.Field[AgencyInput] {
+	text := edit.Text[AgencyInput]
+	phoneField := edit.Field[AgencyInput]{
+		Name: "phone", Label: "Phone",
+		Key:  func(a AgencyInput) string { return a.Phone },
+		Show: func(a AgencyInput) string { return phone.Display(a.Phone) },
+		Take: func(dst *AgencyInput, src AgencyInput) { dst.Phone = phone.Display(src.Phone) },
 	}
-	route := editText("referral_route", "Who can refer", func(a *AgencyInput) *string { return &a.ReferralRoute })
-	route.show = func(a AgencyInput) string { return referralLabel(a.ReferralRoute) }
-	return []fieldOf[AgencyInput]{
-		editText("summary", "Summary", func(a *AgencyInput) *string { return &a.Summary }),
-		editText("description", "Description", func(a *AgencyInput) *string { return &a.Description }),
-		editText("website", "Website", func(a *AgencyInput) *string { return &a.Website }),
-		editText("email", "Email", func(a *AgencyInput) *string { return &a.Email }),
+	return []edit.Field[AgencyInput]{
+		text("summary", "Summary", func(a *AgencyInput) *string { return &a.Summary }),
+		text("description", "Description", func(a *AgencyInput) *string { return &a.Description }),
+		text("website", "Website", func(a *AgencyInput) *string { return &a.Website }),
+		text("email", "Email", func(a *AgencyInput) *string { return &a.Email }),
 		phoneField,
-		editText("opening_hours", "Opening hours", func(a *AgencyInput) *string { return &a.OpeningHours }),
-		route,
-		editText("eligibility", "Eligibility", func(a *AgencyInput) *string { return &a.Eligibility }),
-		editText("keywords", "Other search words", func(a *AgencyInput) *string { return &a.Keywords }),
+		text("opening_hours", "Opening hours", func(a *AgencyInput) *string { return &a.OpeningHours }),
+		text("referral_route", "Who can refer", func(a *AgencyInput) *string { return &a.ReferralRoute }).ShownAs(referralLabel),
+		text("eligibility", "Eligibility", func(a *AgencyInput) *string { return &a.Eligibility }),
+		text("keywords", "Other search words", func(a *AgencyInput) *string { return &a.Keywords }),
 		editTerms("areas", "Areas", func(a *AgencyInput) *[]string { return &a.Areas }, tax.Areas),
 		editTerms("categories", "Types of support", func(a *AgencyInput) *[]string { return &a.Categories }, tax.Categories),
 		editTerms("audiences", "Who it is for", func(a *AgencyInput) *[]string { return &a.Audiences }, tax.Audiences),
@@ -228,7 +227,7 @@ func cleanAgency(in AgencyInput) (AgencyInput, validate.Errors) {
 func cleanSlugs(e *validate.Errors, tt termTable, slugs []string) []string {
 	out := []string{}
 	for _, s := range sortedSet(slugs) {
-		if !validSlug(s) {
+		if !edit.ValidSlug(s) {
 			if !e.Has(tt.field) {
 				e.Add(tt.field, "Choose "+tt.label+" from the list")
 			}
@@ -248,7 +247,7 @@ const agencyEditColumns = `a.id, a.slug, a.name, a.kind, a.visibility = 'staff',
 	ARRAY(SELECT t.slug FROM agency_audiences j JOIN audiences t ON t.id = j.audience_id WHERE j.agency_id = a.id ORDER BY t.sort_order, t.name)`
 
 // loadAgencyEdit reads the agency if v may change it; lock takes the row lock an update needs.
-func loadAgencyEdit(ctx context.Context, q querier, v access.Viewer, id int64, lock bool) (AgencyEdit, error) {
+func loadAgencyEdit(ctx context.Context, q postgres.Querier, v access.Viewer, id int64, lock bool) (AgencyEdit, error) {
 	var a AgencyEdit
 	own, admin := editorOf(v)
 	sql := `SELECT ` + agencyEditColumns + ` FROM agencies a WHERE a.id = $1 AND ` + mayEditAgency
@@ -259,7 +258,7 @@ func loadAgencyEdit(ctx context.Context, q querier, v access.Viewer, id int64, l
 		&a.Description, &a.Website, &a.Email, &a.Phone, &a.OpeningHours, &a.ReferralRoute, &a.Eligibility, &a.Keywords,
 		&a.Version, &a.ReviewedAt, &a.ReviewDue, &a.Overdue, &a.UpdatedAt, &a.Areas, &a.Categories, &a.Audiences)
 	if isNoRows(err) {
-		return a, ErrNotFound
+		return a, edit.ErrNotFound
 	}
 	if err != nil {
 		return a, wrapEdit("agency for edit", err)

@@ -11,6 +11,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/uktime"
 	"dadirectory/internal/validate"
 )
@@ -129,13 +130,13 @@ func TestAgencyEditIsOnlyForItsOwnOfficer(t *testing.T) {
 		"public":                 {AgencyID: other},
 		"officer without a user": {Role: access.RSLOfficer, AgencyID: other},
 	} {
-		if _, err := s.AgencyForEdit(ctx, v, other); !errors.Is(err, directory.ErrNotFound) {
+		if _, err := s.AgencyForEdit(ctx, v, other); !errors.Is(err, edit.ErrNotFound) {
 			t.Errorf("%s: AgencyForEdit: %v", name, err)
 		}
-		if _, err := s.UpdateAgency(ctx, v, other, in, version); !errors.Is(err, directory.ErrNotFound) {
+		if _, err := s.UpdateAgency(ctx, v, other, in, version); !errors.Is(err, edit.ErrNotFound) {
 			t.Errorf("%s: UpdateAgency: %v", name, err)
 		}
-		if _, err := s.ConfirmAgency(ctx, v, other, version); !errors.Is(err, directory.ErrNotFound) {
+		if _, err := s.ConfirmAgency(ctx, v, other, version); !errors.Is(err, edit.ErrNotFound) {
 			t.Errorf("%s: ConfirmAgency: %v", name, err)
 		}
 	}
@@ -165,8 +166,8 @@ func TestUpdateAgencyRefusesAStaleVersion(t *testing.T) {
 	}
 	mine.Description = "My description"
 	_, err = s.UpdateAgency(ctx, v, v.AgencyID, mine, a.Version)
-	var conflict *directory.ConflictError[directory.AgencyEdit]
-	if !errors.As(err, &conflict) || !errors.Is(err, directory.ErrConflict) {
+	var conflict *edit.ConflictError[directory.AgencyEdit]
+	if !errors.As(err, &conflict) || !errors.Is(err, edit.ErrConflict) {
 		t.Fatalf("stale save: %v", err)
 	}
 	if conflict.Current.Version != saved.Version || conflict.Current.Summary != "Their summary" {
@@ -177,14 +178,14 @@ func TestUpdateAgencyRefusesAStaleVersion(t *testing.T) {
 		t.Errorf("stale save wrote something: %+v", now)
 	}
 	// The merge keeps their summary and my description: saving it again loses neither.
-	merged, changes := directory.MergeAgency(&a.AgencyInput, conflict.Current.AgencyInput, mine, directory.Taxonomy{})
+	merged, changes := directory.AgencyForm(directory.Taxonomy{}).Merge(&a.AgencyInput, conflict.Current.AgencyInput, mine)
 	if merged.Summary != "Their summary" || merged.Description != "My description" || len(changes) != 1 ||
 		changes[0].Field != "summary" || changes[0].Clash || changes[0].Was != a.Summary || changes[0].Now != "Their summary" {
 		t.Errorf("merge: %+v %+v", merged, changes)
 	}
 	// Both changed the summary: mine stays in the form, marked as a clash.
 	mine.Summary = "My summary"
-	merged, changes = directory.MergeAgency(&a.AgencyInput, conflict.Current.AgencyInput, mine, directory.Taxonomy{})
+	merged, changes = directory.AgencyForm(directory.Taxonomy{}).Merge(&a.AgencyInput, conflict.Current.AgencyInput, mine)
 	if merged.Summary != "My summary" || len(changes) != 1 || !changes[0].Clash || changes[0].Yours != "My summary" {
 		t.Errorf("clash: %+v %+v", merged.Summary, changes)
 	}
@@ -254,7 +255,7 @@ func TestConfirmAgencySetsTheReviewDates(t *testing.T) {
 	if !a.Overdue {
 		t.Fatal("review a month past due is not overdue")
 	}
-	if _, err := s.ConfirmAgency(ctx, v, v.AgencyID, a.Version-1); !errors.Is(err, directory.ErrConflict) {
+	if _, err := s.ConfirmAgency(ctx, v, v.AgencyID, a.Version-1); !errors.Is(err, edit.ErrConflict) {
 		t.Errorf("stale confirm: %v", err)
 	}
 	got, err := s.ConfirmAgency(ctx, v, v.AgencyID, a.Version)
@@ -276,7 +277,7 @@ func TestConfirmAgencySetsTheReviewDates(t *testing.T) {
 func TestMergeAgencyWithoutAStartingPoint(t *testing.T) {
 	now := directory.AgencyInput{Summary: "Now", Phone: "01414960311", Areas: []string{"wishaw", "airdrie"}}
 	yours := directory.AgencyInput{Summary: "Mine", Phone: "0141 496 0311", Areas: []string{"airdrie", "wishaw"}}
-	merged, changes := directory.MergeAgency(nil, now, yours, directory.Taxonomy{})
+	merged, changes := directory.AgencyForm(directory.Taxonomy{}).Merge(nil, now, yours)
 	// Only the summary differs (phone and areas are the same once normalised); without a
 	// starting point it is a clash and the form keeps what was typed.
 	if merged.Summary != "Mine" || len(changes) != 1 || !changes[0].Clash || changes[0].WasKnown {

@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
 )
@@ -46,12 +46,38 @@ func (e ChampionEntry) AreaSlugs() []string {
 }
 
 // ChampionInput is what the champion's form sends. Phones are as typed, rows with neither a
-// label nor a number already dropped or not; Version is the one the form was drawn from.
+// label nor a number already dropped or not; Version is the one the form was drawn from. The
+// JSON names are the form's, so the form can carry the values it started from.
 type ChampionInput struct {
-	Version int
-	Phones  []Phone
-	Hours   string
-	Areas   []string // area slugs
+	Version int      `json:"-"`
+	Phones  []Phone  `json:"phones"`
+	Hours   string   `json:"hours"`
+	Areas   []string `json:"areas"` // area slugs
+}
+
+// Input is the entry as its form starts: the numbers written the usual way.
+func (e ChampionEntry) Input() ChampionInput {
+	in := ChampionInput{Version: e.Version, Hours: e.Hours, Areas: e.AreaSlugs(), Phones: []Phone{}}
+	for _, p := range e.Phones {
+		in.Phones = append(in.Phones, Phone{Label: p.Label, Number: p.Display()})
+	}
+	return in
+}
+
+// ChampionForm is the champion's form for comparing and merging after a conflict (see
+// internal/edit); areas gives the names of the area slugs.
+func ChampionForm(areas []Term) edit.Form[ChampionInput] {
+	return edit.Form[ChampionInput]{
+		Fields: []edit.Field[ChampionInput]{
+			phonesField("phones", "Phone numbers", func(c *ChampionInput) *[]Phone { return &c.Phones }),
+			edit.Text("hours", "Hours", func(c *ChampionInput) *string { return &c.Hours }),
+			editTerms("areas", "Areas covered", func(c *ChampionInput) *[]string { return &c.Areas }, areas),
+		},
+		Clean: func(in ChampionInput) ChampionInput {
+			in.Phones, in.Hours, _ = checkChampionInput(in)
+			return in
+		},
+	}
 }
 
 // ChampionSnapshot is the part of an entry a champion edits, as the audit trail records it
@@ -74,36 +100,17 @@ func (e ChampionEntry) Snapshot() ChampionSnapshot {
 	return ChampionSnapshot{ID: e.ID, RoleTitle: e.RoleTitle, Phones: phones, Hours: e.Hours, Areas: e.AreaSlugs(), Version: e.Version}
 }
 
-// ChampionConflict is the answer to saving a stale form: someone else saved the entry since
-// the form was drawn. Nothing was written.
-type ChampionConflict struct {
-	Current   ChampionEntry     // the entry as saved now
-	Seen      *ChampionSnapshot // the entry as the form showed it, when the audit trail has it
-	ChangedBy string            // who saved last, when known
-	ChangedAt time.Time
-}
-
-func (c *ChampionConflict) Error() string {
-	return fmt.Sprintf("directory: champion entry %d changed since version was read (now %d)", c.Current.ID, c.Current.Version)
-}
-
 // OwnChampionEntry returns the champion viewer's own entry. A viewer who is not a champion
-// gets ErrNotFound; a champion with no live linked entry gets ErrNoChampionEntry.
+// gets edit.ErrNotFound; a champion with no live linked entry gets ErrNoChampionEntry.
 func (s *Store) OwnChampionEntry(ctx context.Context, viewer access.Viewer) (ChampionEntry, error) {
 	if viewer.Role != access.Champion {
-		return ChampionEntry{}, ErrNotFound
+		return ChampionEntry{}, edit.ErrNotFound
 	}
 	return ownChampion(ctx, s.db, viewer, false)
 }
 
-// championDB is a pool or a transaction (named apart from the editors' querier, which may change).
-type championDB interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
 // ownChampion reads the viewer's entry; lock takes a row lock for an update.
-func ownChampion(ctx context.Context, db championDB, viewer access.Viewer, lock bool) (ChampionEntry, error) {
+func ownChampion(ctx context.Context, db postgres.Querier, viewer access.Viewer, lock bool) (ChampionEntry, error) {
 	var e ChampionEntry
 	q := `SELECT c.id, a.id, a.slug, a.name, c.role_title, c.person_name, c.phones, c.email, c.hours, c.notes,
 		c.kind, c.visibility = 'staff' OR a.visibility = 'staff', c.version
@@ -132,12 +139,13 @@ func ownChampion(ctx context.Context, db championDB, viewer access.Viewer, lock 
 }
 
 // UpdateOwnChampion saves the champion viewer's phones, hours and areas. It returns
-// validate.Errors for bad input, *ChampionConflict when in.Version is stale (nothing written),
-// ErrNoChampionEntry or ErrNotFound as OwnChampionEntry does. The update, the new areas and
+// validate.Errors for bad input, *edit.ConflictError[ChampionEntry] when in.Version is stale
+// (nothing written, and the error says who saved last when the audit trail knows),
+// ErrNoChampionEntry or edit.ErrNotFound as OwnChampionEntry does. The update, the new areas and
 // the audit event are one transaction.
 func (s *Store) UpdateOwnChampion(ctx context.Context, viewer access.Viewer, in ChampionInput) (ChampionEntry, error) {
 	if viewer.Role != access.Champion {
-		return ChampionEntry{}, ErrNotFound
+		return ChampionEntry{}, edit.ErrNotFound
 	}
 	phones, hours, errs := checkChampionInput(in)
 	areaIDs, unknown, err := s.areaIDs(ctx, in.Areas)
@@ -161,7 +169,7 @@ func (s *Store) UpdateOwnChampion(ctx context.Context, viewer access.Viewer, in 
 			return err
 		}
 		if before.Version != in.Version {
-			return championConflict(ctx, tx, before, in.Version)
+			return championConflict(ctx, tx, before)
 		}
 		phonesJSON, err := json.Marshal(phones)
 		if err != nil {
@@ -175,7 +183,7 @@ func (s *Store) UpdateOwnChampion(ctx context.Context, viewer access.Viewer, in 
 			return fmt.Errorf("directory: update champion entry: %w", err)
 		}
 		if tag.RowsAffected() != 1 {
-			return championConflict(ctx, tx, before, in.Version)
+			return championConflict(ctx, tx, before)
 		}
 		// Retired areas are not offered on the form, so their links are kept rather than lost.
 		if _, err := tx.Exec(ctx, `DELETE FROM contact_areas WHERE contact_id = $1
@@ -228,7 +236,7 @@ func checkChampionInput(in ChampionInput) ([]Phone, string, validate.Errors) {
 // a current area (unknown, or retired since the form was drawn).
 func (s *Store) areaIDs(ctx context.Context, slugs []string) (ids []int64, unknown bool, err error) {
 	slugs = slices.Compact(slices.Sorted(slices.Values(slugs))) // a repeated box counts once
-	if slices.ContainsFunc(slugs, func(s string) bool { return !validSlug(s) }) {
+	if slices.ContainsFunc(slugs, func(s string) bool { return !edit.ValidSlug(s) }) {
 		return nil, true, nil // and a NUL or invalid UTF-8 never reaches PostgreSQL, which refuses them
 	}
 	rows, err := s.db.Query(ctx, `SELECT id FROM areas WHERE slug = ANY($1) AND retired_at IS NULL`, slugs)
@@ -241,41 +249,13 @@ func (s *Store) areaIDs(ctx context.Context, slugs []string) (ids []int64, unkno
 	return ids, len(ids) < len(slugs), nil
 }
 
-// championConflict builds the conflict answer: the entry as it is now, and from the audit
-// trail what the form was drawn from (the "before" of the change that moved the entry off
-// seenVersion) and who saved last, so the page can show what the other person changed.
-func championConflict(ctx context.Context, tx pgx.Tx, current ChampionEntry, seenVersion int) error {
-	c := &ChampionConflict{Current: current}
-	var before []byte
-	err := tx.QueryRow(ctx, `SELECT before FROM audit_events WHERE entity_type = 'contact' AND entity_id = $1
-		AND before->'version' = to_jsonb($2::int) ORDER BY id LIMIT 1`, current.ID, seenVersion).Scan(&before)
-	if err != nil && !isNoRows(err) {
-		return fmt.Errorf("directory: champion conflict: %w", err)
-	}
-	c.Seen = decodeSnapshot(before)
-	err = tx.QueryRow(ctx, `SELECT COALESCE(u.name, ''), e.occurred_at FROM audit_events e LEFT JOIN users u ON u.id = e.actor_id
-		WHERE e.entity_type = 'contact' AND e.entity_id = $1 ORDER BY e.id DESC LIMIT 1`, current.ID).Scan(&c.ChangedBy, &c.ChangedAt)
-	if err != nil && !isNoRows(err) {
+// championConflict is the answer to a stale save: the entry as it is now, and from the audit
+// trail who saved it last and when, for the page to say.
+func championConflict(ctx context.Context, tx pgx.Tx, current ChampionEntry) error {
+	c := &edit.ConflictError[ChampionEntry]{Current: current}
+	var err error
+	if c.SavedBy, c.SavedAt, err = audit.LastChange(ctx, tx, "contact", current.ID); err != nil {
 		return fmt.Errorf("directory: champion conflict: %w", err)
 	}
 	return c
-}
-
-// decodeSnapshot reads an audit "before" as a champion snapshot, only when it records every
-// field the form edits (another editor may record a contact in another shape).
-func decodeSnapshot(b []byte) *ChampionSnapshot {
-	var keys map[string]json.RawMessage
-	if len(b) == 0 || json.Unmarshal(b, &keys) != nil {
-		return nil
-	}
-	for _, k := range []string{"phones", "hours", "areas"} {
-		if _, ok := keys[k]; !ok {
-			return nil
-		}
-	}
-	var snap ChampionSnapshot
-	if json.Unmarshal(b, &snap) != nil {
-		return nil
-	}
-	return &snap
 }

@@ -7,9 +7,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/validate"
 )
 
@@ -27,7 +29,7 @@ func TestOwnChampionEntry(t *testing.T) {
 	if _, err := s.OwnChampionEntry(ctx, insertUser(t, pool, access.Champion, "", "")); !errors.Is(err, directory.ErrNoChampionEntry) {
 		t.Errorf("unlinked: %v", err)
 	}
-	if _, err := s.OwnChampionEntry(ctx, access.Viewer{UserID: champ.UserID, Role: access.HousingStaff}); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := s.OwnChampionEntry(ctx, access.Viewer{UserID: champ.UserID, Role: access.HousingStaff}); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("not a champion: %v", err)
 	}
 	exec(t, pool, `UPDATE contacts SET archived_at = now() WHERE role_title = $1`, motherwellChampion)
@@ -110,7 +112,7 @@ func TestUpdateOwnChampionRefusesBadInput(t *testing.T) {
 	if e, _ := s.OwnChampionEntry(ctx, champ); e.Version != 1 {
 		t.Errorf("refused input changed the entry: version %d", e.Version)
 	}
-	if _, err := s.UpdateOwnChampion(ctx, access.Viewer{UserID: champ.UserID, Role: access.RSLOfficer}, directory.ChampionInput{}); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := s.UpdateOwnChampion(ctx, access.Viewer{UserID: champ.UserID, Role: access.RSLOfficer}, directory.ChampionInput{}); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("not a champion: %v", err)
 	}
 	unlinked := insertUser(t, pool, access.Champion, "", "")
@@ -130,13 +132,13 @@ func TestUpdateOwnChampionRefusesAStaleVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := s.UpdateOwnChampion(ctx, first, directory.ChampionInput{Version: 1, Hours: "My hours", Areas: []string{"shotts"}})
-	var conflict *directory.ChampionConflict
-	if !errors.As(err, &conflict) {
+	var conflict *edit.ConflictError[directory.ChampionEntry]
+	if !errors.As(err, &conflict) || !errors.Is(err, edit.ErrConflict) {
 		t.Fatalf("stale save: %v, want a conflict", err)
 	}
-	if conflict.Current.Hours != "Their hours" || conflict.Current.Version != 2 || conflict.ChangedBy != "Test champion" ||
-		conflict.Seen == nil || conflict.Seen.Hours != "Monday to Friday, 9am to 5pm" || conflict.Seen.Version != 1 {
-		t.Errorf("conflict %+v seen %+v", conflict, conflict.Seen)
+	if conflict.Current.Hours != "Their hours" || conflict.Current.Version != 2 || conflict.SavedBy != "Test champion" ||
+		time.Since(conflict.SavedAt) > time.Hour {
+		t.Errorf("conflict %+v: want the entry as the other saved it, by them, just now", conflict)
 	}
 	e, _ := s.OwnChampionEntry(ctx, first)
 	if e.Hours != "Their hours" || !slices.Equal(e.AreaSlugs(), []string{"motherwell"}) || e.Version != 2 {

@@ -11,6 +11,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/phone"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
@@ -76,14 +77,14 @@ func ContactKindsFor(v access.Viewer, current string) []string {
 	return out
 }
 
-// ContactForEdit returns contact id of agency agencyID for v to edit, or ErrNotFound when
+// ContactForEdit returns contact id of agency agencyID for v to edit, or edit.ErrNotFound when
 // it does not exist, is archived, belongs to another agency or v may not change that agency.
 func (s *Store) ContactForEdit(ctx context.Context, v access.Viewer, agencyID, id int64) (ContactEdit, error) {
 	return loadContactEdit(ctx, s.db, v, agencyID, id, false)
 }
 
 // CreateContact adds a contact to the agency, with its audit event. It returns
-// validate.Errors for bad input and ErrNotFound when v may not change the agency.
+// validate.Errors for bad input and edit.ErrNotFound when v may not change the agency.
 func (s *Store) CreateContact(ctx context.Context, v access.Viewer, agencyID int64, in ContactInput) (ContactEdit, error) {
 	clean, errs := cleanContact(in, ContactKindsFor(v, ""))
 	var out ContactEdit
@@ -94,7 +95,7 @@ func (s *Store) CreateContact(ctx context.Context, v access.Viewer, agencyID int
 		var found bool
 		err := tx.QueryRow(ctx, `SELECT true FROM agencies a WHERE a.id = $1 AND `+mayEditAgency, agencyID, own, admin).Scan(&found)
 		if isNoRows(err) {
-			return ErrNotFound
+			return edit.ErrNotFound
 		}
 		if err != nil {
 			return wrapEdit("create contact", err)
@@ -112,7 +113,7 @@ func (s *Store) CreateContact(ctx context.Context, v access.Viewer, agencyID int
 			RETURNING id`, agencyID, own, admin, clean.RoleTitle, clean.PersonName, clean.Phones, clean.Email,
 			clean.Hours, clean.Notes, clean.Kind, clean.Visibility).Scan(&id)
 		if isNoRows(err) {
-			return ErrNotFound
+			return edit.ErrNotFound
 		}
 		if err != nil {
 			return wrapEdit("create contact", err)
@@ -140,9 +141,9 @@ func (s *Store) UpdateContact(ctx context.Context, v access.Viewer, agencyID, id
 			return errs
 		}
 		if before.Version != version {
-			return &ConflictError[ContactEdit]{Current: before}
+			return edit.Conflicted(before)
 		}
-		if sameValues(contactFields(), clean, before.ContactInput) {
+		if ContactForm().Same(clean, before.ContactInput) {
 			out = before
 			return nil
 		}
@@ -160,7 +161,7 @@ func (s *Store) UpdateContact(ctx context.Context, v access.Viewer, agencyID, id
 			return wrapEdit("update contact", err)
 		}
 		if tag.RowsAffected() != 1 {
-			return &ConflictError[ContactEdit]{Current: before}
+			return edit.Conflicted(before)
 		}
 		if out, err = loadContactEdit(ctx, tx, v, agencyID, id, false); err != nil {
 			return err
@@ -181,7 +182,7 @@ func (s *Store) ArchiveContact(ctx context.Context, v access.Viewer, agencyID, i
 			return err
 		}
 		if before.Version != version {
-			return &ConflictError[ContactEdit]{Current: before}
+			return edit.Conflicted(before)
 		}
 		own, admin := editorOf(v)
 		var archivedAt time.Time
@@ -191,7 +192,7 @@ func (s *Store) ArchiveContact(ctx context.Context, v access.Viewer, agencyID, i
 				AND a.id = c.agency_id AND `+mayEditAgency+`
 			RETURNING c.archived_at`, id, own, admin, agencyID, version).Scan(&archivedAt)
 		if isNoRows(err) {
-			return &ConflictError[ContactEdit]{Current: before}
+			return edit.Conflicted(before)
 		}
 		if err != nil {
 			return wrapEdit("archive contact", err)
@@ -203,55 +204,59 @@ func (s *Store) ArchiveContact(ctx context.Context, v access.Viewer, agencyID, i
 	})
 }
 
-// MergeContact is MergeAgency for a contact.
-func MergeContact(was *ContactInput, now, yours ContactInput) (ContactInput, []Change) {
-	return mergeFields(contactFields(), func(c ContactInput) ContactInput { x, _ := cleanContact(c, nil); return x }, was, now, yours)
+// ContactForm is AgencyForm for a contact.
+func ContactForm() edit.Form[ContactInput] {
+	return edit.Form[ContactInput]{Fields: contactFields(), Clean: func(c ContactInput) ContactInput { x, _ := cleanContact(c, nil); return x }}
 }
 
-func contactFields() []fieldOf[ContactInput] {
-	phones := fieldOf[ContactInput]{
-		name: "phones", label: "Phone numbers",
-		key: func(c ContactInput) string {
+func contactFields() []edit.Field[ContactInput] {
+	text := edit.Text[ContactInput]
+	return []edit.Field[ContactInput]{
+		text("role_title", "Role or title", func(c *ContactInput) *string { return &c.RoleTitle }),
+		text("person_name", "Name of the person", func(c *ContactInput) *string { return &c.PersonName }),
+		phonesField("phones", "Phone numbers", func(c *ContactInput) *[]Phone { return &c.Phones }),
+		text("email", "Email address", func(c *ContactInput) *string { return &c.Email }),
+		text("hours", "Hours", func(c *ContactInput) *string { return &c.Hours }),
+		text("notes", "Notes", func(c *ContactInput) *string { return &c.Notes }),
+		text("kind", "Kind of contact", func(c *ContactInput) *string { return &c.Kind }).ShownAs(ContactKindLabel),
+		text("visibility", "Who can see it", func(c *ContactInput) *string { return &c.Visibility }).ShownAs(visibilityLabel),
+	}
+}
+
+// phonesField is a field for a list of labelled numbers reached through p: compared as stored
+// (digits), shown and taken as people write them.
+func phonesField[T any](name, label string, p func(*T) *[]Phone) edit.Field[T] {
+	return edit.Field[T]{
+		Name: name, Label: label,
+		Key: func(v T) string {
 			var b strings.Builder
-			for _, p := range c.Phones {
-				b.WriteString(p.Label + "\x1f" + p.Number + "\x1e")
+			for _, ph := range *p(&v) {
+				b.WriteString(ph.Label + "\x1f" + ph.Number + "\x1e")
 			}
 			return b.String()
 		},
-		show: func(c ContactInput) string {
+		Show: func(v T) string {
 			var parts []string
-			for _, p := range c.Phones {
-				if p.Label == "" && p.Number == "" {
+			for _, ph := range *p(&v) {
+				if ph.Label == "" && ph.Number == "" {
 					continue
 				}
-				s := phone.Display(p.Number)
-				if p.Label != "" {
-					s = p.Label + ": " + s
+				s := phone.Display(ph.Number)
+				if ph.Label != "" {
+					s = ph.Label + ": " + s
 				}
 				parts = append(parts, s)
 			}
 			return strings.Join(parts, "; ")
 		},
-		take: func(dst *ContactInput, src ContactInput) {
-			dst.Phones = make([]Phone, len(src.Phones))
-			for i, p := range src.Phones {
-				dst.Phones[i] = Phone{Label: p.Label, Number: phone.Display(p.Number)}
+		Take: func(dst *T, src T) {
+			from := *p(&src)
+			to := make([]Phone, len(from))
+			for i, ph := range from {
+				to[i] = Phone{Label: ph.Label, Number: phone.Display(ph.Number)}
 			}
+			*p(dst) = to
 		},
-	}
-	kind := editText("kind", "Kind of contact", func(c *ContactInput) *string { return &c.Kind })
-	kind.show = func(c ContactInput) string { return ContactKindLabel(c.Kind) }
-	vis := editText("visibility", "Who can see it", func(c *ContactInput) *string { return &c.Visibility })
-	vis.show = func(c ContactInput) string { return visibilityLabel(c.Visibility) }
-	return []fieldOf[ContactInput]{
-		editText("role_title", "Role or title", func(c *ContactInput) *string { return &c.RoleTitle }),
-		editText("person_name", "Name of the person", func(c *ContactInput) *string { return &c.PersonName }),
-		phones,
-		editText("email", "Email address", func(c *ContactInput) *string { return &c.Email }),
-		editText("hours", "Hours", func(c *ContactInput) *string { return &c.Hours }),
-		editText("notes", "Notes", func(c *ContactInput) *string { return &c.Notes }),
-		kind,
-		vis,
 	}
 }
 
@@ -317,7 +322,7 @@ func scanContactEdit(row pgx.Row) (ContactEdit, error) {
 // loadContactEdit reads one current contact of agencyID if v may change that agency. The
 // agency and the edit rule are both in the WHERE clause: a contact of another organisation is
 // never read, so it cannot be shown or changed by mistake.
-func loadContactEdit(ctx context.Context, q querier, v access.Viewer, agencyID, id int64, lock bool) (ContactEdit, error) {
+func loadContactEdit(ctx context.Context, q postgres.Querier, v access.Viewer, agencyID, id int64, lock bool) (ContactEdit, error) {
 	own, admin := editorOf(v)
 	sql := `SELECT ` + contactEditColumns + ` FROM contacts c JOIN agencies a ON a.id = c.agency_id
 		WHERE c.id = $1 AND c.agency_id = $4 AND c.archived_at IS NULL AND ` + mayEditAgency
@@ -326,14 +331,14 @@ func loadContactEdit(ctx context.Context, q querier, v access.Viewer, agencyID, 
 	}
 	c, err := scanContactEdit(q.QueryRow(ctx, sql, id, own, admin, agencyID))
 	if isNoRows(err) {
-		return c, ErrNotFound
+		return c, edit.ErrNotFound
 	}
 	return c, wrapEdit("contact for edit", err)
 }
 
 // loadContactEdits lists the current contacts of an agency its caller may already edit, in
 // the order the public page shows them.
-func loadContactEdits(ctx context.Context, q querier, agencyID int64) ([]ContactEdit, error) {
+func loadContactEdits(ctx context.Context, q postgres.Querier, agencyID int64) ([]ContactEdit, error) {
 	rows, err := q.Query(ctx, `SELECT `+contactEditColumns+` FROM contacts c JOIN agencies a ON a.id = c.agency_id
 		WHERE c.agency_id = $1 AND c.archived_at IS NULL
 		ORDER BY c.kind = 'helpline' DESC, c.key_order, c.role_title, c.id`, agencyID)

@@ -11,6 +11,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/validate"
 )
 
@@ -65,7 +66,7 @@ func TestCreateContactKeepsStaffOnlyFromThePublic(t *testing.T) {
 	}
 	// Another organisation's id, passed by mistake or on purpose, makes nothing.
 	other := editAgencyID(t, pool, "clyde-valley-housing-association")
-	if _, err := s.CreateContact(ctx, v, other, directory.ContactInput{RoleTitle: "Planted", Kind: "general", Visibility: "public"}); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := s.CreateContact(ctx, v, other, directory.ContactInput{RoleTitle: "Planted", Kind: "general", Visibility: "public"}); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("create in another organisation: %v", err)
 	}
 }
@@ -79,13 +80,13 @@ func TestContactOfAnotherOrganisationIsNotFound(t *testing.T) {
 	in := directory.ContactInput{RoleTitle: "Hijacked", Kind: "general", Visibility: "public"}
 	// Whether the officer names their own agency or the contact's, the contact is not theirs.
 	for _, agency := range []int64{v.AgencyID, otherAgency} {
-		if _, err := s.ContactForEdit(ctx, v, agency, other); !errors.Is(err, directory.ErrNotFound) {
+		if _, err := s.ContactForEdit(ctx, v, agency, other); !errors.Is(err, edit.ErrNotFound) {
 			t.Errorf("read via agency %d: %v", agency, err)
 		}
-		if _, err := s.UpdateContact(ctx, v, agency, other, in, 1); !errors.Is(err, directory.ErrNotFound) {
+		if _, err := s.UpdateContact(ctx, v, agency, other, in, 1); !errors.Is(err, edit.ErrNotFound) {
 			t.Errorf("update via agency %d: %v", agency, err)
 		}
-		if err := s.ArchiveContact(ctx, v, agency, other, 1); !errors.Is(err, directory.ErrNotFound) {
+		if err := s.ArchiveContact(ctx, v, agency, other, 1); !errors.Is(err, edit.ErrNotFound) {
 			t.Errorf("archive via agency %d: %v", agency, err)
 		}
 	}
@@ -95,7 +96,7 @@ func TestContactOfAnotherOrganisationIsNotFound(t *testing.T) {
 	if title != "Domestic abuse lead officer" || archived {
 		t.Errorf("another organisation's contact changed: %q archived=%v", title, archived)
 	}
-	if _, err := s.ContactForEdit(ctx, v, v.AgencyID, 0); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := s.ContactForEdit(ctx, v, v.AgencyID, 0); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("id 0: %v", err)
 	}
 }
@@ -120,15 +121,15 @@ func TestUpdateAndArchiveContact(t *testing.T) {
 	stale := c.ContactInput
 	stale.Notes = "Mine"
 	_, err = s.UpdateContact(ctx, v, v.AgencyID, id, stale, c.Version)
-	var conflict *directory.ConflictError[directory.ContactEdit]
+	var conflict *edit.ConflictError[directory.ContactEdit]
 	if !errors.As(err, &conflict) || conflict.Current.Hours != in.Hours {
 		t.Fatalf("stale update: %v", err)
 	}
-	merged, changes := directory.MergeContact(&c.ContactInput, conflict.Current.ContactInput, stale)
+	merged, changes := directory.ContactForm().Merge(&c.ContactInput, conflict.Current.ContactInput, stale)
 	if merged.Notes != "Mine" || merged.Hours != in.Hours || len(changes) != 2 || changes[0].Field != "phones" || changes[1].Field != "hours" {
 		t.Errorf("merge: %+v %+v", merged, changes)
 	}
-	if err := s.ArchiveContact(ctx, v, v.AgencyID, id, c.Version); !errors.Is(err, directory.ErrConflict) {
+	if err := s.ArchiveContact(ctx, v, v.AgencyID, id, c.Version); !errors.Is(err, edit.ErrConflict) {
 		t.Errorf("stale archive: %v", err)
 	}
 	if err := s.ArchiveContact(ctx, v, v.AgencyID, id, got.Version); err != nil {
@@ -138,7 +139,7 @@ func TestUpdateAndArchiveContact(t *testing.T) {
 	if slices.Contains(contactTitles(pub), "Tenancy sustainment team") {
 		t.Error("archived contact still shown")
 	}
-	if _, err := s.ContactForEdit(ctx, v, v.AgencyID, id); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := s.ContactForEdit(ctx, v, v.AgencyID, id); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("archived contact still editable: %v", err)
 	}
 	for _, action := range []string{"contact.update", "contact.archive"} {

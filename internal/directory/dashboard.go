@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 )
 
 // The queries behind the signed-in home pages. Each takes the Viewer and keeps the visibility
@@ -123,19 +124,19 @@ type OrgReview struct {
 	Status     ReviewStatus
 }
 
-// OwnOrganisation returns the RSL officer's own organisation, or ErrNotFound for any other
+// OwnOrganisation returns the RSL officer's own organisation, or edit.ErrNotFound for any other
 // viewer, or when the organisation has been archived.
 func (s *Store) OwnOrganisation(ctx context.Context, viewer access.Viewer) (OrgReview, error) {
 	var o OrgReview
 	if viewer.Role != access.RSLOfficer || viewer.AgencyID == 0 {
-		return o, ErrNotFound
+		return o, edit.ErrNotFound
 	}
 	err := s.db.QueryRow(ctx, `SELECT a.id, a.slug, a.name, a.visibility = 'staff', a.reviewed_at, a.review_due, `+
 		reviewStatusSQL("a.review_due")+`
 		FROM agencies a WHERE a.id = $2 AND `+visibleAgency, viewer.IsStaff(), viewer.AgencyID).Scan(
 		&o.ID, &o.Slug, &o.Name, &o.StaffOnly, &o.ReviewedAt, &o.ReviewDue, &o.Status)
 	if isNoRows(err) {
-		return o, ErrNotFound
+		return o, edit.ErrNotFound
 	}
 	if err != nil {
 		return o, fmt.Errorf("directory: own organisation: %w", err)

@@ -2,6 +2,7 @@ package directory_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
 	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 )
 
 const motherwellChampion = "Housing Domestic Abuse Champion – Motherwell"
@@ -163,11 +165,11 @@ func TestOwnOrganisationReviewStatus(t *testing.T) {
 			t.Errorf("review_due %s: status %q, want %q", c.due, org.Status, c.want)
 		}
 	}
-	if _, err := s.OwnOrganisation(ctx, staff); err != directory.ErrNotFound {
+	if _, err := s.OwnOrganisation(ctx, staff); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("housing staff: %v, want ErrNotFound", err)
 	}
 	exec(t, pool, `UPDATE agencies SET archived_at = now() WHERE slug = 'clyde-valley-housing-association'`)
-	if _, err := s.OwnOrganisation(ctx, officer); err != directory.ErrNotFound {
+	if _, err := s.OwnOrganisation(ctx, officer); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("archived organisation: %v, want ErrNotFound", err)
 	}
 }

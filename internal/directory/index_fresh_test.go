@@ -11,6 +11,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/postgres/pgtest"
 	"dadirectory/internal/seed"
@@ -269,7 +270,7 @@ func TestKeptPagesFollowChanges(t *testing.T) {
 	}
 	// Made staff-only, the agency's kept page must not be shown to the public.
 	exec(`UPDATE agencies SET visibility = 'staff' WHERE slug = $1`, slug)
-	if _, err := s.Agency(ctx, access.Public, slug); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := s.Agency(ctx, access.Public, slug); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("staff-only agency shown to the public from the cache: %v", err)
 	}
 	key, _ := s.KeyContacts(ctx, access.Public)

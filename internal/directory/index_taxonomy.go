@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"dadirectory/internal/postgres"
 	"fmt"
 	"slices"
 )
@@ -24,7 +25,7 @@ type termName struct {
 	order int
 }
 
-func loadTaxonomy(ctx context.Context, q querier) (taxonomy, error) {
+func loadTaxonomy(ctx context.Context, q postgres.Querier) (taxonomy, error) {
 	var t taxonomy
 	for _, x := range []struct {
 		table string

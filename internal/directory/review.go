@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/uktime"
 	"dadirectory/internal/validate"
@@ -74,12 +75,12 @@ type Counts struct {
 	UsersInactive                                   int
 }
 
-// CurationCounts returns the Counts for an admin; anyone else gets ErrNotFound. A contact of
+// CurationCounts returns the Counts for an admin; anyone else gets edit.ErrNotFound. A contact of
 // an archived agency counts as archived: nobody but an admin sees it.
 func (s *Store) CurationCounts(ctx context.Context, v access.Viewer) (Counts, error) {
 	c := Counts{UsersByRole: map[access.Role]int{}}
 	if !v.IsAdmin() {
-		return c, ErrNotFound
+		return c, edit.ErrNotFound
 	}
 	err := s.db.QueryRow(ctx, `SELECT
 			count(*) FILTER (WHERE archived_at IS NULL AND visibility = 'public'),
@@ -137,11 +138,11 @@ type NewChanges struct {
 // dashboard, and records that they have now seen everything up to the newest event: the next
 // call starts from there. Reading and moving the mark is one transaction, under the row's
 // lock, so two tabs opened at once cannot both claim the same changes are new. Anyone but an
-// admin gets ErrNotFound.
+// admin gets edit.ErrNotFound.
 func (s *Store) ChangesSinceLastLook(ctx context.Context, v access.Viewer, limit int) (NewChanges, error) {
 	var out NewChanges
 	if !v.IsAdmin() {
-		return out, ErrNotFound
+		return out, edit.ErrNotFound
 	}
 	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO admin_views (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING`, v.UserID); err != nil {

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"dadirectory/internal/access"
-	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 )
 
 func TestAdminChangesSinceLastLook(t *testing.T) {
@@ -55,7 +55,7 @@ func TestAdminChangesSinceLastLook(t *testing.T) {
 	if err != nil || otherLook.Total != 1 {
 		t.Errorf("other admin: %v %+v", err, otherLook)
 	}
-	if _, err := s.ChangesSinceLastLook(ctx, officer, 50); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := s.ChangesSinceLastLook(ctx, officer, 50); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("officer: %v", err)
 	}
 }
@@ -93,7 +93,7 @@ func TestAdminCurationCounts(t *testing.T) {
 	if c.UsersByRole[access.Admin] != 1 || c.UsersByRole[access.RSLOfficer] != 1 {
 		t.Errorf("users %v", c.UsersByRole)
 	}
-	if _, err := s.CurationCounts(ctx, access.Public); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := s.CurationCounts(ctx, access.Public); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("public counts: %v", err)
 	}
 	// The dashboard's overdue list agrees.

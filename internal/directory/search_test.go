@@ -11,6 +11,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres/pgtest"
 	"dadirectory/internal/seed"
 )
@@ -226,7 +227,7 @@ func TestAgencyHidesStaffRowsFromPublic(t *testing.T) {
 	ctx := context.Background()
 	var staffSlug string
 	pool.QueryRow(ctx, `SELECT slug FROM agencies WHERE visibility = 'staff' LIMIT 1`).Scan(&staffSlug)
-	if _, err := s.Agency(ctx, access.Public, staffSlug); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := s.Agency(ctx, access.Public, staffSlug); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("public Agency(%s): err = %v, want ErrNotFound", staffSlug, err)
 	}
 	if _, err := s.Agency(ctx, staff, staffSlug); err != nil {
@@ -254,10 +255,10 @@ func TestAgencyHidesStaffRowsFromPublic(t *testing.T) {
 	}
 	// Archived agencies are hidden from everyone but admins (admin views come later).
 	pool.Exec(ctx, `UPDATE agencies SET archived_at = now() WHERE slug = $1`, slug)
-	if _, err := s.Agency(ctx, staff, slug); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := s.Agency(ctx, staff, slug); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("archived agency: err = %v", err)
 	}
-	if _, err := s.Agency(ctx, access.Public, "../../etc/passwd"); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := s.Agency(ctx, access.Public, "../../etc/passwd"); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("bad slug: err = %v", err)
 	}
 }

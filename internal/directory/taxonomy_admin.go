@@ -10,6 +10,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
 )
@@ -59,6 +60,21 @@ type AdminTerm struct {
 	Uses      []TermUse // one per table that refers to the term, where it is used
 }
 
+// TermInput is a term's form: its name. The JSON name is the form field's.
+type TermInput struct {
+	Name string `json:"name"`
+}
+
+// Input is the term as its form starts.
+func (t AdminTerm) Input() TermInput { return TermInput{Name: t.Name} }
+
+// TermForm is a term's form for comparing and merging after a conflict (see internal/edit).
+func TermForm() edit.Form[TermInput] {
+	return edit.Form[TermInput]{Fields: []edit.Field[TermInput]{
+		edit.Text("name", "Name", func(in *TermInput) *string { return &in.Name }),
+	}}
+}
+
 // Retired reports whether the term is no longer offered.
 func (t AdminTerm) Retired() bool { return t.RetiredAt != nil }
 
@@ -88,7 +104,7 @@ type AdminTaxonomy struct {
 // AdminTaxonomies lists every term of every taxonomy, retired ones included, for an admin.
 func (s *Store) AdminTaxonomies(ctx context.Context, v access.Viewer) ([]AdminTaxonomy, error) {
 	if !v.IsAdmin() {
-		return nil, ErrNotFound
+		return nil, edit.ErrNotFound
 	}
 	var out []AdminTaxonomy
 	for _, k := range TermKinds {
@@ -103,13 +119,13 @@ func (s *Store) AdminTaxonomies(ctx context.Context, v access.Viewer) ([]AdminTa
 
 // AdminTerm returns the term of kind k with slug, retired or not, for an admin.
 func (s *Store) AdminTerm(ctx context.Context, v access.Viewer, k TermKind, slug string) (AdminTerm, error) {
-	if !v.IsAdmin() || !validSlug(slug) {
-		return AdminTerm{}, ErrNotFound
+	if !v.IsAdmin() || !edit.ValidSlug(slug) {
+		return AdminTerm{}, edit.ErrNotFound
 	}
 	return loadTerm(ctx, s.db, k, slug, false)
 }
 
-func loadTerms(ctx context.Context, q querier, k TermKind, where string, arg any, lock bool) ([]AdminTerm, error) {
+func loadTerms(ctx context.Context, q postgres.Querier, k TermKind, where string, arg any, lock bool) ([]AdminTerm, error) {
 	sql := `SELECT id, slug, name, sort_order, retired_at, version FROM ` + k.table() + ` WHERE ` + where +
 		` ORDER BY retired_at IS NOT NULL, sort_order, name`
 	args := []any{}
@@ -145,13 +161,13 @@ func loadTerms(ctx context.Context, q querier, k TermKind, where string, arg any
 	return terms, nil
 }
 
-func loadTerm(ctx context.Context, q querier, k TermKind, slug string, lock bool) (AdminTerm, error) {
+func loadTerm(ctx context.Context, q postgres.Querier, k TermKind, slug string, lock bool) (AdminTerm, error) {
 	terms, err := loadTerms(ctx, q, k, `slug = $1`, slug, lock)
 	if err != nil {
 		return AdminTerm{}, err
 	}
 	if len(terms) == 0 {
-		return AdminTerm{}, ErrNotFound
+		return AdminTerm{}, edit.ErrNotFound
 	}
 	return terms[0], nil
 }
@@ -161,14 +177,14 @@ func loadTerm(ctx context.Context, q querier, k TermKind, slug string, lock bool
 // refused with a field error, since two terms read alike confuse everyone who filters.
 func (s *Store) AddTerm(ctx context.Context, v access.Viewer, k TermKind, name string) (AdminTerm, error) {
 	if !v.IsAdmin() {
-		return AdminTerm{}, ErrNotFound
+		return AdminTerm{}, edit.ErrNotFound
 	}
 	var errs validate.Errors
 	name = errs.Name("name", "Name", name, true, 120)
 	if len(errs) > 0 {
 		return AdminTerm{}, errs
 	}
-	slug := slugify(name, k.Singular)
+	slug := edit.Slug(name, k.Singular)
 	var out AdminTerm
 	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		// One adder at a time per taxonomy, so the duplicate check below holds.
@@ -207,8 +223,8 @@ func (s *Store) AddTerm(ctx context.Context, v access.Viewer, k TermKind, name s
 // RenameTerm gives the term a new name; its slug stays. It returns validate.Errors for a bad
 // or taken name, *ConflictError[AdminTerm] for a stale version.
 func (s *Store) RenameTerm(ctx context.Context, v access.Viewer, k TermKind, slug, name string, version int) (AdminTerm, error) {
-	if !v.IsAdmin() || !validSlug(slug) {
-		return AdminTerm{}, ErrNotFound
+	if !v.IsAdmin() || !edit.ValidSlug(slug) {
+		return AdminTerm{}, edit.ErrNotFound
 	}
 	var errs validate.Errors
 	name = errs.Name("name", "Name", name, true, 120)
@@ -232,7 +248,7 @@ func (s *Store) RenameTerm(ctx context.Context, v access.Viewer, k TermKind, slu
 			return errs
 		}
 		if before.Version != version {
-			return &ConflictError[AdminTerm]{Current: before}
+			return edit.Conflicted(before)
 		}
 		if before.Name == name {
 			out = before
@@ -265,8 +281,8 @@ func (s *Store) RestoreTerm(ctx context.Context, v access.Viewer, k TermKind, sl
 }
 
 func (s *Store) setTermRetired(ctx context.Context, v access.Viewer, k TermKind, slug string, version int, retire bool) (AdminTerm, error) {
-	if !v.IsAdmin() || !validSlug(slug) {
-		return AdminTerm{}, ErrNotFound
+	if !v.IsAdmin() || !edit.ValidSlug(slug) {
+		return AdminTerm{}, edit.ErrNotFound
 	}
 	action := k.Singular + ".restore"
 	if retire {
@@ -279,7 +295,7 @@ func (s *Store) setTermRetired(ctx context.Context, v access.Viewer, k TermKind,
 			return err
 		}
 		if before.Version != version {
-			return &ConflictError[AdminTerm]{Current: before}
+			return edit.Conflicted(before)
 		}
 		if before.Retired() == retire {
 			out = before

@@ -12,6 +12,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
 )
@@ -29,7 +30,7 @@ type termRef struct {
 	others []string
 }
 
-func termRefs(ctx context.Context, q querier, k TermKind) ([]termRef, error) {
+func termRefs(ctx context.Context, q postgres.Querier, k TermKind) ([]termRef, error) {
 	rows, err := q.Query(ctx, `SELECT c.conrelid::regclass::text, a.attname::text,
 			coalesce((SELECT array_agg(pa.attname::text ORDER BY pa.attnum) FROM pg_constraint p
 				JOIN pg_attribute pa ON pa.attrelid = p.conrelid AND pa.attnum = ANY(p.conkey)
@@ -49,7 +50,7 @@ func termRefs(ctx context.Context, q querier, k TermKind) ([]termRef, error) {
 }
 
 // termUses counts, for every term of kind k, the rows referring to it.
-func termUses(ctx context.Context, q querier, k TermKind, refs []termRef) (map[int64][]TermUse, error) {
+func termUses(ctx context.Context, q postgres.Querier, k TermKind, refs []termRef) (map[int64][]TermUse, error) {
 	out := map[int64][]TermUse{}
 	for _, ref := range refs {
 		col := pgx.Identifier{ref.column}.Sanitize()
@@ -86,8 +87,8 @@ type MergeResult struct {
 // put the old term back.
 func (s *Store) MergeTerm(ctx context.Context, v access.Viewer, k TermKind, from, into string, version int) (MergeResult, error) {
 	var res MergeResult
-	if !v.IsAdmin() || !validSlug(from) {
-		return res, ErrNotFound
+	if !v.IsAdmin() || !edit.ValidSlug(from) {
+		return res, edit.ErrNotFound
 	}
 	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		// One merge at a time per taxonomy: two locking the same pair of terms in opposite
@@ -107,7 +108,7 @@ func (s *Store) MergeTerm(ctx context.Context, v access.Viewer, k TermKind, from
 			return errs
 		}
 		if before.Version != version {
-			return &ConflictError[AdminTerm]{Current: before}
+			return edit.Conflicted(before)
 		}
 		refs, err := termRefs(ctx, tx, k)
 		if err != nil {
@@ -156,8 +157,8 @@ func (s *Store) MergeTerm(ctx context.Context, v access.Viewer, k TermKind, from
 // both as they are now, for the page that asks to confirm. A bad choice of into gives
 // validate.Errors on the field "into".
 func (s *Store) MergePreview(ctx context.Context, v access.Viewer, k TermKind, from, into string) (MergeResult, error) {
-	if !v.IsAdmin() || !validSlug(from) {
-		return MergeResult{}, ErrNotFound
+	if !v.IsAdmin() || !edit.ValidSlug(from) {
+		return MergeResult{}, edit.ErrNotFound
 	}
 	f, err := loadTerm(ctx, s.db, k, from, false)
 	if err != nil {
@@ -175,19 +176,19 @@ func (s *Store) MergePreview(ctx context.Context, v access.Viewer, k TermKind, f
 
 // mergeTarget reads the term into that from would be merged into, or says why it cannot be:
 // it must be another current term of the same taxonomy.
-func mergeTarget(ctx context.Context, q querier, k TermKind, from AdminTerm, into string, lock bool) (AdminTerm, validate.Errors, error) {
+func mergeTarget(ctx context.Context, q postgres.Querier, k TermKind, from AdminTerm, into string, lock bool) (AdminTerm, validate.Errors, error) {
 	var errs validate.Errors
 	switch {
 	case into == "":
 		errs.Add("into", "Choose the "+k.One+" to merge it into")
 	case into == from.Slug:
 		errs.Add("into", "Choose another "+k.One+": a "+k.One+" cannot be merged into itself")
-	case !validSlug(into):
+	case !edit.ValidSlug(into):
 		errs.Add("into", "Choose the "+k.One+" to merge it into from the list")
 	default:
 		target, err := loadTerm(ctx, q, k, into, lock)
 		switch {
-		case errors.Is(err, ErrNotFound):
+		case errors.Is(err, edit.ErrNotFound):
 			errs.Add("into", "Choose the "+k.One+" to merge it into from the list")
 		case err != nil:
 			return AdminTerm{}, nil, err

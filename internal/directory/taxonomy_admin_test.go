@@ -11,6 +11,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/validate"
 )
 
@@ -83,7 +84,7 @@ func TestAdminAddAndRenameTerm(t *testing.T) {
 	if res.Total == 0 {
 		t.Error("renamed category's new name is not searchable")
 	}
-	if _, err := s.RenameTerm(ctx, admin, k, "stalking", "Anything", st.Version); !errors.Is(err, directory.ErrConflict) {
+	if _, err := s.RenameTerm(ctx, admin, k, "stalking", "Anything", st.Version); !errors.Is(err, edit.ErrConflict) {
 		t.Errorf("stale rename: %v", err)
 	}
 	if auditCount(t, pool, "category.rename", st.ID) != 1 || auditCount(t, pool, "category.create", added.ID) != 1 {
@@ -187,11 +188,11 @@ func TestAdminMergeTermNeverOrphans(t *testing.T) {
 			t.Errorf("merge into %q: %v", into, err)
 		}
 	}
-	if _, err := s.MergeTerm(ctx, admin, k, "wishaw", "motherwell", wishaw.Version+1); !errors.Is(err, directory.ErrConflict) {
+	if _, err := s.MergeTerm(ctx, admin, k, "wishaw", "motherwell", wishaw.Version+1); !errors.Is(err, edit.ErrConflict) {
 		t.Errorf("stale merge: %v", err)
 	}
 	officer := editViewer(t, pool, access.RSLOfficer, "link-group")
-	if _, err := s.MergeTerm(ctx, officer, k, "wishaw", "motherwell", wishaw.Version); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := s.MergeTerm(ctx, officer, k, "wishaw", "motherwell", wishaw.Version); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("officer merges: %v", err)
 	}
 

@@ -4,14 +4,7 @@
 // database for a viewer who may not see it.
 package directory
 
-import (
-	"errors"
-
-	"dadirectory/internal/phone"
-)
-
-// ErrNotFound means the thing does not exist or this viewer may not see it: the two are one.
-var ErrNotFound = errors.New("directory: not found")
+import "dadirectory/internal/phone"
 
 // Kind is the sort of organisation an agency is.
 type Kind string

@@ -1,6 +1,9 @@
 package edit
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Conflict is what a page shows when a save lost a race: what someone else changed, field by
 // field, while this person had the form open. Nothing of theirs was saved, and nothing of the
@@ -13,6 +16,9 @@ type Conflict struct {
 	// StartUnknown is true when the page sent did not say what it was showing (an old or
 	// altered form), so there is no "before" to compare with.
 	StartUnknown bool
+	// SavedBy and SavedAt say who saved the details as they are now, and when, where known.
+	SavedBy string
+	SavedAt time.Time
 }
 
 // Original is a form's starting values, carried in a hidden field ("original") so that after

@@ -10,6 +10,7 @@ package edit
 import (
 	"errors"
 	"strconv"
+	"time"
 )
 
 // ErrNotFound means the thing does not exist or the viewer may not see or change it: the two
@@ -26,6 +27,10 @@ var ErrConflict = errors.New("changed by someone else")
 // that refused the save, so the person can see what changed and save again deliberately.
 type ConflictError[T any] struct {
 	Current T
+	// SavedBy and SavedAt say who saved Current and when, where the feature can tell (from the
+	// audit trail); blank otherwise.
+	SavedBy string
+	SavedAt time.Time
 }
 
 func (e *ConflictError[T]) Error() string { return ErrConflict.Error() }

@@ -1,8 +1,10 @@
 package edit
 
 import (
+	"dadirectory/internal/validate/formtest"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -170,7 +172,7 @@ func TestValidSlug(t *testing.T) {
 }
 
 func FuzzSlug(f *testing.F) {
-	for _, s := range []string{"Women's Aid", "", "-", "a--b", "日本", "&&&", "\xff\xfe", strings.Repeat("ab ", 50)} {
+	for _, s := range slices.Concat(formtest.Seeds, []string{"Women's Aid", "-", "a--b", "日本", "&&&", strings.Repeat("ab ", 50)}) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, name string) {

@@ -11,6 +11,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
 )
@@ -50,8 +51,10 @@ const (
 	fieldTopics   = "topics"
 	fieldOwner    = "owner"
 	auditEntity   = "resource"
-	slugLockKey   = int64(0x6c696272736c7567) // "librslug": serialises new slugs
 )
+
+// reservedSlugs would read as pages of their own under /resources/ and /admin/resources/.
+var reservedSlugs = []string{"new", "topics"}
 
 // clean checks in and returns it as it would be stored: text trimmed, a summary on one line,
 // topics de-duplicated and sorted. Whether topics and the owner exist is checked later, against
@@ -71,12 +74,12 @@ func clean(in Input) (Input, validate.Errors) {
 	if !Kind(in.Kind).valid() {
 		e.Add("kind", "Choose the type of resource")
 	}
-	if out.Owner != "" && !validSlug(out.Owner) {
+	if out.Owner != "" && !edit.ValidSlug(out.Owner) {
 		e.Add(fieldOwner, "Choose an organisation from the list")
 	}
 	out.Topics = []string{}
 	for _, s := range in.Topics {
-		if !validSlug(s) {
+		if !edit.ValidSlug(s) {
 			if !e.Has(fieldTopics) {
 				e.Add(fieldTopics, "Choose topics from the list")
 			}
@@ -104,13 +107,13 @@ func cleanURL(e *validate.Errors, value string) string {
 }
 
 // Create adds a resource from in and, when up is not nil, its file. It returns
-// validate.Errors for bad input (nothing is stored), ErrNotFound when viewer may not add
+// validate.Errors for bad input (nothing is stored), edit.ErrNotFound when viewer may not add
 // resources. An RSL officer's resource always belongs to their own organisation. The
 // resource, its file and the audit event are written in one transaction.
 func (s *Store) Create(ctx context.Context, v access.Viewer, in Input, up *Upload) (Resource, error) {
 	own, admin := editorOf(v)
 	if own == 0 && !admin {
-		return Resource{}, ErrNotFound
+		return Resource{}, edit.ErrNotFound
 	}
 	c, errs := clean(in)
 	switch {
@@ -132,7 +135,7 @@ func (s *Store) Create(ctx context.Context, v access.Viewer, in Input, up *Uploa
 		if len(errs) > 0 {
 			return errs
 		}
-		slug, err := freeSlug(ctx, tx, c.Title)
+		slug, err := edit.FreeSlug(ctx, tx, "resources", edit.Slug(c.Title, "resource"), reservedSlugs...)
 		if err != nil {
 			return err
 		}
@@ -166,7 +169,7 @@ func (s *Store) Create(ctx context.Context, v access.Viewer, in Input, up *Uploa
 
 // Update saves in (and up, a new file, when not nil) over the resource slug, provided the
 // form was opened on the current version. It returns validate.Errors for bad input,
-// *ConflictError when someone else saved first (nothing is written), ErrNotFound when viewer
+// *ConflictError when someone else saved first (nothing is written), edit.ErrNotFound when viewer
 // may not change the resource. Leaving both the link and the file empty keeps the file the
 // resource has; a link replaces a file, and a file a link. A save that changes nothing writes
 // nothing.
@@ -196,7 +199,7 @@ func (s *Store) Update(ctx context.Context, v access.Viewer, slug string, in Inp
 			return errs
 		}
 		if before.Version != version {
-			return &ConflictError{Current: before}
+			return edit.Conflicted(before)
 		}
 		was := InputOf(before)
 		if file == nil && (c.URL == "" || c.URL == before.URL) && sameInput(c, was) && ptrEq(ownerID, before.OwnerID) {
@@ -226,7 +229,7 @@ func (s *Store) Update(ctx context.Context, v access.Viewer, slug string, in Inp
 			return fmt.Errorf("library: update resource %s: %w", slug, err)
 		}
 		if tag.RowsAffected() != 1 { // cannot happen under the row lock; the WHERE is the guard
-			return &ConflictError{Current: before}
+			return edit.Conflicted(before)
 		}
 		if before.File != nil && (fileID == nil || *fileID != before.File.ID) {
 			if _, err := tx.Exec(ctx, `DELETE FROM resource_files WHERE id = $1`, before.File.ID); err != nil {
@@ -250,6 +253,5 @@ func inspect(up *Upload, title string, errs *validate.Errors) (*inspected, error
 	if up == nil {
 		return nil, nil
 	}
-	fallback := slugFor(title)
-	return inspectUpload(up, fallback, errs)
+	return inspectUpload(up, edit.Slug(title, "resource"), errs)
 }

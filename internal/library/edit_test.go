@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/library"
 	"dadirectory/internal/validate"
 )
@@ -107,11 +108,11 @@ func TestCreateRefusesBadInput(t *testing.T) {
 	}
 	// Anyone but an admin or an RSL officer may not add resources at all.
 	for _, role := range []access.Role{access.HousingStaff, access.Champion} {
-		if _, err := s.Create(ctx, viewerOf(t, pool, role, ""), linkInput("Mine"), nil); !errors.Is(err, library.ErrNotFound) {
+		if _, err := s.Create(ctx, viewerOf(t, pool, role, ""), linkInput("Mine"), nil); !errors.Is(err, edit.ErrNotFound) {
 			t.Errorf("%s created: %v", role, err)
 		}
 	}
-	if _, err := s.Create(ctx, access.Public, linkInput("Mine"), nil); !errors.Is(err, library.ErrNotFound) {
+	if _, err := s.Create(ctx, access.Public, linkInput("Mine"), nil); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("anonymous created: %v", err)
 	}
 	if after := count(t, pool, `SELECT count(*) FROM resources`); after != before {
@@ -209,11 +210,11 @@ func TestFileRoundTrip(t *testing.T) {
 	if err := s.CopyFile(ctx, *got.File, &buf); err != nil || !bytes.Equal(buf.Bytes(), content) {
 		t.Fatalf("copy: %d bytes, %v", buf.Len(), err)
 	}
-	if _, err := s.FileOf(ctx, access.Public, r.Slug); !errors.Is(err, library.ErrNotFound) {
+	if _, err := s.FileOf(ctx, access.Public, r.Slug); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("anonymous file of staff resource: %v", err)
 	}
 	// A link resource has no file.
-	if _, err := s.FileOf(ctx, access.Public, "dash-risk-checklist"); !errors.Is(err, library.ErrNotFound) {
+	if _, err := s.FileOf(ctx, access.Public, "dash-risk-checklist"); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("file of a link: %v", err)
 	}
 }

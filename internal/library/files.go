@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/validate"
 )
 
@@ -237,14 +238,14 @@ func storeFile(ctx context.Context, tx pgx.Tx, f *inspected, declared int64, e *
 }
 
 // FileOf returns the file of the resource slug, if viewer may see the resource and it is a
-// file; ErrNotFound otherwise.
+// file; edit.ErrNotFound otherwise.
 func (s *Store) FileOf(ctx context.Context, v access.Viewer, slug string) (Resource, error) {
 	r, err := s.Get(ctx, v, slug)
 	if err != nil {
 		return r, err
 	}
 	if r.File == nil {
-		return r, ErrNotFound
+		return r, edit.ErrNotFound
 	}
 	return r, nil
 }

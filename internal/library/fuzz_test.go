@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"dadirectory/internal/edit"
 	"dadirectory/internal/validate"
 	"dadirectory/internal/validate/formtest"
 )
@@ -38,11 +39,11 @@ func FuzzCleanResource(f *testing.F) {
 			t.Fatalf("accepted %+v", out)
 		case out.URL != "" && !strings.HasPrefix(lower, "https://") && !strings.HasPrefix(lower, "http://"):
 			t.Fatalf("accepted link %q", out.URL)
-		case out.Owner != "" && !validSlug(out.Owner):
+		case out.Owner != "" && !edit.ValidSlug(out.Owner):
 			t.Fatalf("accepted owner %q", out.Owner)
 		}
 		for _, s := range out.Topics {
-			if !validSlug(s) {
+			if !edit.ValidSlug(s) {
 				t.Fatalf("accepted topic %q", s)
 			}
 		}
@@ -124,7 +125,7 @@ func FuzzResourceQuery(f *testing.F) {
 			t.Fatalf("accepted %+v", q)
 		}
 		for _, s := range append(append(append([]string{}, q.Kinds...), q.Topics...), q.Owners...) {
-			if !validSlug(strings.ReplaceAll(s, "_", "-")) {
+			if !edit.ValidSlug(strings.ReplaceAll(s, "_", "-")) {
 				t.Fatalf("accepted %q", s)
 			}
 		}

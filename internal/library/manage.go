@@ -9,13 +9,14 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 )
 
 // Who may change which resource, the list of those a person keeps, and archiving.
 
 // ForEdit returns the resource slug for viewer to change: any for an admin (archived too), a
-// current one their organisation owns for an RSL officer, ErrNotFound otherwise.
+// current one their organisation owns for an RSL officer, edit.ErrNotFound otherwise.
 func (s *Store) ForEdit(ctx context.Context, v access.Viewer, slug string) (Resource, error) {
 	return loadForEdit(ctx, s.db, v, slug, false)
 }
@@ -24,10 +25,10 @@ func (s *Store) ForEdit(ctx context.Context, v access.Viewer, slug string) (Reso
 // are $3 and $4. In SQL, like visibility, so another organisation's resource looks missing.
 const mayEdit = `((r.archived_at IS NULL AND r.owner_id = $3::bigint) OR $4::bool)`
 
-func loadForEdit(ctx context.Context, q querier, v access.Viewer, slug string, lock bool) (Resource, error) {
+func loadForEdit(ctx context.Context, q postgres.Querier, v access.Viewer, slug string, lock bool) (Resource, error) {
 	own, admin := editorOf(v)
-	if !validSlug(slug) || (own == 0 && !admin) {
-		return Resource{}, ErrNotFound
+	if !edit.ValidSlug(slug) || (own == 0 && !admin) {
+		return Resource{}, edit.ErrNotFound
 	}
 	sql := `SELECT ` + resourceColumns + resourceFrom + ` WHERE r.slug = $5 AND ` + mayEdit
 	if lock {
@@ -36,7 +37,7 @@ func loadForEdit(ctx context.Context, q querier, v access.Viewer, slug string, l
 	// Editors see the owner whatever its visibility: they chose it.
 	r, err := scanResource(q.QueryRow(ctx, sql, true, true, own, admin, slug))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return r, ErrNotFound
+		return r, edit.ErrNotFound
 	}
 	if err != nil {
 		return r, fmt.Errorf("library: resource %s for edit: %w", slug, err)
@@ -72,7 +73,7 @@ func (s *Store) Archive(ctx context.Context, v access.Viewer, slug string, versi
 // Restore undoes Archive.
 func (s *Store) Restore(ctx context.Context, v access.Viewer, slug string, version int) (Resource, error) {
 	if !v.IsAdmin() {
-		return Resource{}, ErrNotFound
+		return Resource{}, edit.ErrNotFound
 	}
 	return s.setArchived(ctx, v, slug, version, false)
 }
@@ -85,7 +86,7 @@ func (s *Store) setArchived(ctx context.Context, v access.Viewer, slug string, v
 			return err
 		}
 		if before.Version != version {
-			return &ConflictError{Current: before}
+			return edit.Conflicted(before)
 		}
 		if before.Archived == archive {
 			out = before
@@ -102,7 +103,7 @@ func (s *Store) setArchived(ctx context.Context, v access.Viewer, slug string, v
 			return fmt.Errorf("library: %s %s: %w", action, slug, err)
 		}
 		if tag.RowsAffected() != 1 {
-			return &ConflictError{Current: before}
+			return edit.Conflicted(before)
 		}
 		// Only admins see an archived resource: an officer's archive is read back as an admin.
 		if out, err = loadForEdit(ctx, tx, access.Viewer{UserID: v.UserID, Role: access.Admin}, slug, false); err != nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -91,32 +90,6 @@ func topicTags(topics []topicRef) string {
 		names[i] = t.name
 	}
 	return strings.Join(names, " ")
-}
-
-// freeSlug returns the slug of title, or with -2, -3 ... added when taken. Creating resources
-// is rare, so one lock serialises it rather than retrying on a unique violation.
-func freeSlug(ctx context.Context, tx pgx.Tx, title string) (string, error) {
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, slugLockKey); err != nil {
-		return "", fmt.Errorf("library: lock slugs: %w", err)
-	}
-	base := slugFor(title)
-	for n := 1; ; n++ {
-		slug := base
-		if n > 1 {
-			suffix := "-" + strconv.Itoa(n)
-			slug = strings.TrimRight(base[:min(len(base), maxSlug-len(suffix))], "-") + suffix
-		}
-		if reservedSlugs[slug] {
-			continue
-		}
-		var taken bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM resources WHERE slug = $1)`, slug).Scan(&taken); err != nil {
-			return "", fmt.Errorf("library: free slug: %w", err)
-		}
-		if !taken {
-			return slug, nil
-		}
-	}
 }
 
 func sameInput(a, b Input) bool {

@@ -14,6 +14,7 @@ import (
 
 	"dadirectory/internal/abbrev"
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 )
 
 // PageSize is how many resources a results page shows.
@@ -81,7 +82,7 @@ func ParseQuery(v url.Values) (Query, error) {
 			if s == "" || seen[s] {
 				continue
 			}
-			if !validSlug(strings.ReplaceAll(s, "_", "-")) {
+			if !edit.ValidSlug(strings.ReplaceAll(s, "_", "-")) {
 				fail(field, "Choose "+noun+" from the list.")
 				continue
 			}

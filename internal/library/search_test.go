@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/library"
 )
 
@@ -55,10 +56,10 @@ func TestVisibility(t *testing.T) {
 	if !slices.Contains(slugsOf(all.Resources), "housing-domestic-abuse-policy") {
 		t.Errorf("public resource missing: %v", slugsOf(all.Resources))
 	}
-	if _, err := s.Get(ctx, access.Public, "marac-operating-protocol"); !errors.Is(err, library.ErrNotFound) {
+	if _, err := s.Get(ctx, access.Public, "marac-operating-protocol"); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("anonymous get staff resource: %v", err)
 	}
-	if _, err := s.FileOf(ctx, access.Public, "marac-operating-protocol"); !errors.Is(err, library.ErrNotFound) {
+	if _, err := s.FileOf(ctx, access.Public, "marac-operating-protocol"); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("anonymous get staff file: %v", err)
 	}
 	facets, err := s.Facets(ctx, access.Public)

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 )
 
 // Store reads and writes the library.
@@ -18,13 +19,6 @@ type Store struct {
 
 // NewStore returns a Store over the pool.
 func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db} }
-
-// querier is what the loaders need, so one query serves a page view (the pool) and the check
-// inside an update (its transaction).
-type querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
 
 // todaySQL is today's date in Europe/London, against which review_due is overdue.
 const todaySQL = `(now() AT TIME ZONE 'Europe/London')::date`
@@ -84,15 +78,15 @@ func scanResource(row pgx.Row) (Resource, error) {
 }
 
 // Get returns the resource slug if viewer may see it: public ones for everyone, staff-only
-// ones for signed-in staff, archived ones for admins only. Otherwise ErrNotFound.
+// ones for signed-in staff, archived ones for admins only. Otherwise edit.ErrNotFound.
 func (s *Store) Get(ctx context.Context, v access.Viewer, slug string) (Resource, error) {
-	if !validSlug(slug) {
-		return Resource{}, ErrNotFound
+	if !edit.ValidSlug(slug) {
+		return Resource{}, edit.ErrNotFound
 	}
 	args := append(viewerArgs(v), slug)
 	r, err := scanResource(s.db.QueryRow(ctx, `SELECT `+resourceColumns+resourceFrom+` WHERE r.slug = $3 AND `+visibleResource, args...))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return r, ErrNotFound
+		return r, edit.ErrNotFound
 	}
 	if err != nil {
 		return r, fmt.Errorf("library: get %s: %w", slug, err)

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
 )
@@ -20,19 +20,11 @@ import (
 
 const maxTopicName = 80
 
-// TopicConflictError is returned when a topic changed since its form was opened.
-type TopicConflictError struct{ Current Topic }
-
-func (e *TopicConflictError) Error() string { return ErrConflict.Error() }
-
-// Is makes errors.Is(err, ErrConflict) true.
-func (e *TopicConflictError) Is(target error) bool { return target == ErrConflict }
-
 // AddTopic adds a topic called name at the end of the list. Only admins may; a name already
 // in use is refused with a message under the field "name".
 func (s *Store) AddTopic(ctx context.Context, v access.Viewer, name string) (Topic, error) {
 	if !v.IsAdmin() {
-		return Topic{}, ErrNotFound
+		return Topic{}, edit.ErrNotFound
 	}
 	var e validate.Errors
 	name = e.Name("name", "Topic name", name, true, maxTopicName)
@@ -50,20 +42,11 @@ func (s *Store) AddTopic(ctx context.Context, v access.Viewer, name string) (Top
 		if len(e) > 0 {
 			return e
 		}
-		base := slugFor(name)
-		slug := base
-		for n := 2; ; n++ {
-			var taken bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM topics WHERE slug = $1)`, slug).Scan(&taken); err != nil {
-				return fmt.Errorf("library: add topic: %w", err)
-			}
-			if !taken {
-				break
-			}
-			suffix := "-" + strconv.Itoa(n)
-			slug = base[:min(len(base), maxSlug-len(suffix))] + suffix
+		slug, err := edit.FreeSlug(ctx, tx, "topics", edit.Slug(name, "topic"))
+		if err != nil {
+			return err
 		}
-		err := tx.QueryRow(ctx, `INSERT INTO topics (slug, name, sort_order)
+		err = tx.QueryRow(ctx, `INSERT INTO topics (slug, name, sort_order)
 			VALUES ($1, $2, coalesce((SELECT max(sort_order) FROM topics), 0) + 10) RETURNING id, slug, name, version`,
 			slug, name).Scan(&t.ID, &t.Slug, &t.Name, &t.Version)
 		if err != nil {
@@ -78,8 +61,8 @@ func (s *Store) AddTopic(ctx context.Context, v access.Viewer, name string) (Top
 // UpdateTopic renames the topic slug and sets whether it is retired, provided it is still at
 // version. Only admins may.
 func (s *Store) UpdateTopic(ctx context.Context, v access.Viewer, slug, name string, retired bool, version int) (Topic, error) {
-	if !v.IsAdmin() || !validSlug(slug) {
-		return Topic{}, ErrNotFound
+	if !v.IsAdmin() || !edit.ValidSlug(slug) {
+		return Topic{}, edit.ErrNotFound
 	}
 	var e validate.Errors
 	name = e.Name("name", "Topic name", name, true, maxTopicName)
@@ -89,7 +72,7 @@ func (s *Store) UpdateTopic(ctx context.Context, v access.Viewer, slug, name str
 		err := tx.QueryRow(ctx, `SELECT id, slug, name, retired_at IS NOT NULL, version FROM topics WHERE slug = $1 FOR UPDATE`, slug).
 			Scan(&before.ID, &before.Slug, &before.Name, &before.Retired, &before.Version)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
+			return edit.ErrNotFound
 		}
 		if err != nil {
 			return fmt.Errorf("library: topic %s: %w", slug, err)
@@ -103,7 +86,7 @@ func (s *Store) UpdateTopic(ctx context.Context, v access.Viewer, slug, name str
 			return e
 		}
 		if before.Version != version {
-			return &TopicConflictError{Current: before}
+			return edit.Conflicted(before)
 		}
 		if before.Name == name && before.Retired == retired {
 			t = before

@@ -4,27 +4,8 @@
 package library
 
 import (
-	"errors"
 	"time"
 )
-
-// ErrNotFound is returned for a resource that does not exist or that the viewer may not see
-// or change: the two look the same.
-var ErrNotFound = errors.New("library: not found")
-
-// ErrConflict is what every *ConflictError matches with errors.Is.
-var ErrConflict = errors.New("library: changed by someone else")
-
-// ConflictError is returned when a form was opened on a version of a resource that is no
-// longer the current one. Current is the resource as it is now; nothing was saved.
-type ConflictError struct {
-	Current Resource
-}
-
-func (e *ConflictError) Error() string { return ErrConflict.Error() }
-
-// Is makes errors.Is(err, ErrConflict) true.
-func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 
 // Kind is what sort of resource it is.
 type Kind string

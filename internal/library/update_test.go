@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/library"
 )
 
@@ -46,13 +47,13 @@ func TestOfficerKeepsOnlyOwnResources(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.ForEdit(ctx, officer, slug); !errors.Is(err, library.ErrNotFound) {
+		if _, err := s.ForEdit(ctx, officer, slug); !errors.Is(err, edit.ErrNotFound) {
 			t.Errorf("%s for edit: %v", slug, err)
 		}
-		if _, err := s.Update(ctx, officer, slug, library.InputOf(other), nil, other.Version); !errors.Is(err, library.ErrNotFound) {
+		if _, err := s.Update(ctx, officer, slug, library.InputOf(other), nil, other.Version); !errors.Is(err, edit.ErrNotFound) {
 			t.Errorf("%s update: %v", slug, err)
 		}
-		if _, err := s.Archive(ctx, officer, slug, other.Version); !errors.Is(err, library.ErrNotFound) {
+		if _, err := s.Archive(ctx, officer, slug, other.Version); !errors.Is(err, edit.ErrNotFound) {
 			t.Errorf("%s archive: %v", slug, err)
 		}
 		if got, _ := s.Get(ctx, officer, slug); got.Version != other.Version {
@@ -71,13 +72,13 @@ func TestOfficerKeepsOnlyOwnResources(t *testing.T) {
 	if _, err := s.Archive(ctx, officer, r.Slug, up.Version); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ForEdit(ctx, officer, r.Slug); !errors.Is(err, library.ErrNotFound) {
+	if _, err := s.ForEdit(ctx, officer, r.Slug); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("archived for edit by officer: %v", err)
 	}
-	if _, err := s.Get(ctx, viewerOf(t, pool, access.HousingStaff, ""), r.Slug); !errors.Is(err, library.ErrNotFound) {
+	if _, err := s.Get(ctx, viewerOf(t, pool, access.HousingStaff, ""), r.Slug); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("archived seen by staff: %v", err)
 	}
-	if _, err := s.Restore(ctx, officer, r.Slug, up.Version+1); !errors.Is(err, library.ErrNotFound) {
+	if _, err := s.Restore(ctx, officer, r.Slug, up.Version+1); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("officer restore: %v", err)
 	}
 	admin := viewerOf(t, pool, access.Admin, "")
@@ -117,14 +118,14 @@ func TestUpdateConflict(t *testing.T) {
 	mine := was
 	mine.Title = "My new title"
 	_, err = s.Update(ctx, admin, r.Slug, mine, nil, r.Version)
-	var conflict *library.ConflictError
-	if !errors.As(err, &conflict) || conflict.Current.Summary != "Their new summary." || !errors.Is(err, library.ErrConflict) {
+	var conflict *edit.ConflictError[library.Resource]
+	if !errors.As(err, &conflict) || conflict.Current.Summary != "Their new summary." || !errors.Is(err, edit.ErrConflict) {
 		t.Fatalf("stale save: %v", err)
 	}
 	if got, _ := s.Get(ctx, admin, r.Slug); got.Title != r.Title || got.Version != saved.Version {
 		t.Errorf("stale save wrote: %+v", got)
 	}
-	merged, changes := library.Merge(&was, library.InputOf(conflict.Current), mine, nil)
+	merged, changes := library.ResourceForm(nil).Merge(&was, library.InputOf(conflict.Current), mine)
 	if merged.Title != "My new title" || merged.Summary != "Their new summary." || len(changes) != 1 || changes[0].Field != "summary" || changes[0].Clash {
 		t.Errorf("merge: %+v %+v", merged, changes)
 	}
@@ -207,7 +208,7 @@ func TestTopics(t *testing.T) {
 	if _, err := s.AddTopic(ctx, admin, "\xff"); fieldErr(err, "name") == "" {
 		t.Errorf("invalid utf8: %v", err)
 	}
-	if _, err := s.AddTopic(ctx, viewerOf(t, pool, access.RSLOfficer, "link-group"), "Mine"); !errors.Is(err, library.ErrNotFound) {
+	if _, err := s.AddTopic(ctx, viewerOf(t, pool, access.RSLOfficer, "link-group"), "Mine"); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("officer adds topic: %v", err)
 	}
 	// Renaming a topic renames it in the search index of its resources.
@@ -226,7 +227,7 @@ func TestTopics(t *testing.T) {
 	if err != nil || !slices.Contains(slugsOf(res.Resources), "dash-risk-checklist") {
 		t.Errorf("search by new topic name: %v %v", slugsOf(res.Resources), err)
 	}
-	if _, err := s.UpdateTopic(ctx, admin, "marac", "MARAC", true, marac.Version); !errors.Is(err, library.ErrConflict) {
+	if _, err := s.UpdateTopic(ctx, admin, "marac", "MARAC", true, marac.Version); !errors.Is(err, edit.ErrConflict) {
 		t.Errorf("stale topic update: %v", err)
 	}
 	// A retired topic is no longer offered but stays on its resources, and saving one of them

@@ -15,7 +15,7 @@ import (
 
 func (s *Server) handleAccountSetupForm(w http.ResponseWriter, r *http.Request) error {
 	token := r.URL.Query().Get("token")
-	link, err := accounts.LookupLink(r.Context(), s.db, token)
+	link, err := s.accounts.LookupLink(r.Context(), token)
 	if err != nil {
 		return s.linkNotWorking(w, r, err)
 	}
@@ -29,11 +29,11 @@ func (s *Server) handleAccountSetup(w http.ResponseWriter, r *http.Request) erro
 	ctx := r.Context()
 	f := r.PostForm
 	token := f.Get("token")
-	u, err := s.auth.CompletePassword(ctx, token, f.Get("password"), f.Get("confirm"))
+	u, err := s.accounts.CompletePassword(ctx, token, f.Get("password"), f.Get("confirm"))
 	var invalid validate.Errors
 	switch {
 	case errors.As(err, &invalid):
-		link, err := accounts.LookupLink(ctx, s.db, token)
+		link, err := s.accounts.LookupLink(ctx, token)
 		if err != nil {
 			return s.linkNotWorking(w, r, err)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/phone"
 	"dadirectory/internal/validate"
 	"dadirectory/templates"
@@ -38,9 +39,9 @@ func (s *Server) handleAdminAgencies(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	if page.List.Total > 0 && f.Page > page.List.Pages {
-		return errPageNotFound
+		return edit.ErrNotFound
 	}
-	page.Flash = s.sessions.PopString(ctx, sessionFlash)
+	page.Flash = s.popFlash(r)
 	return s.render(w, r, http.StatusOK, templates.AdminAgencies(s.base(r), page))
 }
 
@@ -79,7 +80,7 @@ func (s *Server) handleAdminAgencyEdit(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	page := templates.AdminAgencyPage{Agency: &a, Form: adminAgencyForm(a), Flash: s.sessions.PopString(r.Context(), sessionFlash)}
+	page := templates.AdminAgencyPage{Agency: &a, Form: adminAgencyForm(a), Flash: s.popFlash(r)}
 	return s.renderAdminAgency(w, r, http.StatusOK, page)
 }
 
@@ -97,7 +98,7 @@ func (s *Server) handleAdminAgencyUpdate(w http.ResponseWriter, r *http.Request)
 	in := readAdminAgencyInput(f)
 	saved, err := s.directory.UpdateAgencyAdmin(ctx, viewer(ctx), a.ID, in, version)
 	var invalid validate.Errors
-	var conflict *directory.ConflictError[directory.AdminAgency]
+	var conflict *edit.ConflictError[directory.AdminAgency]
 	switch {
 	case err == nil:
 		msg := "Your changes have been saved."
@@ -114,11 +115,9 @@ func (s *Server) handleAdminAgencyUpdate(w http.ResponseWriter, r *http.Request)
 			return err
 		}
 		now := conflict.Current
-		was := decodeOriginal[directory.AdminAgencyInput](f.Get("original"))
-		merged, changes := directory.MergeAdminAgency(was, now.AdminAgencyInput, in, tax)
-		form := templates.AdminAgencyForm{Values: merged, Version: now.Version, Original: encodeOriginal(now.AdminAgencyInput)}
-		return s.renderAdminAgency(w, r, http.StatusConflict, templates.AdminAgencyPage{Agency: &now, Form: form,
-			Conflict: &templates.Conflict{Changes: changes, Editing: true, StartUnknown: was == nil}})
+		merged, c := directory.AdminAgencyForm(tax).Resolve(f.Get("original"), now.AdminAgencyInput, in)
+		form := templates.AdminAgencyForm{Values: merged, Version: now.Version, Original: edit.Original(now.AdminAgencyInput)}
+		return s.renderAdminAgency(w, r, http.StatusConflict, templates.AdminAgencyPage{Agency: &now, Form: form, Conflict: c})
 	case errors.Is(err, directory.ErrArchived):
 		return s.renderAdminAgencyArchived(w, r)
 	default:
@@ -145,7 +144,7 @@ func (s *Server) handleAdminAgencyArchiveForm(w http.ResponseWriter, r *http.Req
 		http.Redirect(w, r, "/admin/agencies/"+a.Slug+"/edit", http.StatusSeeOther)
 		return nil
 	}
-	page := templates.AdminAgencyArchivePage{Agency: a, Original: encodeOriginal(a.AdminAgencyInput)}
+	page := templates.AdminAgencyArchivePage{Agency: a, Original: edit.Original(a.AdminAgencyInput)}
 	return s.render(w, r, http.StatusOK, templates.AdminAgencyArchive(s.base(r), page))
 }
 
@@ -160,7 +159,7 @@ func (s *Server) handleAdminAgencyArchive(w http.ResponseWriter, r *http.Request
 	}
 	ctx := r.Context()
 	_, err = s.directory.ArchiveAgency(ctx, viewer(ctx), a.ID, version)
-	var conflict *directory.ConflictError[directory.AdminAgency]
+	var conflict *edit.ConflictError[directory.AdminAgency]
 	switch {
 	case err == nil:
 		return s.redirectWithFlash(w, r, "/admin/agencies", "Archived: "+a.Name+". It can be restored from its page (list archived organisations to find it).")
@@ -169,17 +168,12 @@ func (s *Server) handleAdminAgencyArchive(w http.ResponseWriter, r *http.Request
 		if now.Archived() {
 			return s.renderAdminAgencyArchived(w, r)
 		}
-		var changes []directory.Change
-		was := decodeOriginal[directory.AdminAgencyInput](r.PostForm.Get("original"))
-		if was != nil {
-			tax, err := s.directory.Taxonomy(ctx)
-			if err != nil {
-				return err
-			}
-			_, changes = directory.MergeAdminAgency(was, now.AdminAgencyInput, now.AdminAgencyInput, tax)
+		tax, err := s.directory.Taxonomy(ctx)
+		if err != nil {
+			return err
 		}
-		page := templates.AdminAgencyArchivePage{Agency: now, Original: encodeOriginal(now.AdminAgencyInput),
-			Conflict: &templates.Conflict{Changes: changes, StartUnknown: was == nil}}
+		page := templates.AdminAgencyArchivePage{Agency: now, Original: edit.Original(now.AdminAgencyInput),
+			Conflict: directory.AdminAgencyForm(tax).Recheck(r.PostForm.Get("original"), now.AdminAgencyInput)}
 		return s.render(w, r, http.StatusConflict, templates.AdminAgencyArchive(s.base(r), page))
 	default:
 		return err
@@ -197,13 +191,13 @@ func (s *Server) handleAdminAgencyRestore(w http.ResponseWriter, r *http.Request
 	}
 	ctx := r.Context()
 	_, err = s.directory.RestoreAgency(ctx, viewer(ctx), a.ID, version)
-	var conflict *directory.ConflictError[directory.AdminAgency]
+	var conflict *edit.ConflictError[directory.AdminAgency]
 	switch {
 	case err == nil:
 		return s.redirectWithFlash(w, r, "/admin/agencies/"+a.Slug+"/edit", "Restored: "+a.Name+" is listed again.")
 	case errors.As(err, &conflict):
 		now := conflict.Current
-		page := templates.AdminAgencyPage{Agency: &now, Form: adminAgencyForm(now), Conflict: &templates.Conflict{StartUnknown: true}}
+		page := templates.AdminAgencyPage{Agency: &now, Form: adminAgencyForm(now), Conflict: &edit.Conflict{StartUnknown: true}}
 		return s.renderAdminAgency(w, r, http.StatusConflict, page)
 	default:
 		return err
@@ -220,7 +214,7 @@ func (s *Server) renderAdminAgency(w http.ResponseWriter, r *http.Request, statu
 
 // adminAgencyForm is the form for a as saved: the phone written the usual way.
 func adminAgencyForm(a directory.AdminAgency) templates.AdminAgencyForm {
-	form := templates.AdminAgencyForm{Values: a.AdminAgencyInput, Version: a.Version, Original: encodeOriginal(a.AdminAgencyInput)}
+	form := templates.AdminAgencyForm{Values: a.AdminAgencyInput, Version: a.Version, Original: edit.Original(a.AdminAgencyInput)}
 	form.Values.Phone = phone.Display(a.Phone)
 	return form
 }

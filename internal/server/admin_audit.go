@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/validate"
 	"dadirectory/templates"
 )
@@ -25,14 +26,14 @@ func (s *Server) handleAdminAudit(w http.ResponseWriter, r *http.Request) error 
 		}
 	}
 	if errors.Is(err, audit.ErrForbidden) {
-		return errPageNotFound // the route group refuses non-admins first; this is the backstop
+		return edit.ErrNotFound // the route group refuses non-admins first; this is the backstop
 	}
 	if err != nil {
 		return err
 	}
 	if page.Choices, err = audit.FilterChoices(ctx, s.db, v, f); err != nil {
 		if errors.Is(err, audit.ErrForbidden) {
-			return errPageNotFound
+			return edit.ErrNotFound
 		}
 		return err
 	}
@@ -41,13 +42,13 @@ func (s *Server) handleAdminAudit(w http.ResponseWriter, r *http.Request) error 
 		return s.render(w, r, http.StatusBadRequest, templates.Audit(s.base(r), page))
 	}
 	if page.Result.Total > 0 && f.Page > page.Result.Pages {
-		return errPageNotFound
+		return edit.ErrNotFound
 	}
 	page.Revertible = map[int64]bool{}
 	for _, e := range page.Result.Entries {
 		page.Revertible[e.ID] = audit.CanRevert(e)
 	}
-	page.Flash = s.sessions.PopString(ctx, sessionFlash)
+	page.Flash = s.popFlash(r)
 	return s.render(w, r, http.StatusOK, templates.Audit(s.base(r), page))
 }
 

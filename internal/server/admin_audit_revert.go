@@ -4,22 +4,19 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
-
-	"github.com/go-chi/chi/v5"
 
 	"dadirectory/internal/access"
-	"dadirectory/internal/accounts"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/templates"
 )
 
 // handleAdminAuditRevert undoes one change from the audit trail, if its row is still as that
 // change left it; otherwise it answers 409 and says to edit the entry instead.
 func (s *Server) handleAdminAuditRevert(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
-		return errPageNotFound
+	id, err := pathID(r)
+	if err != nil {
+		return err
 	}
 	ctx := r.Context()
 	v := viewer(ctx)
@@ -27,7 +24,7 @@ func (s *Server) handleAdminAuditRevert(w http.ResponseWriter, r *http.Request) 
 	var refused *audit.RevertRefused
 	switch {
 	case errors.Is(err, audit.ErrEventNotFound), errors.Is(err, audit.ErrForbidden):
-		return errPageNotFound
+		return edit.ErrNotFound
 	case errors.As(err, &refused):
 		page := templates.AuditRevertRefusedPage{Message: refused.Message, Fields: refused.Fields}
 		page.EditURL, page.EditLabel = editLink(refused)
@@ -39,7 +36,7 @@ func (s *Server) handleAdminAuditRevert(w http.ResponseWriter, r *http.Request) 
 		"entity", done.EntityType, "entity_id", done.EntityID)
 	if done.EntityType == "user" && done.EntityID == v.UserID {
 		// Reverting a change to one's own account moves its session epoch on: keep this session.
-		u, ok, err := accounts.ByID(ctx, s.db, v.UserID)
+		u, ok, err := s.accounts.ByID(ctx, v.UserID)
 		if err != nil {
 			return err
 		}

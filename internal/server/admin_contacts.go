@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/validate"
 	"dadirectory/templates"
 )
@@ -17,7 +18,7 @@ import (
 
 // adminContact is the agency and contact the URL names, archived or not.
 func (s *Server) adminContact(r *http.Request) (directory.AdminAgency, directory.AdminContact, error) {
-	id, err := contactID(r)
+	id, err := pathID(r)
 	if err != nil {
 		return directory.AdminAgency{}, directory.AdminContact{}, err
 	}
@@ -105,7 +106,7 @@ func (s *Server) handleAdminContactUpdate(w http.ResponseWriter, r *http.Request
 	in := readAdminContactInput(f)
 	saved, err := s.directory.UpdateContactAdmin(ctx, viewer(ctx), a.ID, c.ID, in, version)
 	var invalid validate.Errors
-	var conflict *directory.ConflictError[directory.AdminContact]
+	var conflict *edit.ConflictError[directory.AdminContact]
 	switch {
 	case err == nil:
 		msg := "Contact saved: " + saved.RoleTitle + "."
@@ -123,11 +124,9 @@ func (s *Server) handleAdminContactUpdate(w http.ResponseWriter, r *http.Request
 			return err
 		}
 		now := conflict.Current
-		was := decodeOriginal[directory.AdminContactInput](f.Get("original"))
-		merged, changes := directory.MergeAdminContact(was, now.AdminContactInput, in, tax.Areas)
-		form := templates.AdminContactForm{ID: now.ID, Values: merged, Version: now.Version, Original: encodeOriginal(now.AdminContactInput)}
-		return s.renderAdminContact(w, r, http.StatusConflict, a, &now, form,
-			&templates.Conflict{Changes: changes, Editing: true, StartUnknown: was == nil})
+		merged, c := directory.AdminContactForm(tax.Areas).Resolve(f.Get("original"), now.AdminContactInput, in)
+		form := templates.AdminContactForm{ID: now.ID, Values: merged, Version: now.Version, Original: edit.Original(now.AdminContactInput)}
+		return s.renderAdminContact(w, r, http.StatusConflict, a, &now, form, c)
 	case errors.Is(err, directory.ErrArchived):
 		return s.renderAdminAgencyArchived(w, r)
 	default:
@@ -143,7 +142,7 @@ func (s *Server) handleAdminContactArchiveForm(w http.ResponseWriter, r *http.Re
 	if a.Archived() || c.Archived() {
 		return s.redirectArchived(w, r, a.Slug, archivedName(a, c))
 	}
-	page := templates.AdminContactArchivePage{Contact: c, Original: encodeOriginal(c.ContactInput)}
+	page := templates.AdminContactArchivePage{Contact: c, Original: edit.Original(c.ContactInput)}
 	return s.render(w, r, http.StatusOK, templates.AdminContactArchive(s.base(r), page))
 }
 
@@ -163,7 +162,7 @@ func (s *Server) handleAdminContactArchive(w http.ResponseWriter, r *http.Reques
 	}
 	ctx := r.Context()
 	err = s.directory.ArchiveContact(ctx, viewer(ctx), a.ID, c.ID, version)
-	var conflict *directory.ConflictError[directory.ContactEdit]
+	var conflict *edit.ConflictError[directory.ContactEdit]
 	switch {
 	case err == nil:
 		return s.redirectWithFlash(w, r, "/admin/agencies/"+a.Slug+"/edit", "Contact archived: "+c.RoleTitle+".")
@@ -172,13 +171,8 @@ func (s *Server) handleAdminContactArchive(w http.ResponseWriter, r *http.Reques
 		if err != nil {
 			return err
 		}
-		var changes []directory.Change
-		was := decodeOriginal[directory.ContactInput](r.PostForm.Get("original"))
-		if was != nil {
-			_, changes = directory.MergeContact(was, now.ContactInput, now.ContactInput)
-		}
-		page := templates.AdminContactArchivePage{Contact: now, Original: encodeOriginal(now.ContactInput),
-			Conflict: &templates.Conflict{Changes: changes, StartUnknown: was == nil}}
+		page := templates.AdminContactArchivePage{Contact: now, Original: edit.Original(now.ContactInput),
+			Conflict: directory.ContactForm().Recheck(r.PostForm.Get("original"), now.ContactInput)}
 		return s.render(w, r, http.StatusConflict, templates.AdminContactArchive(s.base(r), page))
 	default:
 		return err
@@ -199,7 +193,7 @@ func (s *Server) handleAdminContactRestore(w http.ResponseWriter, r *http.Reques
 	switch {
 	case err == nil:
 		return s.redirectWithFlash(w, r, "/admin/agencies/"+a.Slug+"/edit", "Contact restored: "+c.RoleTitle+".")
-	case errors.As(err, new(*directory.ConflictError[directory.AdminContact])):
+	case errors.As(err, new(*edit.ConflictError[directory.AdminContact])):
 		return s.redirectWithFlash(w, r, "/admin/agencies/"+a.Slug+"/edit",
 			"The contact "+c.RoleTitle+" changed while you had the page open, so it was not restored. Check it below and try again.")
 	case errors.Is(err, directory.ErrArchived):
@@ -210,7 +204,7 @@ func (s *Server) handleAdminContactRestore(w http.ResponseWriter, r *http.Reques
 }
 
 func (s *Server) renderAdminContact(w http.ResponseWriter, r *http.Request, status int, a directory.AdminAgency,
-	c *directory.AdminContact, form templates.AdminContactForm, conflict *templates.Conflict) error {
+	c *directory.AdminContact, form templates.AdminContactForm, conflict *edit.Conflict) error {
 	tax, err := s.directory.Taxonomy(r.Context())
 	if err != nil {
 		return err
@@ -229,7 +223,7 @@ func (s *Server) renderAdminContact(w http.ResponseWriter, r *http.Request, stat
 func adminContactForm(c directory.AdminContact) templates.AdminContactForm {
 	values := c.AdminContactInput
 	values.ContactInput = contactFormValues(c.ContactInput)
-	return templates.AdminContactForm{ID: c.ID, Values: values, Version: c.Version, Original: encodeOriginal(c.AdminContactInput)}
+	return templates.AdminContactForm{ID: c.ID, Values: values, Version: c.Version, Original: edit.Original(c.AdminContactInput)}
 }
 
 func readAdminContactInput(f url.Values) directory.AdminContactInput {

@@ -12,6 +12,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 )
 
 // curAgency reads an agency as an admin's form shows it.
@@ -38,7 +39,7 @@ func curAgencyForm(in directory.AdminAgencyInput, version int) url.Values {
 	}
 	if version > 0 {
 		f.Set("version", strconv.Itoa(version))
-		f.Set("original", encodeOriginal(in))
+		f.Set("original", edit.Original(in))
 	}
 	return f
 }
@@ -261,7 +262,7 @@ func TestAdminTaxonomyRetireAndMerge(t *testing.T) {
 	if err := a.pool.QueryRow(ctx, `SELECT version FROM areas WHERE slug = 'shotts'`).Scan(&version); err != nil {
 		t.Fatal(err)
 	}
-	resp, body = admin.post(t, "/admin/taxonomy/areas/shotts/retire", url.Values{"version": {strconv.Itoa(version)}, "original": {"Shotts"}})
+	resp, body = admin.post(t, "/admin/taxonomy/areas/shotts/retire", url.Values{"version": {strconv.Itoa(version)}, "original": {edit.Original(directory.TermInput{Name: "Shotts"})}})
 	wantStatus(t, "retire", resp, body, http.StatusSeeOther)
 	resp, body = a.get(t, "/directory?area=shotts")
 	wantStatus(t, "retired filter", resp, body, http.StatusBadRequest)
@@ -284,7 +285,7 @@ func TestAdminTaxonomyRetireAndMerge(t *testing.T) {
 		WHERE t.slug IN ('wishaw', 'motherwell')`).Scan(&union); err != nil {
 		t.Fatal(err)
 	}
-	merge := url.Values{"version": {strconv.Itoa(version)}, "into": {"motherwell"}, "original": {"Wishaw"}}
+	merge := url.Values{"version": {strconv.Itoa(version)}, "into": {"motherwell"}, "original": {edit.Original(directory.TermInput{Name: "Wishaw"})}}
 	resp, body = admin.post(t, "/admin/taxonomy/areas/wishaw/merge", merge)
 	wantStatus(t, "merge question", resp, body, http.StatusOK)
 	mustContain(t, "merge question", body, "Merge Wishaw into Motherwell?", `name="confirm" value="1"`)

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"net/http"
 
-	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/phone"
 	"dadirectory/internal/site"
 	"dadirectory/internal/validate"
@@ -19,8 +19,8 @@ func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	page := templates.AdminSettingsPage{Values: settingsFormValues(e.Input), Version: e.Version, Original: encodeOriginal(e.Input),
-		Defaults: e.Defaults, Flash: s.sessions.PopString(r.Context(), sessionFlash)}
+	page := templates.AdminSettingsPage{Values: settingsFormValues(e.Input), Version: e.Version, Original: edit.Original(e.Input),
+		Defaults: e.Defaults, Flash: s.popFlash(r)}
 	return s.render(w, r, http.StatusOK, templates.AdminSettings(s.base(r), page))
 }
 
@@ -38,7 +38,7 @@ func (s *Server) handleAdminSettingsUpdate(w http.ResponseWriter, r *http.Reques
 	}
 	saved, err := s.site.Update(ctx, viewer(ctx).UserID, in, version)
 	var invalid validate.Errors
-	var conflict *site.ConflictError
+	var conflict *edit.ConflictError[site.Edit]
 	switch {
 	case err == nil:
 		msg := "The settings have been saved."
@@ -52,15 +52,9 @@ func (s *Server) handleAdminSettingsUpdate(w http.ResponseWriter, r *http.Reques
 		return s.render(w, r, http.StatusUnprocessableEntity, templates.AdminSettings(s.base(r), page))
 	case errors.As(err, &conflict):
 		now := conflict.Current
-		was := decodeOriginal[site.Input](f.Get("original"))
-		merged, fieldChanges := site.Merge(was, now.Input, in)
-		changes := make([]directory.Change, len(fieldChanges))
-		for i, c := range fieldChanges {
-			changes[i] = directory.Change{Field: c.Field, Label: c.Label, Was: c.Was, Now: c.Now, Yours: c.Yours,
-				Clash: c.Clash, WasKnown: c.WasKnown}
-		}
-		page := templates.AdminSettingsPage{Values: merged, Version: now.Version, Original: encodeOriginal(now.Input),
-			Defaults: now.Defaults, Conflict: &templates.Conflict{Changes: changes, Editing: true, StartUnknown: was == nil}}
+		merged, c := site.SettingsForm().Resolve(f.Get("original"), now.Input, in)
+		page := templates.AdminSettingsPage{Values: merged, Version: now.Version, Original: edit.Original(now.Input),
+			Defaults: now.Defaults, Conflict: c}
 		return s.render(w, r, http.StatusConflict, templates.AdminSettings(s.base(r), page))
 	default:
 		return err

@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/validate"
 	"dadirectory/templates"
 )
@@ -18,7 +19,7 @@ import (
 func termKind(r *http.Request) (directory.TermKind, error) {
 	k, ok := directory.TermKindOf(chi.URLParam(r, "kind"))
 	if !ok {
-		return k, errPageNotFound
+		return k, edit.ErrNotFound
 	}
 	return k, nil
 }
@@ -29,7 +30,7 @@ func (s *Server) handleAdminTaxonomy(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	page := templates.AdminTaxonomyPage{Taxonomies: tax, Flash: s.sessions.PopString(ctx, sessionFlash)}
+	page := templates.AdminTaxonomyPage{Taxonomies: tax, Flash: s.popFlash(r)}
 	return s.render(w, r, http.StatusOK, templates.AdminTaxonomy(s.base(r), page))
 }
 
@@ -79,7 +80,7 @@ func (s *Server) handleAdminTerm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := templates.AdminTermPage{Term: t, Name: t.Name, Version: t.Version, Flash: s.sessions.PopString(r.Context(), sessionFlash)}
+	page := templates.AdminTermPage{Term: t, Name: t.Name, Version: t.Version, Flash: s.popFlash(r)}
 	return s.renderAdminTerm(w, r, http.StatusOK, page)
 }
 
@@ -103,24 +104,19 @@ func (s *Server) renderAdminTerm(w http.ResponseWriter, r *http.Request, status 
 	return s.render(w, r, status, templates.AdminTerm(s.base(r), page))
 }
 
-// termConflict is the answer to a stale form on a term's page: what is saved now, and the
-// name as the page showed it (the form's "original") against the name now.
+// termConflict is the answer to a stale form on a term's page: what is saved now, and what
+// changed since the page was drawn. typed is the name the rename form sent ("" from the
+// forms that only act: merge, retire, restore).
 func (s *Server) termConflict(w http.ResponseWriter, r *http.Request, now directory.AdminTerm, typed string) error {
-	was, known := r.PostForm.Get("original"), r.PostForm.Has("original")
-	var changes []directory.Change
-	if known && was != now.Name {
-		c := directory.Change{Field: "name", Label: "Name", Was: was, Now: now.Name, WasKnown: true}
-		if typed != was && typed != now.Name {
-			c.Yours, c.Clash = typed, true
-		}
-		changes = append(changes, c)
+	page := templates.AdminTermPage{Term: now, Name: now.Name, Version: now.Version}
+	original := r.PostForm.Get("original")
+	if typed != "" {
+		var merged directory.TermInput
+		merged, page.Conflict = directory.TermForm().Resolve(original, now.Input(), directory.TermInput{Name: typed})
+		page.Name = merged.Name
+	} else {
+		page.Conflict = directory.TermForm().Recheck(original, now.Input())
 	}
-	name := typed
-	if !known || typed == was {
-		name = now.Name
-	}
-	page := templates.AdminTermPage{Term: now, Name: name, Version: now.Version,
-		Conflict: &templates.Conflict{Changes: changes, Editing: typed != "", StartUnknown: !known}}
 	return s.renderAdminTerm(w, r, http.StatusConflict, page)
 }
 
@@ -137,7 +133,7 @@ func (s *Server) handleAdminTermRename(w http.ResponseWriter, r *http.Request) e
 	name := r.PostForm.Get("name")
 	saved, err := s.directory.RenameTerm(ctx, viewer(ctx), t.Kind, t.Slug, name, version)
 	var invalid validate.Errors
-	var conflict *directory.ConflictError[directory.AdminTerm]
+	var conflict *edit.ConflictError[directory.AdminTerm]
 	switch {
 	case err == nil:
 		msg := "Renamed: it is now called " + saved.Name + "."
@@ -174,11 +170,11 @@ func (s *Server) handleAdminTermMerge(w http.ResponseWriter, r *http.Request) er
 	} else {
 		res, err = s.directory.MergePreview(ctx, viewer(ctx), t.Kind, t.Slug, into)
 		if err == nil && res.From.Version != version {
-			err = &directory.ConflictError[directory.AdminTerm]{Current: res.From}
+			err = &edit.ConflictError[directory.AdminTerm]{Current: res.From}
 		}
 	}
 	var invalid validate.Errors
-	var conflict *directory.ConflictError[directory.AdminTerm]
+	var conflict *edit.ConflictError[directory.AdminTerm]
 	switch {
 	case err == nil && r.PostForm.Get("confirm") != "1":
 		return s.render(w, r, http.StatusOK, templates.AdminTermMerge(s.base(r), templates.AdminTermMergePage{From: res.From, Into: res.Into}))
@@ -224,7 +220,7 @@ func (s *Server) setTermRetired(w http.ResponseWriter, r *http.Request, retire b
 		saved, err = s.directory.RestoreTerm(ctx, viewer(ctx), t.Kind, t.Slug, version)
 		msg = "Restored: " + t.Name + " is offered again."
 	}
-	var conflict *directory.ConflictError[directory.AdminTerm]
+	var conflict *edit.ConflictError[directory.AdminTerm]
 	switch {
 	case err == nil:
 		return s.redirectWithFlash(w, r, termURL(saved), msg)

@@ -7,11 +7,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"dadirectory/internal/access"
 	"dadirectory/internal/accounts"
-	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/validate"
 	"dadirectory/templates"
 )
@@ -29,19 +27,19 @@ func (s *Server) handleAdminUsers(w http.ResponseWriter, r *http.Request) error 
 		page.Errors = templates.FieldErrors(errs)
 		return s.render(w, r, http.StatusBadRequest, templates.AdminUsers(s.base(r), page))
 	}
-	users, err := accounts.List(ctx, s.db, viewer(ctx), f)
+	users, err := s.accounts.List(ctx, viewer(ctx), f)
 	if err != nil {
-		return accountsErr(err)
+		return err
 	}
 	page.Users = users
-	page.Flash = s.sessions.PopString(ctx, sessionFlash)
+	page.Flash = s.popFlash(r)
 	return s.render(w, r, http.StatusOK, templates.AdminUsers(s.base(r), page))
 }
 
 func (s *Server) handleAdminUserNew(w http.ResponseWriter, r *http.Request) error {
-	choices, err := accounts.FormChoices(r.Context(), s.db, viewer(r.Context()), 0, 0)
+	choices, err := s.accounts.FormChoices(r.Context(), viewer(r.Context()), 0, 0)
 	if err != nil {
-		return accountsErr(err)
+		return err
 	}
 	page := templates.AdminUserInvitePage{Choices: choices}
 	return s.render(w, r, http.StatusOK, templates.AdminUserInvite(s.base(r), page))
@@ -54,20 +52,19 @@ func (s *Server) handleAdminUserInvite(w http.ResponseWriter, r *http.Request) e
 	ctx := r.Context()
 	v := viewer(ctx)
 	form := readUserForm(r.PostForm, true)
-	inv, err := accounts.Invite(ctx, s.db, v, accounts.Input{Email: form.Email, Name: form.Name, Role: form.Role,
-		Org: form.Org, ChampionE: form.Champion})
+	inv, err := s.accounts.Invite(ctx, v, form.Input)
 	var invalid validate.Errors
 	switch {
 	case errors.As(err, &invalid):
-		choices, err := accounts.FormChoices(ctx, s.db, v, 0, 0)
+		choices, err := s.accounts.FormChoices(ctx, v, 0, 0)
 		if err != nil {
-			return accountsErr(err)
+			return err
 		}
 		form.Errors = templates.FieldErrors(invalid)
 		return s.render(w, r, http.StatusUnprocessableEntity, templates.AdminUserInvite(s.base(r),
 			templates.AdminUserInvitePage{Form: form, Choices: choices}))
 	case err != nil:
-		return accountsErr(err)
+		return err
 	}
 	s.logAccountChange(r, "invite", inv.Account.ID)
 	return s.render(w, r, http.StatusOK, templates.AdminUserLink(s.base(r), templates.AdminUserLinkPage{
@@ -75,19 +72,19 @@ func (s *Server) handleAdminUserInvite(w http.ResponseWriter, r *http.Request) e
 }
 
 func (s *Server) handleAdminUser(w http.ResponseWriter, r *http.Request) error {
-	id, err := userID(r)
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
-	a, err := accounts.Get(r.Context(), s.db, viewer(r.Context()), id)
+	a, err := s.accounts.Get(r.Context(), viewer(r.Context()), id)
 	if err != nil {
-		return accountsErr(err)
+		return err
 	}
 	return s.renderAdminUser(w, r, http.StatusOK, a, accountForm(a), a.Version, "", nil, "")
 }
 
 func (s *Server) handleAdminUserUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := userID(r)
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
@@ -98,9 +95,9 @@ func (s *Server) handleAdminUserUpdate(w http.ResponseWriter, r *http.Request) e
 	ctx := r.Context()
 	v := viewer(ctx)
 	form := readUserForm(r.PostForm, false)
-	saved, err := accounts.Update(ctx, s.db, v, id, accounts.Input{Role: form.Role, Org: form.Org, ChampionE: form.Champion}, version)
+	saved, err := s.accounts.Update(ctx, v, id, form.Input, version)
 	var invalid validate.Errors
-	var conflict *accounts.ConflictError
+	var conflict *edit.ConflictError[accounts.Account]
 	var refused *accounts.RefusedError
 	switch {
 	case err == nil:
@@ -113,29 +110,30 @@ func (s *Server) handleAdminUserUpdate(w http.ResponseWriter, r *http.Request) e
 		}
 		return s.redirectWithFlash(w, r, userPath(id), "Changes saved. "+saved.Name+" has been signed out and signs in again with the new access.")
 	case errors.As(err, &invalid):
-		a, err := accounts.Get(ctx, s.db, v, id)
+		a, err := s.accounts.Get(ctx, v, id)
 		if err != nil {
-			return accountsErr(err)
+			return err
 		}
 		form.Errors = templates.FieldErrors(invalid)
 		return s.renderAdminUser(w, r, http.StatusUnprocessableEntity, a, form, version, r.PostForm.Get("original"), nil, "")
 	case errors.As(err, &conflict):
-		choices, err := accounts.FormChoices(ctx, s.db, v, conflict.Current.AgencyID, conflict.Current.ContactID)
+		now := conflict.Current
+		choices, err := s.accounts.FormChoices(ctx, v, now.AgencyID, now.ContactID)
 		if err != nil {
-			return accountsErr(err)
+			return err
 		}
-		was := decodeOriginal[userValues](r.PostForm.Get("original"))
-		merged, changes := mergeUser(was, accountForm(conflict.Current), form, choices)
-		return s.renderAdminUser(w, r, http.StatusConflict, conflict.Current, merged, conflict.Current.Version, "",
-			&templates.Conflict{Changes: changes, Editing: true, StartUnknown: was == nil}, "")
+		yours := form.Input
+		yours.Active = now.Active // the form does not send the status: it shows as it is now
+		merged, c := accounts.AccountForm(choices).Resolve(r.PostForm.Get("original"), now.Input(), yours)
+		return s.renderAdminUser(w, r, http.StatusConflict, now, templates.UserForm{Input: merged}, now.Version, "", c, "")
 	case errors.As(err, &refused):
-		a, err := accounts.Get(ctx, s.db, v, id)
+		a, err := s.accounts.Get(ctx, v, id)
 		if err != nil {
-			return accountsErr(err)
+			return err
 		}
 		return s.renderAdminUser(w, r, http.StatusConflict, a, form, version, r.PostForm.Get("original"), nil, refused.Message)
 	default:
-		return accountsErr(err)
+		return err
 	}
 }
 
@@ -148,7 +146,7 @@ func (s *Server) handleAdminUserReactivate(w http.ResponseWriter, r *http.Reques
 }
 
 func (s *Server) setActive(w http.ResponseWriter, r *http.Request, active bool) error {
-	id, err := userID(r)
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
@@ -158,8 +156,8 @@ func (s *Server) setActive(w http.ResponseWriter, r *http.Request, active bool) 
 	}
 	ctx := r.Context()
 	v := viewer(ctx)
-	saved, err := accounts.SetActive(ctx, s.db, v, id, active, version)
-	var conflict *accounts.ConflictError
+	saved, err := s.accounts.SetActive(ctx, v, id, active, version)
+	var conflict *edit.ConflictError[accounts.Account]
 	var refused *accounts.RefusedError
 	switch {
 	case err == nil:
@@ -175,51 +173,42 @@ func (s *Server) setActive(w http.ResponseWriter, r *http.Request, active bool) 
 		return s.redirectWithFlash(w, r, userPath(id), msg)
 	case errors.As(err, &conflict):
 		now := conflict.Current
-		choices, err := accounts.FormChoices(ctx, s.db, v, now.AgencyID, now.ContactID)
+		choices, err := s.accounts.FormChoices(ctx, v, now.AgencyID, now.ContactID)
 		if err != nil {
-			return accountsErr(err)
-		}
-		var changes []directory.Change
-		was := decodeOriginal[userValues](r.PostForm.Get("original"))
-		if was != nil {
-			_, changes = mergeUser(was, accountForm(now), accountForm(now), choices)
-			if was.Active != now.Active {
-				changes = append(changes, directory.Change{Field: "active", Label: "Status", WasKnown: true,
-					Was: activeWord(was.Active), Now: activeWord(now.Active)})
-			}
+			return err
 		}
 		return s.renderAdminUser(w, r, http.StatusConflict, now, accountForm(now), now.Version, "",
-			&templates.Conflict{Changes: changes, StartUnknown: was == nil}, "")
+			accounts.AccountForm(choices).Recheck(r.PostForm.Get("original"), now.Input()), "")
 	case errors.As(err, &refused):
-		a, err := accounts.Get(ctx, s.db, v, id)
+		a, err := s.accounts.Get(ctx, v, id)
 		if err != nil {
-			return accountsErr(err)
+			return err
 		}
 		return s.renderAdminUser(w, r, http.StatusConflict, a, accountForm(a), a.Version, "", nil, refused.Message)
 	default:
-		return accountsErr(err)
+		return err
 	}
 }
 
 // handleAdminUserReset makes a new one-time password link and shows it, once.
 func (s *Server) handleAdminUserReset(w http.ResponseWriter, r *http.Request) error {
-	id, err := userID(r)
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
 	v := viewer(ctx)
-	a, link, err := accounts.IssueReset(ctx, s.db, v, id)
+	a, link, err := s.accounts.IssueReset(ctx, v, id)
 	var refused *accounts.RefusedError
 	switch {
 	case errors.As(err, &refused):
-		a, err := accounts.Get(ctx, s.db, v, id)
+		a, err := s.accounts.Get(ctx, v, id)
 		if err != nil {
-			return accountsErr(err)
+			return err
 		}
 		return s.renderAdminUser(w, r, http.StatusConflict, a, accountForm(a), a.Version, "", nil, refused.Message)
 	case err != nil:
-		return accountsErr(err)
+		return err
 	}
 	s.logAccountChange(r, "password link", id)
 	return s.render(w, r, http.StatusOK, templates.AdminUserLink(s.base(r), templates.AdminUserLinkPage{
@@ -243,22 +232,20 @@ func (s *Server) afterOwnAccountChange(w http.ResponseWriter, r *http.Request, s
 }
 
 func (s *Server) renderAdminUser(w http.ResponseWriter, r *http.Request, status int, a accounts.Account, form templates.UserForm,
-	version int, original string, conflict *templates.Conflict, refused string) error {
+	version int, original string, conflict *edit.Conflict, refused string) error {
 	ctx := r.Context()
 	v := viewer(ctx)
-	choices, err := accounts.FormChoices(ctx, s.db, v, a.AgencyID, a.ContactID)
+	choices, err := s.accounts.FormChoices(ctx, v, a.AgencyID, a.ContactID)
 	if err != nil {
-		return accountsErr(err)
+		return err
 	}
 	if original == "" {
-		vals := valuesOf(accountForm(a))
-		vals.Active = a.Active
-		original = encodeOriginal(vals)
+		original = edit.Original(a.Input())
 	}
 	page := templates.AdminUserPage{Account: a, Form: form, Version: version, Original: original, Choices: choices,
 		Conflict: conflict, Refused: refused, Self: a.ID == v.UserID}
 	if status == http.StatusOK {
-		page.Flash = s.sessions.PopString(ctx, sessionFlash)
+		page.Flash = s.popFlash(r)
 	}
 	return s.render(w, r, status, templates.AdminUser(s.base(r), page))
 }
@@ -278,40 +265,14 @@ func (s *Server) logAccountChange(r *http.Request, what string, id int64) {
 		"user", id, "change", what)
 }
 
-// accountsErr turns the accounts package's refusals into the server's: a missing account,
-// and (the route already refuses non-admins) a forbidden one, are pages that do not exist.
-func accountsErr(err error) error {
-	if errors.Is(err, accounts.ErrNotFound) || errors.Is(err, accounts.ErrForbidden) {
-		return errPageNotFound
-	}
-	return err
-}
-
-func userID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errPageNotFound
-	}
-	return id, nil
-}
-
 func userPath(id int64) string { return "/admin/users/" + strconv.FormatInt(id, 10) }
 
 func readUserForm(f url.Values, invite bool) templates.UserForm {
-	form := templates.UserForm{Role: f.Get("role"), Org: f.Get("organisation"), Champion: f.Get("champion_entry")}
+	in := accounts.Input{Role: f.Get("role"), Org: f.Get("organisation"), Champion: f.Get("champion_entry")}
 	if invite {
-		form.Email, form.Name = f.Get("email"), f.Get("name")
+		in.Email, in.Name = f.Get("email"), f.Get("name")
 	}
-	return form
+	return templates.UserForm{Input: in}
 }
 
-func accountForm(a accounts.Account) templates.UserForm {
-	return templates.UserForm{Role: string(a.Role), Org: idString(a.AgencyID), Champion: idString(a.ContactID)}
-}
-
-func idString(id int64) string {
-	if id == 0 {
-		return ""
-	}
-	return strconv.FormatInt(id, 10)
-}
+func accountForm(a accounts.Account) templates.UserForm { return templates.UserForm{Input: a.Input()} }

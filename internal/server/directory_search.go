@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/templates"
 )
 
@@ -27,7 +28,7 @@ func (s *Server) handleDirectory(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case qerr == nil:
 		if page.Results.Total > 0 && q.Page > page.Results.Pages {
-			return errPageNotFound
+			return edit.ErrNotFound
 		}
 		return s.render(w, r, http.StatusOK, templates.Directory(s.base(r), page))
 	case errors.As(qerr, &inputErr):

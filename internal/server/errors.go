@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"syscall"
 
-	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/templates"
 )
@@ -15,10 +15,6 @@ import (
 // handlerFunc is a handler that returns its failure instead of answering it, so one place
 // (handle) turns errors into status codes and friendly pages.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
-
-// errPageNotFound is returned by handlers for anything a viewer may not see or that does not
-// exist: the answer is the same.
-var errPageNotFound = errors.New("server: not found")
 
 func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -28,13 +24,19 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 	}
 }
 
-// serveError answers err with its status and a page that says what a person can do. Only
-// server faults are logged in detail; the log line never includes the query string.
+// serveError answers err with its status and a page that says what a person can do. It is
+// the one place that turns every feature's errors into pages: features return the shared
+// errors of internal/edit, so no handler maps errors of its own. Only server faults are
+// logged in detail; the log line never includes the query string.
 func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	var maxBytes *http.MaxBytesError
 	switch {
-	case errors.Is(err, errPageNotFound), errors.Is(err, directory.ErrNotFound):
+	case errors.Is(err, edit.ErrNotFound):
 		s.errorPage(w, r, http.StatusNotFound)
+	case errors.Is(err, edit.ErrConflict):
+		// Handlers answer a conflict with the form and what changed; one that reaches here
+		// still must not look like a fault.
+		s.errorPage(w, r, http.StatusConflict)
 	case errors.As(err, &maxBytes):
 		s.errorPage(w, r, http.StatusRequestEntityTooLarge)
 	case errors.As(err, new(errBadForm)):
@@ -55,6 +57,7 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 var errorTexts = map[int][2]string{
 	http.StatusBadRequest:            {"Check your request", "We could not understand that request. Check the address, or go back and try again."},
 	http.StatusForbidden:             {"Request refused", "This form was sent from another website, so we did not act on it. Go back to the page and try again."},
+	http.StatusConflict:              {"Someone else changed this", "Someone else saved a change to this while you had the page open, so nothing you sent was saved. Go back, reload the page and try again."},
 	http.StatusNotFound:              {"Page not found", "There is no page at this address. If you typed it, check it is correct. If you followed a link, the page may have been removed."},
 	http.StatusMethodNotAllowed:      {"Page not found", "There is no page at this address for that kind of request."},
 	http.StatusRequestEntityTooLarge: {"Too much information sent", "What you sent is larger than this site accepts. Send less, or a smaller file, and try again."},

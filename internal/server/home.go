@@ -6,6 +6,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/templates"
 )
 
@@ -29,7 +30,7 @@ func (s *Server) homeHousingStaff(w http.ResponseWriter, r *http.Request, v acce
 	if p.Recent, err = s.directory.RecentlyUpdatedContacts(ctx, v, recentContactsShown); err != nil {
 		return err
 	}
-	if p.Training, err = s.trainingStore().Upcoming(ctx, v, upcomingTraining); err != nil {
+	if p.Training, err = s.training.Upcoming(ctx, v, upcomingTraining); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, templates.HomeHousingStaff(s.base(r), p))
@@ -58,7 +59,7 @@ func (s *Server) homeRSLOfficer(w http.ResponseWriter, r *http.Request, v access
 	var p templates.HomeRSLPage
 	org, err := s.directory.OwnOrganisation(ctx, v)
 	switch {
-	case errors.Is(err, directory.ErrNotFound):
+	case errors.Is(err, edit.ErrNotFound):
 		// Their organisation was archived: the page says so rather than failing.
 	case err != nil:
 		return err
@@ -68,7 +69,7 @@ func (s *Server) homeRSLOfficer(w http.ResponseWriter, r *http.Request, v access
 			return err
 		}
 	}
-	if p.Training, err = s.trainingStore().Upcoming(ctx, v, upcomingTraining); err != nil {
+	if p.Training, err = s.training.Upcoming(ctx, v, upcomingTraining); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, templates.HomeRSLOfficer(s.base(r), p))

@@ -12,18 +12,10 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/library"
 	"dadirectory/templates"
 )
-
-// libErr turns the library's "not found" (which also means "not yours to see or change")
-// into the 404 page.
-func libErr(err error) error {
-	if errors.Is(err, library.ErrNotFound) {
-		return errPageNotFound
-	}
-	return err
-}
 
 // manageBase is where viewer adds and changes resources: admins curate every one under
 // /admin/resources, RSL officers their organisation's under /my/resources; "" for anyone else.
@@ -57,7 +49,7 @@ func (s *Server) handleResources(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case qerr == nil:
 		if page.Results.Total > 0 && q.Page > page.Results.Pages {
-			return errPageNotFound
+			return edit.ErrNotFound
 		}
 		return s.render(w, r, http.StatusOK, templates.Resources(s.base(r), page))
 	case errors.As(qerr, &inputErr):
@@ -77,7 +69,7 @@ func (s *Server) handleResourceShow(w http.ResponseWriter, r *http.Request) erro
 	v := viewer(ctx)
 	res, err := s.library.Get(ctx, v, chi.URLParam(r, "slug"))
 	if err != nil {
-		return libErr(err)
+		return err
 	}
 	page := templates.ResourcePage{Resource: res}
 	if base := manageBase(v); base != "" && (v.IsAdmin() || res.OwnerID == v.AgencyID && !res.Archived) {
@@ -94,7 +86,7 @@ func (s *Server) handleResourceFile(w http.ResponseWriter, r *http.Request) erro
 	ctx := r.Context()
 	res, err := s.library.FileOf(ctx, viewer(ctx), chi.URLParam(r, "slug"))
 	if err != nil {
-		return libErr(err)
+		return err
 	}
 	f := res.File
 	etag := `"` + hex.EncodeToString(f.SHA256) + `"`

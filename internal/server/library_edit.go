@@ -4,12 +4,11 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
 	"dadirectory/internal/access"
-	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/library"
 	"dadirectory/internal/validate"
 	"dadirectory/templates"
@@ -31,7 +30,7 @@ func (s *Server) handleManageResources(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	page := templates.ResourceManagePage{Resources: list, BaseURL: manageBase(v), Admin: v.IsAdmin(),
-		Flash: s.sessions.PopString(ctx, sessionFlash)}
+		Flash: s.popFlash(r)}
 	if !v.IsAdmin() {
 		if page.OrgName, err = s.orgName(r, v); err != nil {
 			return err
@@ -63,7 +62,7 @@ func (s *Server) handleResourceCreate(w http.ResponseWriter, r *http.Request) er
 		form := templates.ResourceForm{Action: manageBase(v) + "/new", Values: in, Errors: templates.FieldErrors(invalid), FileSent: up != nil}
 		return s.renderResourceForm(w, r, http.StatusUnprocessableEntity, nil, form, nil)
 	default:
-		return libErr(err)
+		return err
 	}
 }
 
@@ -72,10 +71,10 @@ func (s *Server) handleResourceEdit(w http.ResponseWriter, r *http.Request) erro
 	v := viewer(ctx)
 	res, err := s.library.ForEdit(ctx, v, chi.URLParam(r, "slug"))
 	if err != nil {
-		return libErr(err)
+		return err
 	}
 	in := library.InputOf(res)
-	form := templates.ResourceForm{Action: r.URL.Path, Values: in, Version: res.Version, Original: encodeOriginal(in)}
+	form := templates.ResourceForm{Action: r.URL.Path, Values: in, Version: res.Version, Original: edit.Original(in)}
 	return s.renderResourceForm(w, r, http.StatusOK, &res, form, nil)
 }
 
@@ -85,13 +84,13 @@ func (s *Server) handleResourceUpdate(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	defer closeUpload(up)
-	version, _ := strconv.Atoi(r.PostForm.Get("version")) // a missing version matches none: a conflict
+	version := edit.ParseVersion(r.PostForm.Get("version"))
 	ctx := r.Context()
 	v := viewer(ctx)
 	slug := chi.URLParam(r, "slug")
 	res, err := s.library.Update(ctx, v, slug, in, up, version)
 	var invalid validate.Errors
-	var conflict *library.ConflictError
+	var conflict *edit.ConflictError[library.Resource]
 	switch {
 	case err == nil:
 		msg := "Resource saved: " + res.Title + "."
@@ -102,7 +101,7 @@ func (s *Server) handleResourceUpdate(w http.ResponseWriter, r *http.Request) er
 	case errors.As(err, &invalid):
 		saved, err := s.library.ForEdit(ctx, v, slug)
 		if err != nil {
-			return libErr(err)
+			return err
 		}
 		form := templates.ResourceForm{Action: r.URL.Path, Values: in, Version: version, Original: r.PostForm.Get("original"),
 			Errors: templates.FieldErrors(invalid), FileSent: up != nil}
@@ -113,14 +112,12 @@ func (s *Server) handleResourceUpdate(w http.ResponseWriter, r *http.Request) er
 		if err != nil {
 			return err
 		}
-		was := decodeOriginal[library.Input](r.PostForm.Get("original"))
-		merged, changes := library.Merge(was, library.InputOf(now), in, names)
+		merged, c := library.ResourceForm(names).Resolve(r.PostForm.Get("original"), library.InputOf(now), in)
 		form := templates.ResourceForm{Action: r.URL.Path, Values: merged, Version: now.Version,
-			Original: encodeOriginal(library.InputOf(now)), FileSent: up != nil}
-		return s.renderResourceForm(w, r, http.StatusConflict, &now, form,
-			&templates.Conflict{Changes: directoryChanges(changes), Editing: true, StartUnknown: was == nil})
+			Original: edit.Original(library.InputOf(now)), FileSent: up != nil}
+		return s.renderResourceForm(w, r, http.StatusConflict, &now, form, c)
 	default:
-		return libErr(err)
+		return err
 	}
 }
 
@@ -146,37 +143,32 @@ func (s *Server) archiveOrRestore(w http.ResponseWriter, r *http.Request, restor
 	if r.PostForm.Get("ask") != "" {
 		res, err := s.library.ForEdit(ctx, v, slug)
 		if err != nil {
-			return libErr(err)
+			return err
 		}
-		page.Resource, page.Original = res, encodeOriginal(library.InputOf(res))
+		page.Resource, page.Original = res, edit.Original(library.InputOf(res))
 		return s.render(w, r, http.StatusOK, templates.ResourceArchive(s.base(r), page))
 	}
-	version, _ := strconv.Atoi(r.PostForm.Get("version"))
+	version := edit.ParseVersion(r.PostForm.Get("version"))
 	change, done := s.library.Archive, "Resource archived: "
 	if restore {
 		change, done = s.library.Restore, "Resource restored: "
 	}
 	res, err := change(ctx, v, slug, version)
-	var conflict *library.ConflictError
+	var conflict *edit.ConflictError[library.Resource]
 	switch {
 	case err == nil:
 		return s.redirectWithFlash(w, r, manageBase(v), done+res.Title+".")
 	case errors.As(err, &conflict):
 		now := conflict.Current
-		var changes []library.Change
-		was := decodeOriginal[library.Input](r.PostForm.Get("original"))
-		if was != nil {
-			names, err := s.resourceNames(r, v, now)
-			if err != nil {
-				return err
-			}
-			_, changes = library.Merge(was, library.InputOf(now), library.InputOf(now), names)
+		names, err := s.resourceNames(r, v, now)
+		if err != nil {
+			return err
 		}
-		page.Resource, page.Original = now, encodeOriginal(library.InputOf(now))
-		page.Conflict = &templates.Conflict{Changes: directoryChanges(changes), StartUnknown: was == nil}
+		page.Resource, page.Original = now, edit.Original(library.InputOf(now))
+		page.Conflict = library.ResourceForm(names).Recheck(r.PostForm.Get("original"), library.InputOf(now))
 		return s.render(w, r, http.StatusConflict, templates.ResourceArchive(s.base(r), page))
 	default:
-		return libErr(err)
+		return err
 	}
 }
 
@@ -216,7 +208,7 @@ func closeUpload(up *library.Upload) {
 }
 
 func (s *Server) renderResourceForm(w http.ResponseWriter, r *http.Request, status int, res *library.Resource,
-	form templates.ResourceForm, conflict *templates.Conflict) error {
+	form templates.ResourceForm, conflict *edit.Conflict) error {
 	ctx := r.Context()
 	v := viewer(ctx)
 	topics, err := s.library.Topics(ctx)
@@ -264,13 +256,4 @@ func (s *Server) resourceNames(r *http.Request, v access.Viewer, res library.Res
 		names[res.Owner.Slug] = res.Owner.Name
 	}
 	return names, nil
-}
-
-// directoryChanges carries the library's conflict changes into the shared conflict panel.
-func directoryChanges(changes []library.Change) []directory.Change {
-	out := make([]directory.Change, len(changes))
-	for i, c := range changes {
-		out[i] = directory.Change(c)
-	}
-	return out
 }

@@ -3,10 +3,10 @@ package server
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
+	"dadirectory/internal/edit"
 	"dadirectory/internal/library"
 	"dadirectory/internal/validate"
 	"dadirectory/templates"
@@ -18,7 +18,7 @@ import (
 const topicsPath = "/admin/resource-topics"
 
 func (s *Server) handleTopics(w http.ResponseWriter, r *http.Request) error {
-	return s.renderTopics(w, r, http.StatusOK, templates.ResourceTopicsPage{Flash: s.sessions.PopString(r.Context(), sessionFlash)})
+	return s.renderTopics(w, r, http.StatusOK, templates.ResourceTopicsPage{Flash: s.popFlash(r)})
 }
 
 func (s *Server) handleTopicAdd(w http.ResponseWriter, r *http.Request) error {
@@ -34,7 +34,7 @@ func (s *Server) handleTopicAdd(w http.ResponseWriter, r *http.Request) error {
 	case errors.As(err, &invalid):
 		return s.renderTopics(w, r, http.StatusUnprocessableEntity, topicRefused("", name, invalid[0].Message))
 	default:
-		return libErr(err)
+		return err
 	}
 }
 
@@ -43,10 +43,10 @@ func (s *Server) handleTopicUpdate(w http.ResponseWriter, r *http.Request) error
 		return badForm(err)
 	}
 	slug, name := chi.URLParam(r, "slug"), r.PostForm.Get("name")
-	version, _ := strconv.Atoi(r.PostForm.Get("version"))
+	version := edit.ParseVersion(r.PostForm.Get("version"))
 	t, err := s.library.UpdateTopic(r.Context(), viewer(r.Context()), slug, name, r.PostForm.Get("retired") != "", version)
 	var invalid validate.Errors
-	var conflict *library.TopicConflictError
+	var conflict *edit.ConflictError[library.Topic]
 	switch {
 	case err == nil:
 		return s.redirectWithFlash(w, r, topicsPath, "Topic saved: "+t.Name+".")
@@ -59,7 +59,7 @@ func (s *Server) handleTopicUpdate(w http.ResponseWriter, r *http.Request) error
 		}
 		return s.renderTopics(w, r, http.StatusConflict, topicRefused(slug, name, msg+". Nothing was saved: check it and save again."))
 	default:
-		return libErr(err)
+		return err
 	}
 }
 

@@ -3,19 +3,15 @@ package server
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/validate"
 	"dadirectory/templates"
 )
 
 // A champion keeps their own champion entry at /my/champion. Which entry is theirs comes from
 // their account (users.contact_id), read by the store in SQL, never from the request.
-
-// maxPhoneRows bounds the rows read from a posted form, so a crafted post cannot make us loop
-// over thousands; the store refuses more than directory.MaxChampionPhones numbers.
-const maxPhoneRows = 20
 
 // handleMyChampion shows the form with the entry as saved.
 func (s *Server) handleMyChampion(w http.ResponseWriter, r *http.Request) error {
@@ -27,12 +23,10 @@ func (s *Server) handleMyChampion(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	form := templates.ChampionForm{Entry: entry, Version: entry.Version, Hours: entry.Hours, Areas: entry.AreaSlugs(),
-		Saved: r.URL.Query().Get("saved") == "1"}
-	for _, p := range entry.Phones {
-		// Shown as people write numbers; saving normalises them back to digits.
-		form.Phones = append(form.Phones, directory.Phone{Label: p.Label, Number: p.Display()})
-	}
+	// Numbers are shown as people write them; saving normalises them back to digits.
+	in := entry.Input()
+	form := templates.ChampionForm{Entry: entry, Version: entry.Version, Phones: in.Phones, Hours: in.Hours, Areas: in.Areas,
+		Original: edit.Original(in), Saved: r.URL.Query().Get("saved") == "1"}
 	return s.renderChampionForm(w, r, http.StatusOK, form)
 }
 
@@ -44,28 +38,20 @@ func (s *Server) handleMyChampionUpdate(w http.ResponseWriter, r *http.Request) 
 	if err := r.ParseForm(); err != nil {
 		return badForm(err)
 	}
-	version, err := strconv.Atoi(r.PostForm.Get("version"))
-	if err != nil {
-		return badForm(err)
+	// Unlike the other forms, a version that is not a number is a form this site never sent.
+	version := edit.ParseVersion(r.PostForm.Get("version"))
+	if version == 0 {
+		return badForm(errors.New("no version"))
 	}
-	in := directory.ChampionInput{Version: version, Hours: r.PostForm.Get("hours"), Areas: r.PostForm["areas"]}
-	labels, numbers := r.PostForm["phone_label"], r.PostForm["phone_number"]
-	for i := 0; i < max(len(labels), len(numbers)) && i < maxPhoneRows; i++ {
-		var p directory.Phone
-		if i < len(labels) {
-			p.Label = labels[i]
-		}
-		if i < len(numbers) {
-			p.Number = numbers[i]
-		}
-		in.Phones = append(in.Phones, p)
-	}
+	in := directory.ChampionInput{Version: version, Hours: r.PostForm.Get("hours"), Areas: r.PostForm["areas"],
+		Phones: readPhones(r.PostForm)}
 	// What the person typed, to draw the form again on any refusal.
-	form := templates.ChampionForm{Version: version, Phones: in.Phones, Hours: in.Hours, Areas: in.Areas}
+	original := r.PostForm.Get("original")
+	form := templates.ChampionForm{Version: version, Phones: in.Phones, Hours: in.Hours, Areas: in.Areas, Original: original}
 
-	_, err = s.directory.UpdateOwnChampion(ctx, viewer(ctx), in)
+	_, err := s.directory.UpdateOwnChampion(ctx, viewer(ctx), in)
 	var invalid validate.Errors
-	var conflict *directory.ChampionConflict
+	var conflict *edit.ConflictError[directory.ChampionEntry]
 	switch {
 	case err == nil:
 		http.Redirect(w, r, "/my/champion?saved=1", http.StatusSeeOther)
@@ -75,7 +61,15 @@ func (s *Server) handleMyChampionUpdate(w http.ResponseWriter, r *http.Request) 
 	case errors.As(err, &conflict):
 		// The form now starts from the saved version, so saving again is a deliberate choice
 		// to replace the other person's values with these.
-		form.Entry, form.Version, form.Conflict = conflict.Current, conflict.Current.Version, conflict
+		tax, err := s.directory.Taxonomy(ctx)
+		if err != nil {
+			return err
+		}
+		now := conflict.Current
+		merged, c := directory.ChampionForm(tax.Areas).Resolve(original, now.Input(), in)
+		c.SavedBy, c.SavedAt = conflict.SavedBy, conflict.SavedAt
+		form = templates.ChampionForm{Entry: now, Version: now.Version, Phones: merged.Phones, Hours: merged.Hours,
+			Areas: merged.Areas, Original: edit.Original(now.Input()), Conflict: c}
 		return s.renderChampionForm(w, r, http.StatusConflict, form)
 	case errors.As(err, &invalid):
 		form.Entry, err = s.directory.OwnChampionEntry(ctx, viewer(ctx))

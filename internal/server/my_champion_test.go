@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -30,6 +31,16 @@ func formVersion(t *testing.T, body string) string {
 		t.Fatal("no version in the form")
 	}
 	return m[1]
+}
+
+// formOriginal reads the hidden original of the form in body: the values the page started from.
+func formOriginal(t *testing.T, body string) string {
+	t.Helper()
+	m := regexp.MustCompile(`name="original" value="([^"]*)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no original in the form")
+	}
+	return html.UnescapeString(m[1])
 }
 
 type savedEntry struct {
@@ -169,12 +180,14 @@ func TestMyChampionStaleVersionIsAConflict(t *testing.T) {
 	if resp, _ := other.post(t, "/my/champion", championForm("1", "Their new hours", []string{"motherwell"}, "Desk", "01632960255")); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("other's save: %d", resp.StatusCode)
 	}
-	resp, body := me.post(t, "/my/champion", championForm(opened, "My new hours", []string{"shotts"}, "Desk", "01632 960 888"))
+	mine := championForm(opened, "My new hours", []string{"shotts"}, "Desk", "01632 960 888")
+	mine.Set("original", formOriginal(t, body))
+	resp, body := me.post(t, "/my/champion", mine)
 	if resp.StatusCode != http.StatusConflict {
 		t.Fatalf("stale save: %d, want 409", resp.StatusCode)
 	}
-	wantIn(t, "409", body, "Someone else changed your entry", "Test champion saved your champion entry",
-		"Their new hours", "Changed by them", // what they did
+	wantIn(t, "409", body, "Someone else saved changes while you had this page open", "Test champion saved them on",
+		"Their new hours", "Your version:</strong> My new hours", // what they did, and where we both changed it
 		`value="My new hours"`, `name="phone_number" value="01632 960 888"`, `value="shotts" checked`, // what I typed, kept
 		`name="version" value="2"`)
 	e := a.motherwellEntry(t)

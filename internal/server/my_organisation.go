@@ -1,16 +1,13 @@
 package server
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
-
-	"github.com/go-chi/chi/v5"
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/phone"
 	"dadirectory/internal/validate"
 	"dadirectory/templates"
@@ -19,9 +16,6 @@ import (
 // An RSL officer keeps their own organisation's entry here. The organisation is always the
 // one on their account, never one named in the URL or the form; the directory store checks it
 // again in its SQL, so a contact id of another organisation is simply not found.
-
-// sessionFlash carries a one-off "saved" message across the redirect after a post.
-const sessionFlash = "flash"
 
 // officer is who is editing and the organisation they keep. The route group lets only RSL
 // officers through; the store's SQL is the rule that counts.
@@ -36,7 +30,7 @@ func (s *Server) handleMyOrganisation(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	form := templates.AgencyForm{Values: a.AgencyInput, Version: a.Version, Original: encodeOriginal(a.AgencyInput)}
+	form := templates.AgencyForm{Values: a.AgencyInput, Version: a.Version, Original: edit.Original(a.AgencyInput)}
 	form.Values.Phone = phone.Display(a.Phone)
 	return s.renderOrganisation(w, r, http.StatusOK, a, form, nil)
 }
@@ -56,7 +50,7 @@ func (s *Server) handleMyOrganisationUpdate(w http.ResponseWriter, r *http.Reque
 	v, id := officer(r)
 	saved, err := s.directory.UpdateAgency(r.Context(), v, id, in, version)
 	var invalid validate.Errors
-	var conflict *directory.ConflictError[directory.AgencyEdit]
+	var conflict *edit.ConflictError[directory.AgencyEdit]
 	switch {
 	case err == nil:
 		msg := "Your changes have been saved."
@@ -77,10 +71,9 @@ func (s *Server) handleMyOrganisationUpdate(w http.ResponseWriter, r *http.Reque
 			return err
 		}
 		now := conflict.Current
-		was := decodeOriginal[directory.AgencyInput](f.Get("original"))
-		merged, changes := directory.MergeAgency(was, now.AgencyInput, in, tax)
-		form := templates.AgencyForm{Values: merged, Version: now.Version, Original: encodeOriginal(now.AgencyInput)}
-		return s.renderOrganisation(w, r, http.StatusConflict, now, form, &templates.Conflict{Changes: changes, Editing: true, StartUnknown: was == nil})
+		merged, c := directory.AgencyForm(tax).Resolve(f.Get("original"), now.AgencyInput, in)
+		form := templates.AgencyForm{Values: merged, Version: now.Version, Original: edit.Original(now.AgencyInput)}
+		return s.renderOrganisation(w, r, http.StatusConflict, now, form, c)
 	default:
 		return err
 	}
@@ -95,7 +88,7 @@ func (s *Server) handleMyOrganisationConfirm(w http.ResponseWriter, r *http.Requ
 	}
 	v, id := officer(r)
 	a, err := s.directory.ConfirmAgency(r.Context(), v, id, version)
-	var conflict *directory.ConflictError[directory.AgencyEdit]
+	var conflict *edit.ConflictError[directory.AgencyEdit]
 	switch {
 	case err == nil:
 		msg := "Thank you: the details are confirmed as correct."
@@ -108,31 +101,27 @@ func (s *Server) handleMyOrganisationConfirm(w http.ResponseWriter, r *http.Requ
 		if err != nil {
 			return err
 		}
-		now := conflict.Current
 		// The officer typed nothing: the form shows what is saved now.
-		was := decodeOriginal[directory.AgencyInput](r.PostForm.Get("original"))
-		_, changes := directory.MergeAgency(was, now.AgencyInput, now.AgencyInput, tax)
-		if was == nil {
-			changes = nil // without a starting point there is nothing to compare
-		}
-		form := templates.AgencyForm{Values: now.AgencyInput, Version: now.Version, Original: encodeOriginal(now.AgencyInput)}
+		now := conflict.Current
+		c := directory.AgencyForm(tax).Recheck(r.PostForm.Get("original"), now.AgencyInput)
+		form := templates.AgencyForm{Values: now.AgencyInput, Version: now.Version, Original: edit.Original(now.AgencyInput)}
 		form.Values.Phone = phone.Display(now.Phone)
-		return s.renderOrganisation(w, r, http.StatusConflict, now, form, &templates.Conflict{Changes: changes, StartUnknown: was == nil})
+		return s.renderOrganisation(w, r, http.StatusConflict, now, form, c)
 	default:
 		return err
 	}
 }
 
 func (s *Server) renderOrganisation(w http.ResponseWriter, r *http.Request, status int, a directory.AgencyEdit,
-	form templates.AgencyForm, conflict *templates.Conflict) error {
+	form templates.AgencyForm, conflict *edit.Conflict) error {
 	tax, err := s.directory.Taxonomy(r.Context())
 	if err != nil {
 		return err
 	}
-	page := templates.MyOrganisationPage{Agency: a, Saved: encodeOriginal(a.AgencyInput), Taxonomy: tax, Form: form,
+	page := templates.MyOrganisationPage{Agency: a, Saved: edit.Original(a.AgencyInput), Taxonomy: tax, Form: form,
 		Conflict: conflict}
 	if status == http.StatusOK {
-		page.Flash = s.sessions.PopString(r.Context(), sessionFlash)
+		page.Flash = s.popFlash(r)
 	}
 	return s.render(w, r, status, templates.MyOrganisation(s.base(r), page))
 }
@@ -173,7 +162,7 @@ func (s *Server) handleMyContactCreate(w http.ResponseWriter, r *http.Request) e
 }
 
 func (s *Server) handleMyContactEdit(w http.ResponseWriter, r *http.Request) error {
-	id, err := contactID(r)
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
@@ -186,7 +175,7 @@ func (s *Server) handleMyContactEdit(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) handleMyContactUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := contactID(r)
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
@@ -198,7 +187,7 @@ func (s *Server) handleMyContactUpdate(w http.ResponseWriter, r *http.Request) e
 	v, agencyID := officer(r)
 	c, err := s.directory.UpdateContact(r.Context(), v, agencyID, id, in, version)
 	var invalid validate.Errors
-	var conflict *directory.ConflictError[directory.ContactEdit]
+	var conflict *edit.ConflictError[directory.ContactEdit]
 	switch {
 	case err == nil:
 		return s.redirectWithFlash(w, r, "/my/organisation", "Contact saved: "+c.RoleTitle+".")
@@ -212,10 +201,8 @@ func (s *Server) handleMyContactUpdate(w http.ResponseWriter, r *http.Request) e
 		return s.renderContact(w, r, http.StatusUnprocessableEntity, c, in, version, templates.FieldErrors(invalid), nil)
 	case errors.As(err, &conflict):
 		now := conflict.Current
-		was := decodeOriginal[directory.ContactInput](r.PostForm.Get("original"))
-		merged, changes := directory.MergeContact(was, now.ContactInput, in)
-		return s.renderContact(w, r, http.StatusConflict, now, merged, now.Version, nil,
-			&templates.Conflict{Changes: changes, Editing: true, StartUnknown: was == nil})
+		merged, c := directory.ContactForm().Resolve(r.PostForm.Get("original"), now.ContactInput, in)
+		return s.renderContact(w, r, http.StatusConflict, now, merged, now.Version, nil, c)
 	default:
 		return err
 	}
@@ -224,9 +211,9 @@ func (s *Server) handleMyContactUpdate(w http.ResponseWriter, r *http.Request) e
 // renderContact draws the contact form for c (as saved) holding values at version. Original
 // is always the saved contact: after a conflict, the next save is compared with it.
 func (s *Server) renderContact(w http.ResponseWriter, r *http.Request, status int, c directory.ContactEdit,
-	values directory.ContactInput, version int, errs []templates.FieldError, conflict *templates.Conflict) error {
+	values directory.ContactInput, version int, errs []templates.FieldError, conflict *edit.Conflict) error {
 	v, _ := officer(r)
-	original := encodeOriginal(c.ContactInput)
+	original := edit.Original(c.ContactInput)
 	if status == http.StatusUnprocessableEntity {
 		original = r.PostForm.Get("original") // still the values the form was opened on
 	}
@@ -239,7 +226,7 @@ func (s *Server) renderContact(w http.ResponseWriter, r *http.Request, status in
 // posts ask=1, which shows the contact and asks; the answer posts the version shown, and
 // removes it. A post with neither is refused as a conflict, showing the same question.
 func (s *Server) handleMyContactDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := contactID(r)
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
@@ -252,7 +239,7 @@ func (s *Server) handleMyContactDelete(w http.ResponseWriter, r *http.Request) e
 		if err != nil {
 			return err
 		}
-		page := templates.ContactRemovePage{Contact: c, Original: encodeOriginal(c.ContactInput)}
+		page := templates.ContactRemovePage{Contact: c, Original: edit.Original(c.ContactInput)}
 		return s.render(w, r, http.StatusOK, templates.MyContactRemove(s.base(r), page))
 	}
 	version, err := parseVersionForm(r)
@@ -260,31 +247,29 @@ func (s *Server) handleMyContactDelete(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	err = s.directory.ArchiveContact(r.Context(), v, agencyID, id, version)
-	var conflict *directory.ConflictError[directory.ContactEdit]
+	var conflict *edit.ConflictError[directory.ContactEdit]
 	switch {
 	case err == nil:
 		return s.redirectWithFlash(w, r, "/my/organisation", "Contact removed.")
 	case errors.As(err, &conflict):
 		now := conflict.Current
-		var changes []directory.Change
-		was := decodeOriginal[directory.ContactInput](r.PostForm.Get("original"))
-		if was != nil {
-			_, changes = directory.MergeContact(was, now.ContactInput, now.ContactInput)
-		}
-		page := templates.ContactRemovePage{Contact: now, Original: encodeOriginal(now.ContactInput),
-			Conflict: &templates.Conflict{Changes: changes, StartUnknown: was == nil}}
+		page := templates.ContactRemovePage{Contact: now, Original: edit.Original(now.ContactInput),
+			Conflict: directory.ContactForm().Recheck(r.PostForm.Get("original"), now.ContactInput)}
 		return s.render(w, r, http.StatusConflict, templates.MyContactRemove(s.base(r), page))
 	default:
 		return err
 	}
 }
 
-// readContactInput pairs the repeated phone_label and phone_number fields row by row. Rows
-// beyond a generous bound are dropped unread: the form offers at most MaxPhones+1.
-func readContactInput(f url.Values) directory.ContactInput {
+// maxPhoneRows bounds the phone rows read from a posted form, so a crafted post cannot make us
+// loop over thousands; the stores refuse more numbers than their forms offer.
+const maxPhoneRows = 20
+
+// readPhones pairs the repeated phone_label and phone_number fields row by row. Rows beyond
+// maxPhoneRows are dropped unread.
+func readPhones(f url.Values) []directory.Phone {
 	labels, numbers := f["phone_label"], f["phone_number"]
-	rows := min(max(len(labels), len(numbers)), 20)
-	phones := make([]directory.Phone, rows)
+	phones := make([]directory.Phone, min(max(len(labels), len(numbers)), maxPhoneRows))
 	for i := range phones {
 		if i < len(labels) {
 			phones[i].Label = labels[i]
@@ -293,8 +278,13 @@ func readContactInput(f url.Values) directory.ContactInput {
 			phones[i].Number = numbers[i]
 		}
 	}
+	return phones
+}
+
+// readContactInput reads the contact form.
+func readContactInput(f url.Values) directory.ContactInput {
 	return directory.ContactInput{
-		RoleTitle: f.Get("role_title"), PersonName: f.Get("person_name"), Phones: phones, Email: f.Get("email"),
+		RoleTitle: f.Get("role_title"), PersonName: f.Get("person_name"), Phones: readPhones(f), Email: f.Get("email"),
 		Hours: f.Get("hours"), Notes: f.Get("notes"), Kind: f.Get("kind"), Visibility: f.Get("visibility"),
 	}
 }
@@ -306,56 +296,4 @@ func contactFormValues(in directory.ContactInput) directory.ContactInput {
 		in.Phones[i].Number = phone.Display(in.Phones[i].Number)
 	}
 	return in
-}
-
-// contactID is the {id} of the URL. Anything but a positive number is a page that does not
-// exist, like an id of another organisation's contact.
-func contactID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errPageNotFound
-	}
-	return id, nil
-}
-
-// parseVersionForm reads the posted form and the version it was opened on. A missing or bad
-// version reads as 0, which matches no row: the store still answers "not found" for a row
-// this person may not change, and a conflict (nothing saved) for their own.
-func parseVersionForm(r *http.Request) (int, error) {
-	if err := r.ParseForm(); err != nil {
-		return 0, badForm(err)
-	}
-	version, err := strconv.Atoi(r.PostForm.Get("version"))
-	if err != nil || version < 1 {
-		return 0, nil
-	}
-	return version, nil
-}
-
-func (s *Server) redirectWithFlash(w http.ResponseWriter, r *http.Request, to, msg string) error {
-	s.sessions.Put(r.Context(), sessionFlash, msg)
-	http.Redirect(w, r, to, http.StatusSeeOther)
-	return nil
-}
-
-// encodeOriginal and decodeOriginal carry a form's starting values in a hidden field. The
-// value only feeds the "what changed" table of a conflict, so a tampered or missing one
-// costs nothing but that table's first column.
-func encodeOriginal(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return ""
-	}
-	return string(b)
-}
-
-func decodeOriginal[T any](s string) *T {
-	if s == "" {
-		return nil
-	}
-	var v T
-	if err := json.Unmarshal([]byte(s), &v); err != nil {
-		return nil
-	}
-	return &v
 }

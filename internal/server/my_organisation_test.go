@@ -12,6 +12,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 )
 
 // orgSaved reads an agency as saved, through the store an admin would use.
@@ -35,7 +36,7 @@ func orgForm(e directory.AgencyEdit) url.Values {
 		"summary": {e.Summary}, "description": {e.Description}, "website": {e.Website}, "email": {e.Email},
 		"phone": {e.Phone}, "opening_hours": {e.OpeningHours}, "referral_route": {e.ReferralRoute},
 		"eligibility": {e.Eligibility}, "keywords": {e.Keywords}, "areas": e.Areas, "categories": e.Categories,
-		"audiences": e.Audiences, "version": {strconv.Itoa(e.Version)}, "original": {encodeOriginal(e.AgencyInput)},
+		"audiences": e.Audiences, "version": {strconv.Itoa(e.Version)}, "original": {edit.Original(e.AgencyInput)},
 	}
 }
 
@@ -383,13 +384,13 @@ func TestMyOrganisationConfirmClearsAnOverdueReview(t *testing.T) {
 	saved := a.orgSaved(t, "link-group")
 	_, body := officer.get(t, "/my/organisation")
 	mustContain(t, "overdue page", body, "Overdue", "panel--urgent")
-	resp, body := officer.post(t, "/my/organisation/confirm", url.Values{"version": {strconv.Itoa(saved.Version)}, "original": {encodeOriginal(saved.AgencyInput)}})
+	resp, body := officer.post(t, "/my/organisation/confirm", url.Values{"version": {strconv.Itoa(saved.Version)}, "original": {edit.Original(saved.AgencyInput)}})
 	wantStatus(t, "confirm", resp, body, http.StatusSeeOther)
 	_, body = officer.get(t, "/my/organisation")
 	mustContain(t, "after confirming", body, "the details are confirmed as correct", "Next review due on")
 	mustNotContain(t, "after confirming", body, "Overdue")
 	// A second confirm from the page as it was is refused: the details have a new version.
-	resp, body = officer.post(t, "/my/organisation/confirm", url.Values{"version": {strconv.Itoa(saved.Version)}, "original": {encodeOriginal(saved.AgencyInput)}})
+	resp, body = officer.post(t, "/my/organisation/confirm", url.Values{"version": {strconv.Itoa(saved.Version)}, "original": {edit.Original(saved.AgencyInput)}})
 	wantStatus(t, "stale confirm", resp, body, http.StatusConflict)
 	mustContain(t, "stale confirm", body, "did not change any of the details")
 }

@@ -18,21 +18,26 @@ import (
 	"dadirectory/internal/directory"
 	"dadirectory/internal/library"
 	"dadirectory/internal/site"
+	"dadirectory/internal/training"
 	"dadirectory/templates"
 	"dadirectory/web"
 )
 
-// Server holds what the handlers need. Build it with New.
+// Server holds what the handlers need. Build it with New. Handlers reach every feature one
+// way: through its store here, built once.
 type Server struct {
-	cfg       config.Config
-	log       *slog.Logger
-	db        *pgxpool.Pool
+	cfg      config.Config
+	log      *slog.Logger
+	db       *pgxpool.Pool
+	assets   *web.Assets
+	sessions *scs.SessionManager
+
 	directory *directory.Store
 	site      *site.Store
-	assets    *web.Assets
-	auth      *accounts.Authenticator
-	sessions  *scs.SessionManager
 	library   *library.Store
+	training  *training.Store
+	accounts  *accounts.Store
+
 	// bodyLimits are the routes ("METHOD /pattern") allowed a body larger than a form's.
 	bodyLimits map[string]int64
 }
@@ -43,7 +48,7 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 	if err != nil {
 		return nil, err
 	}
-	auth, err := accounts.NewAuthenticator(db, accounts.HashParams{MemoryKiB: cfg.Argon2MemoryKiB, Time: cfg.Argon2Time, Threads: 1},
+	accountsStore, err := accounts.NewStore(db, accounts.HashParams{MemoryKiB: cfg.Argon2MemoryKiB, Time: cfg.Argon2Time, Threads: 1},
 		accounts.DefaultThrottle, 2)
 	if err != nil {
 		return nil, err
@@ -52,6 +57,7 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 		cfg:       cfg,
 		log:       log,
 		db:        db,
+		assets:    assets,
 		directory: directory.NewStore(db),
 		site: site.NewStore(db, site.Settings{
 			SiteName:       cfg.SiteName,
@@ -60,9 +66,9 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 			HelplineNumber: cfg.Helpline,
 			QuickExitURL:   cfg.QuickExitURL,
 		}),
-		assets:  assets,
-		auth:    auth,
-		library: library.NewStore(db),
+		library:  library.NewStore(db),
+		training: training.NewStore(db),
+		accounts: accountsStore,
 	}
 	s.sessions = s.newSessions()
 	s.directory.Start() // build the search index now, not on the first visitor's search

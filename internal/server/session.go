@@ -55,7 +55,7 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		u, ok, err := accounts.ByID(ctx, s.db, uid)
+		u, ok, err := s.accounts.ByID(ctx, uid)
 		if err != nil {
 			s.serveError(w, r, err)
 			return

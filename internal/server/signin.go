@@ -50,7 +50,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	if len(form.Errors) > 0 {
 		return s.render(w, r, http.StatusUnprocessableEntity, templates.SignIn(s.base(r), form))
 	}
-	u, err := s.auth.SignIn(r.Context(), form.Email, password, s.clientAddr(r))
+	u, err := s.accounts.SignIn(r.Context(), form.Email, password, s.clientAddr(r))
 	var throttled *accounts.ThrottledError
 	switch {
 	case errors.As(err, &throttled):
@@ -82,7 +82,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 // handleSignOut ends the session in the store, so a copied cookie stops working too.
 func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) error {
 	if u, ok := currentUser(r.Context()); ok {
-		if err := accounts.SignOut(r.Context(), s.db, u); err != nil {
+		if err := s.accounts.SignOut(r.Context(), u); err != nil {
 			return err
 		}
 		s.log.InfoContext(r.Context(), "signed out", "id", RequestIDFrom(r.Context()), "user", u.ID)
@@ -93,11 +93,3 @@ func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
 }
-
-// errBadForm wraps a form that could not be read at all (a body too large, a broken encoding).
-type errBadForm struct{ err error }
-
-func (e errBadForm) Error() string { return "server: bad form: " + e.err.Error() }
-func (e errBadForm) Unwrap() error { return e.err }
-
-func badForm(err error) error { return errBadForm{err} }

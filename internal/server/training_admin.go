@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"time"
 
+	"dadirectory/internal/edit"
 	"dadirectory/internal/training"
 	"dadirectory/internal/validate"
 	"dadirectory/templates"
@@ -18,7 +19,7 @@ import (
 func (s *Server) handleAdminTraining(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := viewer(ctx)
-	store := s.trainingStore()
+	store := s.training
 	m, err := store.Manager(ctx, v)
 	if err != nil {
 		return err
@@ -38,7 +39,7 @@ func readCourseInput(f url.Values) training.CourseInput {
 }
 
 func (s *Server) handleCourseNew(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.trainingStore().Manager(r.Context(), viewer(r.Context()))
+	m, err := s.training.Manager(r.Context(), viewer(r.Context()))
 	if err != nil {
 		return err
 	}
@@ -54,7 +55,7 @@ func (s *Server) handleCourseCreate(w http.ResponseWriter, r *http.Request) erro
 		return badForm(err)
 	}
 	in := readCourseInput(r.PostForm)
-	c, err := s.trainingStore().CreateCourse(r.Context(), viewer(r.Context()), in)
+	c, err := s.training.CreateCourse(r.Context(), viewer(r.Context()), in)
 	var invalid validate.Errors
 	switch {
 	case err == nil:
@@ -67,20 +68,20 @@ func (s *Server) handleCourseCreate(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) handleCourseEdit(w http.ResponseWriter, r *http.Request) error {
-	slug, err := courseSlug(r)
+	slug, err := pathSlug(r)
 	if err != nil {
 		return err
 	}
-	c, err := s.trainingStore().CourseForEdit(r.Context(), viewer(r.Context()), slug)
+	c, err := s.training.CourseForEdit(r.Context(), viewer(r.Context()), slug)
 	if err != nil {
 		return err
 	}
 	return s.renderCourseForm(w, r, http.StatusOK, templates.CourseFormPage{Slug: c.Slug, Title: c.Title, Values: c.CourseInput,
-		Version: c.Version, Original: encodeOriginal(c.CourseInput)})
+		Version: c.Version, Original: edit.Original(c.CourseInput)})
 }
 
 func (s *Server) handleCourseUpdate(w http.ResponseWriter, r *http.Request) error {
-	slug, err := courseSlug(r)
+	slug, err := pathSlug(r)
 	if err != nil {
 		return err
 	}
@@ -90,11 +91,11 @@ func (s *Server) handleCourseUpdate(w http.ResponseWriter, r *http.Request) erro
 	}
 	ctx := r.Context()
 	v := viewer(ctx)
-	store := s.trainingStore()
+	store := s.training
 	in := readCourseInput(r.PostForm)
 	c, err := store.UpdateCourse(ctx, v, slug, in, version)
 	var invalid validate.Errors
-	var conflict *training.ConflictError[training.CourseEdit]
+	var conflict *edit.ConflictError[training.CourseEdit]
 	switch {
 	case err == nil:
 		msg := "Course saved."
@@ -115,11 +116,9 @@ func (s *Server) handleCourseUpdate(w http.ResponseWriter, r *http.Request) erro
 			return err
 		}
 		now := conflict.Current
-		was := decodeOriginal[training.CourseInput](r.PostForm.Get("original"))
-		merged, changes := training.MergeCourse(was, now.CourseInput, in, providers)
+		merged, c := training.CourseForm(providers).Resolve(r.PostForm.Get("original"), now.CourseInput, in)
 		return s.renderCourseForm(w, r, http.StatusConflict, templates.CourseFormPage{Slug: slug, Title: now.Title,
-			Values: merged, Version: now.Version, Original: encodeOriginal(now.CourseInput),
-			Conflict: conflictOf(changes, true, was == nil)})
+			Values: merged, Version: now.Version, Original: edit.Original(now.CourseInput), Conflict: c})
 	default:
 		return err
 	}
@@ -127,7 +126,7 @@ func (s *Server) handleCourseUpdate(w http.ResponseWriter, r *http.Request) erro
 
 func (s *Server) renderCourseForm(w http.ResponseWriter, r *http.Request, status int, page templates.CourseFormPage) error {
 	var err error
-	if page.Providers, err = s.trainingStore().ProviderChoices(r.Context(), viewer(r.Context())); err != nil {
+	if page.Providers, err = s.training.ProviderChoices(r.Context(), viewer(r.Context())); err != nil {
 		return err
 	}
 	return s.render(w, r, status, templates.CourseForm(s.base(r), page))
@@ -136,7 +135,7 @@ func (s *Server) renderCourseForm(w http.ResponseWriter, r *http.Request, status
 // handleCourseWithdraw withdraws a course (withdrawn=1) or puts it back (withdrawn=0). The
 // form carries the version shown, so nobody withdraws a course that changed since they looked.
 func (s *Server) handleCourseWithdraw(w http.ResponseWriter, r *http.Request) error {
-	slug, err := courseSlug(r)
+	slug, err := pathSlug(r)
 	if err != nil {
 		return err
 	}
@@ -147,12 +146,12 @@ func (s *Server) handleCourseWithdraw(w http.ResponseWriter, r *http.Request) er
 	flag := r.PostForm.Get("withdrawn")
 	if flag != "0" && flag != "1" {
 		// Not a form this site sent; but a course the viewer does not manage stays a 404.
-		if _, err := s.trainingStore().CourseForEdit(r.Context(), viewer(r.Context()), slug); err != nil {
+		if _, err := s.training.CourseForEdit(r.Context(), viewer(r.Context()), slug); err != nil {
 			return err
 		}
 		return badForm(errors.New("withdrawn must be 0 or 1"))
 	}
-	_, err = s.trainingStore().SetWithdrawn(r.Context(), viewer(r.Context()), slug, flag == "1", version)
+	_, err = s.training.SetWithdrawn(r.Context(), viewer(r.Context()), slug, flag == "1", version)
 	var refusal *training.Refusal
 	switch {
 	case err == nil:
@@ -161,7 +160,7 @@ func (s *Server) handleCourseWithdraw(w http.ResponseWriter, r *http.Request) er
 			msg = "The course is withdrawn: it no longer shows on the training pages."
 		}
 		return s.redirectWithFlash(w, r, "/admin/training/"+slug, msg)
-	case errors.Is(err, training.ErrConflict):
+	case errors.Is(err, edit.ErrConflict):
 		return s.renderCourseAdminRefused(w, r, slug, "Someone changed this course while you had the page open. Check it below and try again.")
 	case errors.As(err, &refusal):
 		return s.renderCourseAdminRefused(w, r, slug, refusal.Message)
@@ -171,7 +170,7 @@ func (s *Server) handleCourseWithdraw(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) renderCourseAdminRefused(w http.ResponseWriter, r *http.Request, slug, why string) error {
-	c, err := s.trainingStore().CourseAdmin(r.Context(), viewer(r.Context()), slug)
+	c, err := s.training.CourseAdmin(r.Context(), viewer(r.Context()), slug)
 	if err != nil {
 		return err
 	}
@@ -181,7 +180,7 @@ func (s *Server) renderCourseAdminRefused(w http.ResponseWriter, r *http.Request
 
 // handleCourseAdmin is a course's admin page: its sessions and the form to add one.
 func (s *Server) handleCourseAdmin(w http.ResponseWriter, r *http.Request) error {
-	slug, err := courseSlug(r)
+	slug, err := pathSlug(r)
 	if err != nil {
 		return err
 	}
@@ -190,7 +189,7 @@ func (s *Server) handleCourseAdmin(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) renderCourseAdmin(w http.ResponseWriter, r *http.Request, status int, slug string,
 	form training.SessionInput, errs []templates.FieldError) error {
-	c, err := s.trainingStore().CourseAdmin(r.Context(), viewer(r.Context()), slug)
+	c, err := s.training.CourseAdmin(r.Context(), viewer(r.Context()), slug)
 	if err != nil {
 		return err
 	}

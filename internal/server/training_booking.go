@@ -16,7 +16,7 @@ import (
 // never books twice.
 
 func (s *Server) handleTrainingBook(w http.ResponseWriter, r *http.Request) error {
-	id, err := sessionID(r)
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
@@ -24,11 +24,11 @@ func (s *Server) handleTrainingBook(w http.ResponseWriter, r *http.Request) erro
 		return badForm(err)
 	}
 	v := viewer(r.Context())
-	out, err := s.trainingStore().Book(r.Context(), v, id)
+	out, err := s.training.Book(r.Context(), v, id)
 	var refusal *training.Refusal
 	switch {
 	case errors.As(err, &refusal):
-		slug, err := s.trainingStore().SessionCourse(r.Context(), v, id)
+		slug, err := s.training.SessionCourse(r.Context(), v, id)
 		if err != nil {
 			return err
 		}
@@ -54,7 +54,7 @@ func (s *Server) handleTrainingBook(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) handleTrainingCancel(w http.ResponseWriter, r *http.Request) error {
-	id, err := sessionID(r)
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
@@ -63,14 +63,14 @@ func (s *Server) handleTrainingCancel(w http.ResponseWriter, r *http.Request) er
 	}
 	fromMy := r.PostForm.Get("from") == "my" // the only other page with the button
 	v := viewer(r.Context())
-	out, err := s.trainingStore().CancelBooking(r.Context(), v, id)
+	out, err := s.training.CancelBooking(r.Context(), v, id)
 	var refusal *training.Refusal
 	switch {
 	case errors.As(err, &refusal):
 		if fromMy {
 			return s.renderMyTraining(w, r, http.StatusConflict, refusal.Message)
 		}
-		slug, err := s.trainingStore().SessionCourse(r.Context(), v, id)
+		slug, err := s.training.SessionCourse(r.Context(), v, id)
 		if err != nil {
 			return err
 		}
@@ -90,7 +90,7 @@ func (s *Server) handleMyTraining(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) renderMyTraining(w http.ResponseWriter, r *http.Request, status int, refusal string) error {
-	my, err := s.trainingStore().My(r.Context(), viewer(r.Context()))
+	my, err := s.training.My(r.Context(), viewer(r.Context()))
 	if err != nil {
 		return err
 	}

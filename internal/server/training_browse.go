@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"dadirectory/internal/edit"
 	"dadirectory/internal/training"
 	"dadirectory/templates"
 )
@@ -19,7 +20,7 @@ import (
 func (s *Server) handleTrainingList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := viewer(ctx)
-	store := s.trainingStore()
+	store := s.training
 	programmes, err := store.Programmes(ctx, v)
 	if err != nil {
 		return err
@@ -28,7 +29,7 @@ func (s *Server) handleTrainingList(w http.ResponseWriter, r *http.Request) erro
 	page := templates.TrainingListPage{Form: form, Programmes: programmes, SignedIn: v.IsStaff()}
 	if _, err := store.Manager(ctx, v); err == nil {
 		page.CanManage = true
-	} else if !errors.Is(err, training.ErrNotFound) {
+	} else if !errors.Is(err, edit.ErrNotFound) {
 		return err
 	}
 	if len(errs) > 0 {
@@ -43,7 +44,7 @@ func (s *Server) handleTrainingList(w http.ResponseWriter, r *http.Request) erro
 
 // handleTrainingCourse is /training/{slug}: a staff-only course is a 404 for the public.
 func (s *Server) handleTrainingCourse(w http.ResponseWriter, r *http.Request) error {
-	slug, err := courseSlug(r)
+	slug, err := pathSlug(r)
 	if err != nil {
 		return err
 	}
@@ -52,7 +53,7 @@ func (s *Server) handleTrainingCourse(w http.ResponseWriter, r *http.Request) er
 
 func (s *Server) renderTrainingCourse(w http.ResponseWriter, r *http.Request, status int, slug, refusal string) error {
 	v := viewer(r.Context())
-	c, err := s.trainingStore().Course(r.Context(), v, slug)
+	c, err := s.training.Course(r.Context(), v, slug)
 	if err != nil {
 		return err
 	}
@@ -66,11 +67,11 @@ func (s *Server) renderTrainingCourse(w http.ResponseWriter, r *http.Request, st
 // handleTrainingICS is a session's calendar entry, for anyone who may see its course. It is an
 // attachment, never cached (it may hold a joining link).
 func (s *Server) handleTrainingICS(w http.ResponseWriter, r *http.Request) error {
-	id, err := sessionID(r)
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
-	e, err := s.trainingStore().SessionEvent(r.Context(), viewer(r.Context()), id, s.absoluteURL)
+	e, err := s.training.SessionEvent(r.Context(), viewer(r.Context()), id, s.absoluteURL)
 	if err != nil {
 		return err
 	}
@@ -97,11 +98,11 @@ func (s *Server) absoluteURL(slug string) string {
 // handleTrainingBookLink sends someone who followed a booking link (after signing in, say) to
 // the session on its course's page, where the button is.
 func (s *Server) handleTrainingBookLink(w http.ResponseWriter, r *http.Request) error {
-	id, err := sessionID(r)
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
-	slug, err := s.trainingStore().SessionCourse(r.Context(), viewer(r.Context()), id)
+	slug, err := s.training.SessionCourse(r.Context(), viewer(r.Context()), id)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ func (s *Server) trainingReport(r *http.Request) (training.Report, training.Repo
 	if len(errs) > 0 {
 		return training.Report{}, form, templates.FieldErrors(errs), nil
 	}
-	rep, err := s.trainingStore().Report(r.Context(), viewer(r.Context()), rng, s.base(r).Site.CouncilName)
+	rep, err := s.training.Report(r.Context(), viewer(r.Context()), rng, s.base(r).Site.CouncilName)
 	return rep, form, nil, err
 }
 
@@ -66,7 +66,7 @@ func (s *Server) handleTrainingReportCSV(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) handleTrainingProviders(w http.ResponseWriter, r *http.Request) error {
-	rows, err := s.trainingStore().ProviderRows(r.Context(), viewer(r.Context()))
+	rows, err := s.training.ProviderRows(r.Context(), viewer(r.Context()))
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (s *Server) handleTrainingProviderSet(w http.ResponseWriter, r *http.Reques
 	if slug == "" || (allowed != "0" && allowed != "1") {
 		return badForm(errors.New("provider and allowed are required"))
 	}
-	changed, err := s.trainingStore().SetProvider(r.Context(), viewer(r.Context()), slug, allowed == "1")
+	changed, err := s.training.SetProvider(r.Context(), viewer(r.Context()), slug, allowed == "1")
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"dadirectory/internal/edit"
 	"dadirectory/internal/training"
 	"dadirectory/internal/uktime"
 	"dadirectory/internal/validate"
@@ -23,7 +24,7 @@ func readSessionInput(f url.Values) training.SessionInput {
 }
 
 func (s *Server) handleSessionCreate(w http.ResponseWriter, r *http.Request) error {
-	slug, err := courseSlug(r)
+	slug, err := pathSlug(r)
 	if err != nil {
 		return err
 	}
@@ -31,7 +32,7 @@ func (s *Server) handleSessionCreate(w http.ResponseWriter, r *http.Request) err
 		return badForm(err)
 	}
 	in := readSessionInput(r.PostForm)
-	x, err := s.trainingStore().AddSession(r.Context(), viewer(r.Context()), slug, in)
+	x, err := s.training.AddSession(r.Context(), viewer(r.Context()), slug, in)
 	var invalid validate.Errors
 	switch {
 	case err == nil:
@@ -48,16 +49,16 @@ func sessionWhen(x training.SessionEdit) string {
 }
 
 func (s *Server) handleSessionAdmin(w http.ResponseWriter, r *http.Request) error {
-	id, err := sessionID(r)
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
-	x, err := s.trainingStore().SessionForEdit(r.Context(), viewer(r.Context()), id)
+	x, err := s.training.SessionForEdit(r.Context(), viewer(r.Context()), id)
 	if err != nil {
 		return err
 	}
 	return s.renderSessionAdmin(w, r, http.StatusOK, templates.SessionAdminPage{Session: x, Form: x.Input(),
-		Version: x.Version, Original: encodeOriginal(x.Input())})
+		Version: x.Version, Original: edit.Original(x.Input())})
 }
 
 func (s *Server) renderSessionAdmin(w http.ResponseWriter, r *http.Request, status int, page templates.SessionAdminPage) error {
@@ -69,7 +70,7 @@ func (s *Server) renderSessionAdmin(w http.ResponseWriter, r *http.Request, stat
 }
 
 func (s *Server) handleSessionUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := sessionID(r)
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
@@ -79,11 +80,11 @@ func (s *Server) handleSessionUpdate(w http.ResponseWriter, r *http.Request) err
 	}
 	ctx := r.Context()
 	v := viewer(ctx)
-	store := s.trainingStore()
+	store := s.training
 	in := readSessionInput(r.PostForm)
 	x, err := store.UpdateSession(ctx, v, id, in, version)
 	var invalid validate.Errors
-	var conflict *training.ConflictError[training.SessionEdit]
+	var conflict *edit.ConflictError[training.SessionEdit]
 	var refusal *training.Refusal
 	switch {
 	case err == nil:
@@ -101,10 +102,9 @@ func (s *Server) handleSessionUpdate(w http.ResponseWriter, r *http.Request) err
 			Version: version, Original: r.PostForm.Get("original"), Errors: templates.FieldErrors(invalid)})
 	case errors.As(err, &conflict):
 		now := conflict.Current
-		was := decodeOriginal[training.SessionInput](r.PostForm.Get("original"))
-		merged, changes := training.MergeSession(was, now.Input(), in)
+		merged, c := training.SessionForm().Resolve(r.PostForm.Get("original"), now.Input(), in)
 		return s.renderSessionAdmin(w, r, http.StatusConflict, templates.SessionAdminPage{Session: now, Form: merged,
-			Version: now.Version, Original: encodeOriginal(now.Input()), Conflict: conflictOf(changes, true, was == nil)})
+			Version: now.Version, Original: edit.Original(now.Input()), Conflict: c})
 	case errors.As(err, &refusal):
 		return s.sessionRefused(w, r, id, refusal)
 	default:
@@ -114,19 +114,19 @@ func (s *Server) handleSessionUpdate(w http.ResponseWriter, r *http.Request) err
 
 // sessionRefused redraws the session page (as saved) with the reason an action was refused.
 func (s *Server) sessionRefused(w http.ResponseWriter, r *http.Request, id int64, refusal *training.Refusal) error {
-	x, err := s.trainingStore().SessionForEdit(r.Context(), viewer(r.Context()), id)
+	x, err := s.training.SessionForEdit(r.Context(), viewer(r.Context()), id)
 	if err != nil {
 		return err
 	}
 	return s.renderSessionAdmin(w, r, http.StatusConflict, templates.SessionAdminPage{Session: x, Form: x.Input(),
-		Version: x.Version, Original: encodeOriginal(x.Input()), Refusal: refusal.Message})
+		Version: x.Version, Original: edit.Original(x.Input()), Refusal: refusal.Message})
 }
 
 // handleSessionCancel cancels in two steps, without JavaScript: the button posts ask=1, which
 // shows the session and asks; the answer posts the version shown, and cancels. A post with
 // neither is refused as a conflict, showing the same question.
 func (s *Server) handleSessionCancel(w http.ResponseWriter, r *http.Request) error {
-	id, err := sessionID(r)
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func (s *Server) handleSessionCancel(w http.ResponseWriter, r *http.Request) err
 	}
 	ctx := r.Context()
 	v := viewer(ctx)
-	store := s.trainingStore()
+	store := s.training
 	if r.PostForm.Get("ask") != "" {
 		x, err := store.SessionForEdit(ctx, v, id)
 		if err != nil {
@@ -144,7 +144,7 @@ func (s *Server) handleSessionCancel(w http.ResponseWriter, r *http.Request) err
 		if x.CancelledAt != nil {
 			return s.sessionRefused(w, r, id, training.ErrAlreadyCancelled)
 		}
-		page := templates.SessionCancelPage{Session: x, Original: encodeOriginal(x.Input())}
+		page := templates.SessionCancelPage{Session: x, Original: edit.Original(x.Input())}
 		return s.render(w, r, http.StatusOK, templates.SessionCancel(s.base(r), page))
 	}
 	version, err := parseVersionForm(r)
@@ -152,7 +152,7 @@ func (s *Server) handleSessionCancel(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	x, err := store.CancelSession(ctx, v, id, version)
-	var conflict *training.ConflictError[training.SessionEdit]
+	var conflict *edit.ConflictError[training.SessionEdit]
 	var refusal *training.Refusal
 	switch {
 	case err == nil:
@@ -160,12 +160,8 @@ func (s *Server) handleSessionCancel(w http.ResponseWriter, r *http.Request) err
 			fmt.Sprintf("Session cancelled. The %d people booked or waiting see it on their training page.", x.Taken+x.Waiting))
 	case errors.As(err, &conflict):
 		now := conflict.Current
-		was := decodeOriginal[training.SessionInput](r.PostForm.Get("original"))
-		var changes []training.Change
-		if was != nil {
-			_, changes = training.MergeSession(was, now.Input(), now.Input())
-		}
-		page := templates.SessionCancelPage{Session: now, Original: encodeOriginal(now.Input()), Conflict: conflictOf(changes, false, was == nil)}
+		page := templates.SessionCancelPage{Session: now, Original: edit.Original(now.Input()),
+			Conflict: training.SessionForm().Recheck(r.PostForm.Get("original"), now.Input())}
 		return s.render(w, r, http.StatusConflict, templates.SessionCancel(s.base(r), page))
 	case errors.As(err, &refusal):
 		return s.sessionRefused(w, r, id, refusal)
@@ -177,7 +173,7 @@ func (s *Server) handleSessionCancel(w http.ResponseWriter, r *http.Request) err
 // handleSessionAttendance records who came: the form lists every booking it shows ("listed")
 // and ticks those who attended ("attended").
 func (s *Server) handleSessionAttendance(w http.ResponseWriter, r *http.Request) error {
-	id, err := sessionID(r)
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
@@ -188,12 +184,12 @@ func (s *Server) handleSessionAttendance(w http.ResponseWriter, r *http.Request)
 	attended, err2 := formIDs(r.PostForm["attended"])
 	if err := errors.Join(err1, err2); err != nil {
 		// Not a form this site sent; but a session the viewer does not manage stays a 404.
-		if _, err := s.trainingStore().SessionForEdit(r.Context(), viewer(r.Context()), id); err != nil {
+		if _, err := s.training.SessionForEdit(r.Context(), viewer(r.Context()), id); err != nil {
 			return err
 		}
 		return badForm(err)
 	}
-	n, err := s.trainingStore().MarkAttendance(r.Context(), viewer(r.Context()), id, listed, attended)
+	n, err := s.training.MarkAttendance(r.Context(), viewer(r.Context()), id, listed, attended)
 	var refusal *training.Refusal
 	switch {
 	case err == nil:

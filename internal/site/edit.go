@@ -2,7 +2,6 @@ package site
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/phone"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
@@ -17,20 +17,6 @@ import (
 
 // An admin changes the settings here. A field left blank goes back to the value from the
 // environment (the column becomes NULL), except the banner, where blank means no banner.
-
-// ErrConflict is what every *ConflictError matches with errors.Is.
-var ErrConflict = errors.New("site: settings changed by someone else")
-
-// ConflictError is returned when the form was opened on an older version of the settings.
-// Current is the settings as saved now; nothing was written.
-type ConflictError struct {
-	Current Edit
-}
-
-func (e *ConflictError) Error() string { return ErrConflict.Error() }
-
-// Is makes errors.Is(err, ErrConflict) true.
-func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 
 // Input is the settings form as typed. JSON names are the form's field names.
 type Input struct {
@@ -51,18 +37,28 @@ type Edit struct {
 	Defaults Settings
 }
 
-// Fields lists the form's fields in order with their labels, for showing what changed.
-var Fields = []struct {
-	Name, Label string
-	Value       func(Input) string
-}{
-	{"site_name", "Site name", func(i Input) string { return i.SiteName }},
-	{"council_name", "Council name", func(i Input) string { return i.CouncilName }},
-	{"helpline_name", "Helpline name", func(i Input) string { return i.HelplineName }},
-	{"helpline_number", "Helpline number", func(i Input) string { return phone.Display(i.HelplineNumber) }},
-	{"helpline_hours", "Helpline hours", func(i Input) string { return i.HelplineHours }},
-	{"quick_exit_url", "Exit this page goes to", func(i Input) string { return i.QuickExitURL }},
-	{"banner", "Emergency banner", func(i Input) string { return i.Banner }},
+// SettingsForm is the settings form for comparing and merging after a conflict (see
+// internal/edit).
+func SettingsForm() edit.Form[Input] {
+	text := edit.Text[Input]
+	number := edit.Field[Input]{
+		Name: "helpline_number", Label: "Helpline number",
+		Key:  func(i Input) string { return i.HelplineNumber },
+		Show: func(i Input) string { return phone.Display(i.HelplineNumber) },
+		Take: func(dst *Input, src Input) { dst.HelplineNumber = phone.Display(src.HelplineNumber) },
+	}
+	return edit.Form[Input]{
+		Fields: []edit.Field[Input]{
+			text("site_name", "Site name", func(i *Input) *string { return &i.SiteName }),
+			text("council_name", "Council name", func(i *Input) *string { return &i.CouncilName }),
+			text("helpline_name", "Helpline name", func(i *Input) *string { return &i.HelplineName }),
+			number,
+			text("helpline_hours", "Helpline hours", func(i *Input) *string { return &i.HelplineHours }),
+			text("quick_exit_url", "Exit this page goes to", func(i *Input) *string { return &i.QuickExitURL }),
+			text("banner", "Emergency banner", func(i *Input) *string { return &i.Banner }),
+		},
+		Clean: func(in Input) Input { c, _ := Clean(in); return c },
+	}
 }
 
 // ForEdit returns the settings as an admin edits them. Callers check the viewer is an admin.
@@ -70,11 +66,7 @@ func (s *Store) ForEdit(ctx context.Context) (Edit, error) {
 	return s.loadEdit(ctx, s.db, false)
 }
 
-type querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-func (s *Store) loadEdit(ctx context.Context, q querier, lock bool) (Edit, error) {
+func (s *Store) loadEdit(ctx context.Context, q postgres.Querier, lock bool) (Edit, error) {
 	e := Edit{Defaults: s.defaults}
 	sql := `SELECT coalesce(site_name, ''), coalesce(council_name, ''), coalesce(helpline_name, ''),
 		coalesce(helpline_number, ''), coalesce(helpline_hours, ''), coalesce(quick_exit_url, ''), coalesce(banner, ''), version
@@ -92,7 +84,7 @@ func (s *Store) loadEdit(ctx context.Context, q querier, lock bool) (Edit, error
 
 // Update saves in, provided the form was opened on the current version, with its audit event
 // in the same transaction. actorID is the admin's user id. It returns validate.Errors for bad
-// input and *ConflictError when someone saved first. This instance shows the change at once;
+// input and *edit.ConflictError[Edit] when someone saved first. This instance shows the change at once;
 // others within the cache's second.
 func (s *Store) Update(ctx context.Context, actorID int64, in Input, version int) (Edit, error) {
 	clean, errs := Clean(in)
@@ -110,7 +102,7 @@ func (s *Store) Update(ctx context.Context, actorID int64, in Input, version int
 			return err
 		}
 		if before.Version != version {
-			return &ConflictError{Current: before}
+			return edit.Conflicted(before)
 		}
 		if clean == before.Input {
 			out = before
@@ -126,7 +118,7 @@ func (s *Store) Update(ctx context.Context, actorID int64, in Input, version int
 			return fmt.Errorf("site: update settings: %w", err)
 		}
 		if tag.RowsAffected() != 1 {
-			return &ConflictError{Current: before}
+			return edit.Conflicted(before)
 		}
 		if out, err = s.loadEdit(ctx, tx, false); err != nil {
 			return err
@@ -164,70 +156,6 @@ func Clean(in Input) (Input, validate.Errors) {
 		Banner: e.Text("banner", "Emergency banner", strings.NewReplacer("\r\n", " ", "\n", " ").Replace(in.Banner), false, 300, false),
 	}
 	return out, e
-}
-
-// Merge is the form after a conflict: for each field, the other person's value where only
-// they changed it, this person's where they changed it too (a clash, listed). was is the
-// form's starting point, nil when unknown (then every difference is a clash).
-func Merge(was *Input, now, yours Input) (Input, []FieldChange) {
-	merged := yours
-	cn, _ := Clean(now)
-	cy, _ := Clean(yours)
-	var cw Input
-	if was != nil {
-		cw, _ = Clean(*was)
-	}
-	var out []FieldChange
-	for i, f := range Fields {
-		n, y := f.Value(cn), f.Value(cy)
-		c := FieldChange{Field: f.Name, Label: f.Label, Now: n}
-		if was == nil {
-			if n != y {
-				c.Yours, c.Clash = y, true
-				out = append(out, c)
-			}
-			continue
-		}
-		w := f.Value(cw)
-		if w == n {
-			continue
-		}
-		c.Was, c.WasKnown = w, true
-		if y == w || y == n {
-			setField(&merged, i, now)
-		} else {
-			c.Yours, c.Clash = y, true
-		}
-		out = append(out, c)
-	}
-	return merged, out
-}
-
-// FieldChange is one setting someone else changed while this person had the form open.
-type FieldChange struct {
-	Field, Label    string
-	Was, Now, Yours string
-	Clash, WasKnown bool
-}
-
-// setField copies field i of Fields from src into dst.
-func setField(dst *Input, i int, src Input) {
-	switch Fields[i].Name {
-	case "site_name":
-		dst.SiteName = src.SiteName
-	case "council_name":
-		dst.CouncilName = src.CouncilName
-	case "helpline_name":
-		dst.HelplineName = src.HelplineName
-	case "helpline_number":
-		dst.HelplineNumber = phone.Display(src.HelplineNumber)
-	case "helpline_hours":
-		dst.HelplineHours = src.HelplineHours
-	case "quick_exit_url":
-		dst.QuickExitURL = src.QuickExitURL
-	case "banner":
-		dst.Banner = src.Banner
-	}
 }
 
 func (e Edit) auditRow() map[string]any {

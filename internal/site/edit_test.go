@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres/pgtest"
 	"dadirectory/internal/site"
 )
@@ -48,11 +49,11 @@ func TestUpdateSettings(t *testing.T) {
 
 	// A form opened on the old version is refused and shows the settings as they are.
 	_, err = s.Update(ctx, admin, site.Input{SiteName: "Late"}, e.Version)
-	var conflict *site.ConflictError
-	if !errors.As(err, &conflict) || !errors.Is(err, site.ErrConflict) || conflict.Current.SiteName != "Safe Lanarkshire" {
+	var conflict *edit.ConflictError[site.Edit]
+	if !errors.As(err, &conflict) || !errors.Is(err, edit.ErrConflict) || conflict.Current.SiteName != "Safe Lanarkshire" {
 		t.Fatalf("stale update: %v", err)
 	}
-	merged, changes := site.Merge(&e.Input, conflict.Current.Input, site.Input{CouncilName: "Mine"})
+	merged, changes := site.SettingsForm().Merge(&e.Input, conflict.Current.Input, site.Input{CouncilName: "Mine"})
 	if merged.SiteName != "Safe Lanarkshire" || merged.CouncilName != "Mine" || len(changes) != 4 {
 		t.Errorf("merge %+v %+v", merged, changes)
 	}

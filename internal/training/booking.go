@@ -8,6 +8,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 )
 
@@ -52,7 +53,7 @@ func lockSession(ctx context.Context, tx pgx.Tx, v access.Viewer, id int64, mine
 		FOR UPDATE OF s`, v.IsStaff(), id, mine, v.UserID).
 		Scan(&x.id, &x.courseID, &x.providerID, &x.courseSlug, &x.capacity, &x.startsAt, &x.bookingCloses, &x.cancelled, &x.version)
 	if isNoRows(err) {
-		return x, ErrNotFound
+		return x, edit.ErrNotFound
 	}
 	return x, wrap("lock session", err)
 }
@@ -77,11 +78,11 @@ type bookingRow struct {
 }
 
 // Book gives the viewer a place on session id, or a place on its waiting list when it is
-// full. Booking again while booked or waiting changes nothing. It returns ErrNotFound when the
+// full. Booking again while booked or waiting changes nothing. It returns edit.ErrNotFound when the
 // viewer may not see the session, and a *Refusal when it is cancelled, started or closed.
 func (s *Store) Book(ctx context.Context, v access.Viewer, id int64) (Outcome, error) {
 	if !v.IsStaff() {
-		return Outcome{}, ErrNotFound
+		return Outcome{}, edit.ErrNotFound
 	}
 	now := s.now()
 	var out Outcome
@@ -173,7 +174,7 @@ func (s *Store) Book(ctx context.Context, v access.Viewer, id int64) (Outcome, e
 // place is freed, the first person waiting gets it in the same transaction.
 func (s *Store) CancelBooking(ctx context.Context, v access.Viewer, id int64) (Outcome, error) {
 	if !v.IsStaff() {
-		return Outcome{}, ErrNotFound
+		return Outcome{}, edit.ErrNotFound
 	}
 	now := s.now()
 	var out Outcome
@@ -267,7 +268,7 @@ func promote(ctx context.Context, tx pgx.Tx, actor int64, x lockedSession) (int,
 
 // waitingPosition is booking id's place on its session's waiting list (1 is next), or 0 when
 // it is not waiting.
-func waitingPosition(ctx context.Context, q querier, id int64) (int, error) {
+func waitingPosition(ctx context.Context, q postgres.Querier, id int64) (int, error) {
 	var n int
 	err := q.QueryRow(ctx, `SELECT CASE WHEN b.status = 'waitlisted' THEN (SELECT count(*) FROM training_bookings w
 			WHERE w.session_id = b.session_id AND w.status = 'waitlisted' AND w.waitlist_seq <= b.waitlist_seq) ELSE 0 END

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres/pgtest"
 )
 
@@ -216,10 +217,10 @@ func TestBookingRules(t *testing.T) {
 	staffOnly := f.course(t, "Staff course", "in_person", "staff")
 	s := f.session(t, staffOnly, 3, 5)
 
-	if _, err := f.store.Book(ctx, access.Public, s.ID); !errors.Is(err, ErrNotFound) {
+	if _, err := f.store.Book(ctx, access.Public, s.ID); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("anonymous booking: %v", err)
 	}
-	if _, err := f.store.Book(ctx, p, 999999); !errors.Is(err, ErrNotFound) {
+	if _, err := f.store.Book(ctx, p, 999999); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("missing session: %v", err)
 	}
 	o, err := f.store.Book(ctx, p, s.ID)
@@ -304,7 +305,7 @@ func TestRaisingCapacityPromotesAndLoweringBelowBookingsIsRefused(t *testing.T) 
 	// A stale form is refused as a conflict, showing the session as it is now.
 	in.Capacity = "5"
 	_, err = f.store.UpdateSession(ctx, f.admin, s.ID, in, s.Version)
-	var conflict *ConflictError[SessionEdit]
+	var conflict *edit.ConflictError[SessionEdit]
 	if !errors.As(err, &conflict) || conflict.Current.Capacity != 3 {
 		t.Errorf("stale session form: %v", err)
 	}
@@ -362,7 +363,7 @@ func TestAttendance(t *testing.T) {
 		t.Errorf("my training after attendance: a %+v, b %+v", myA, myB)
 	}
 	// Someone who does not manage the course cannot mark it.
-	if _, err := after.MarkAttendance(ctx, f.user(t, access.RSLOfficer, "clyde-valley-housing-association"), s.ID, ids, ids); !errors.Is(err, ErrNotFound) {
+	if _, err := after.MarkAttendance(ctx, f.user(t, access.RSLOfficer, "clyde-valley-housing-association"), s.ID, ids, ids); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("officer of another organisation: %v", err)
 	}
 }

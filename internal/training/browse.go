@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/uktime"
 	"dadirectory/internal/validate"
 )
@@ -232,7 +233,7 @@ type CourseDetail struct {
 	CanManage bool
 }
 
-// Course returns the course with slug as the viewer may see it, or ErrNotFound.
+// Course returns the course with slug as the viewer may see it, or edit.ErrNotFound.
 func (s *Store) Course(ctx context.Context, v access.Viewer, slug string) (CourseDetail, error) {
 	var d CourseDetail
 	now := s.now()
@@ -243,7 +244,7 @@ func (s *Store) Course(ctx context.Context, v access.Viewer, slug string) (Cours
 		&d.ID, &d.Slug, &d.Title, &d.Programme, &d.Level, &d.Delivery, &d.Audience, &d.Duration, &d.Description,
 		&d.StaffOnly, &d.Archived, &d.Provider, &d.ProviderSlug, &d.NextStart)
 	if isNoRows(err) {
-		return d, ErrNotFound
+		return d, edit.ErrNotFound
 	}
 	if err != nil {
 		return d, wrap("course "+slug, err)
@@ -288,7 +289,7 @@ func (s *Store) SessionCourse(ctx context.Context, v access.Viewer, id int64) (s
 	err := s.db.QueryRow(ctx, `SELECT c.slug FROM training_sessions s JOIN training_courses c ON c.id = s.course_id
 		WHERE s.id = $2 AND `+visibleCourse, v.IsStaff(), id).Scan(&slug)
 	if isNoRows(err) {
-		return "", ErrNotFound
+		return "", edit.ErrNotFound
 	}
 	return slug, wrap("session course", err)
 }

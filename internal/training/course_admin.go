@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 )
 
 // What a person manages: whether they manage courses at all, the organisations they may name
@@ -20,20 +21,20 @@ type Manager struct {
 	AgencyName string
 }
 
-// Manager returns what the viewer may manage, or ErrNotFound when they may manage no course.
+// Manager returns what the viewer may manage, or edit.ErrNotFound when they may manage no course.
 func (s *Store) Manager(ctx context.Context, v access.Viewer) (Manager, error) {
 	own, admin := managerOf(v)
 	if admin {
 		return Manager{Admin: true}, nil
 	}
 	if own == 0 {
-		return Manager{}, ErrNotFound
+		return Manager{}, edit.ErrNotFound
 	}
 	m := Manager{AgencyID: own}
 	err := s.db.QueryRow(ctx, `SELECT a.name FROM agencies a JOIN training_providers tp ON tp.agency_id = a.id
 		WHERE a.id = $1 AND a.archived_at IS NULL`, own).Scan(&m.AgencyName)
 	if isNoRows(err) {
-		return Manager{}, ErrNotFound
+		return Manager{}, edit.ErrNotFound
 	}
 	return m, wrap("manager", err)
 }

@@ -2,7 +2,6 @@ package training
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
 )
@@ -40,7 +40,7 @@ type CourseEdit struct {
 	UpdatedAt    time.Time
 }
 
-// CourseForEdit returns the course with slug if the viewer manages it, or ErrNotFound.
+// CourseForEdit returns the course with slug if the viewer manages it, or edit.ErrNotFound.
 func (s *Store) CourseForEdit(ctx context.Context, v access.Viewer, slug string) (CourseEdit, error) {
 	return loadCourseEdit(ctx, s.db, v, slug, false)
 }
@@ -48,7 +48,7 @@ func (s *Store) CourseForEdit(ctx context.Context, v access.Viewer, slug string)
 const courseEditColumns = `c.id, c.slug, c.title, c.programme, c.level, c.delivery, c.audience, c.duration, c.description,
 	a.slug, c.visibility, c.provider_id, a.name, c.archived_at IS NOT NULL, c.version, c.updated_at`
 
-func loadCourseEdit(ctx context.Context, q querier, v access.Viewer, slug string, lock bool) (CourseEdit, error) {
+func loadCourseEdit(ctx context.Context, q postgres.Querier, v access.Viewer, slug string, lock bool) (CourseEdit, error) {
 	var c CourseEdit
 	own, admin := managerOf(v)
 	sql := `SELECT ` + courseEditColumns + ` FROM training_courses c JOIN agencies a ON a.id = c.provider_id
@@ -60,12 +60,12 @@ func loadCourseEdit(ctx context.Context, q querier, v access.Viewer, slug string
 		&c.Audience, &c.Duration, &c.Description, &c.Provider, &c.Visibility, &c.ProviderID, &c.ProviderName, &c.Archived,
 		&c.Version, &c.UpdatedAt)
 	if isNoRows(err) {
-		return c, ErrNotFound
+		return c, edit.ErrNotFound
 	}
 	return c, wrap("course for edit", err)
 }
 
-// CreateCourse adds a course. It returns validate.Errors for bad input and ErrNotFound when
+// CreateCourse adds a course. It returns validate.Errors for bad input and edit.ErrNotFound when
 // the viewer may not manage courses. The slug comes from the title and never changes.
 func (s *Store) CreateCourse(ctx context.Context, v access.Viewer, in CourseInput) (CourseEdit, error) {
 	if _, err := s.Manager(ctx, v); err != nil {
@@ -81,7 +81,7 @@ func (s *Store) CreateCourse(ctx context.Context, v access.Viewer, in CourseInpu
 		if len(errs) > 0 {
 			return errs
 		}
-		slug, err := freeSlug(ctx, tx, clean.Title)
+		slug, err := edit.FreeSlug(ctx, tx, "training_courses", edit.Slug(clean.Title, "course"), reservedSlugs...)
 		if err != nil {
 			return err
 		}
@@ -103,7 +103,7 @@ func (s *Store) CreateCourse(ctx context.Context, v access.Viewer, in CourseInpu
 
 // UpdateCourse saves in over the course with slug, provided the form was opened on version.
 // It returns validate.Errors for bad input, *ConflictError[CourseEdit] when someone else saved
-// first (nothing is written) and ErrNotFound when the viewer does not manage the course. A
+// first (nothing is written) and edit.ErrNotFound when the viewer does not manage the course. A
 // save that changes nothing writes nothing.
 func (s *Store) UpdateCourse(ctx context.Context, v access.Viewer, slug string, in CourseInput, version int) (CourseEdit, error) {
 	clean, errs := cleanCourse(in)
@@ -121,7 +121,7 @@ func (s *Store) UpdateCourse(ctx context.Context, v access.Viewer, slug string, 
 			return errs
 		}
 		if before.Version != version {
-			return &ConflictError[CourseEdit]{Current: before}
+			return edit.Conflicted(before)
 		}
 		if clean == before.CourseInput {
 			out = before
@@ -161,7 +161,7 @@ func (s *Store) SetWithdrawn(ctx context.Context, v access.Viewer, slug string, 
 			return nil
 		}
 		if before.Version != version {
-			return &ConflictError[CourseEdit]{Current: before}
+			return edit.Conflicted(before)
 		}
 		if withdrawn {
 			var toCome bool
@@ -193,9 +193,9 @@ func (s *Store) SetWithdrawn(ctx context.Context, v access.Viewer, slug string, 
 	return out, err
 }
 
-// MergeCourse is what the form shows after a conflict: this person's input on top of the
-// course as it now is, and what the other person changed. was is nil when unknown.
-func MergeCourse(was *CourseInput, now, yours CourseInput, providers []Provider) (CourseInput, []Change) {
+// CourseForm is the course form for comparing and merging after a conflict (see
+// internal/edit); providers gives the organisations' names.
+func CourseForm(providers []Provider) edit.Form[CourseInput] {
 	providerName := func(slug string) string {
 		for _, p := range providers {
 			if p.Slug == slug {
@@ -205,18 +205,18 @@ func MergeCourse(was *CourseInput, now, yours CourseInput, providers []Provider)
 		return slug
 	}
 	in := func(list []Choice) func(string) string { return func(v string) string { return Label(list, v) } }
-	visibility := func(v string) string { return Label(Visibilities, v) }
-	return merge([]field[CourseInput]{
-		{"title", "Title", func(c *CourseInput) *string { return &c.Title }, nil},
-		{"programme", "Programme", func(c *CourseInput) *string { return &c.Programme }, nil},
-		{"level", "Level", func(c *CourseInput) *string { return &c.Level }, in(Levels)},
-		{"delivery", "How it is delivered", func(c *CourseInput) *string { return &c.Delivery }, in(Deliveries)},
-		{"audience", "Who it is for", func(c *CourseInput) *string { return &c.Audience }, in(Audiences)},
-		{"duration", "Duration", func(c *CourseInput) *string { return &c.Duration }, nil},
-		{"description", "Description", func(c *CourseInput) *string { return &c.Description }, nil},
-		{"provider", "Provided by", func(c *CourseInput) *string { return &c.Provider }, providerName},
-		{"visibility", "Who can see it", func(c *CourseInput) *string { return &c.Visibility }, visibility},
-	}, was, now, yours)
+	text := edit.Text[CourseInput]
+	return edit.Form[CourseInput]{Fields: []edit.Field[CourseInput]{
+		text("title", "Title", func(c *CourseInput) *string { return &c.Title }),
+		text("programme", "Programme", func(c *CourseInput) *string { return &c.Programme }),
+		text("level", "Level", func(c *CourseInput) *string { return &c.Level }).ShownAs(in(Levels)),
+		text("delivery", "How it is delivered", func(c *CourseInput) *string { return &c.Delivery }).ShownAs(in(Deliveries)),
+		text("audience", "Who it is for", func(c *CourseInput) *string { return &c.Audience }).ShownAs(in(Audiences)),
+		text("duration", "Duration", func(c *CourseInput) *string { return &c.Duration }),
+		text("description", "Description", func(c *CourseInput) *string { return &c.Description }),
+		text("provider", "Provided by", func(c *CourseInput) *string { return &c.Provider }).ShownAs(providerName),
+		text("visibility", "Who can see it", func(c *CourseInput) *string { return &c.Visibility }).ShownAs(in(Visibilities)),
+	}}
 }
 
 // Visibilities are who can see a course.
@@ -239,7 +239,7 @@ func cleanCourse(in CourseInput) (CourseInput, validate.Errors) {
 		Provider:    strings.TrimSpace(in.Provider),
 		Visibility:  e.OneOf("visibility", "who can see the course", in.Visibility, values(Visibilities)...),
 	}
-	if out.Provider != "" && !slugShaped(out.Provider) {
+	if out.Provider != "" && !edit.ValidSlug(out.Provider) {
 		e.Add("provider", "Choose the organisation that provides the course from the list")
 	}
 	return out, e
@@ -253,7 +253,7 @@ func lookupProvider(ctx context.Context, tx pgx.Tx, v access.Viewer, slug string
 		e.Add("provider", "Choose the organisation that provides the course")
 		return 0, nil
 	}
-	if !slugShaped(slug) { // cleanCourse has said so
+	if !edit.ValidSlug(slug) { // cleanCourse has said so
 		return 0, nil
 	}
 	own, admin := managerOf(v)
@@ -281,38 +281,7 @@ func lookupProvider(ctx context.Context, tx pgx.Tx, v access.Viewer, slug string
 }
 
 // reservedSlugs are words the training URLs use for themselves.
-var reservedSlugs = map[string]bool{"new": true, "report": true, "providers": true, "sessions": true}
-
-// freeSlug makes a slug from title that no course has yet: "safe-and-together-core", then
-// "safe-and-together-core-2" and so on. Creations are serialised by a transaction lock so two
-// courses of the same title get different slugs rather than a unique-key error.
-func freeSlug(ctx context.Context, tx pgx.Tx, title string) (string, error) {
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, courseSlugLock); err != nil {
-		return "", wrap("slug lock", err)
-	}
-	base := Slugify(title, 74) // room for "-99999"
-	if base == "" {
-		base = "course"
-	}
-	for n := 1; ; n++ {
-		slug := base
-		if n > 1 {
-			slug = base + "-" + strconv.Itoa(n)
-		}
-		if reservedSlugs[slug] {
-			continue
-		}
-		var taken bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM training_courses WHERE slug = $1)`, slug).Scan(&taken); err != nil {
-			return "", wrap("free slug", err)
-		}
-		if !taken {
-			return slug, nil
-		}
-	}
-}
-
-const courseSlugLock int64 = 0x74726e5f736c7567 // "trn_slug"
+var reservedSlugs = []string{"new", "report", "providers", "sessions"}
 
 // auditRow is the course as the audit trail keeps it.
 func (c CourseEdit) auditRow() map[string]any {

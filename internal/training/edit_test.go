@@ -3,12 +3,12 @@ package training
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/uktime"
 	"dadirectory/internal/validate"
 )
@@ -95,7 +95,7 @@ func TestSessionFormRefusesBadInput(t *testing.T) {
 		t.Errorf("09:30 in July should be 08:30 UTC: %v %v", summer.StartsAt, err)
 	}
 	// Someone who does not manage the course cannot add a session to it.
-	if _, err := f.store.AddSession(ctx, f.user(t, access.HousingStaff, ""), inPerson.Slug, good); !errors.Is(err, ErrNotFound) {
+	if _, err := f.store.AddSession(ctx, f.user(t, access.HousingStaff, ""), inPerson.Slug, good); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("housing officer adding a session: %v", err)
 	}
 }
@@ -172,13 +172,13 @@ func TestProviderOfficersManageOwnCoursesOnlyWhenAllowed(t *testing.T) {
 	officer := f.user(t, access.RSLOfficer, "link-group")
 	in := CourseInput{Title: "Link awareness", Programme: "Housing domestic abuse", Level: "awareness", Delivery: "online",
 		Audience: "rsl", Provider: "link-group", Visibility: "staff"}
-	if _, err := f.store.Manager(ctx, officer); !errors.Is(err, ErrNotFound) {
+	if _, err := f.store.Manager(ctx, officer); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("not yet allowed: %v", err)
 	}
-	if _, err := f.store.CreateCourse(ctx, officer, in); !errors.Is(err, ErrNotFound) {
+	if _, err := f.store.CreateCourse(ctx, officer, in); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("create before allowed: %v", err)
 	}
-	if _, err := f.store.SetProvider(ctx, officer, "link-group", true); !errors.Is(err, ErrNotFound) {
+	if _, err := f.store.SetProvider(ctx, officer, "link-group", true); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("an officer allowing themselves: %v", err)
 	}
 	if changed, err := f.store.SetProvider(ctx, f.admin, "link-group", true); err != nil || !changed {
@@ -197,10 +197,10 @@ func TestProviderOfficersManageOwnCoursesOnlyWhenAllowed(t *testing.T) {
 		t.Errorf("moving the course to another organisation: %v", err)
 	}
 	// Not the admin's courses, nor another allowed organisation's.
-	if _, err := f.store.CourseForEdit(ctx, officer, "safe-and-together-core"); !errors.Is(err, ErrNotFound) {
+	if _, err := f.store.CourseForEdit(ctx, officer, "safe-and-together-core"); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("another provider's course: %v", err)
 	}
-	if _, err := f.store.CourseForEdit(ctx, officer, "domestic-abuse-awareness-for-housing-association-staff"); !errors.Is(err, ErrNotFound) {
+	if _, err := f.store.CourseForEdit(ctx, officer, "domestic-abuse-awareness-for-housing-association-staff"); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("another allowed provider's course: %v", err)
 	}
 	list, err := f.store.ManagedCourses(ctx, officer)
@@ -216,7 +216,7 @@ func TestProviderOfficersManageOwnCoursesOnlyWhenAllowed(t *testing.T) {
 	if changed, err := f.store.SetProvider(ctx, f.admin, "link-group", false); err != nil || !changed {
 		t.Fatalf("revoke: %v %v", changed, err)
 	}
-	if _, err := f.store.SessionForEdit(ctx, officer, s.ID); !errors.Is(err, ErrNotFound) {
+	if _, err := f.store.SessionForEdit(ctx, officer, s.ID); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("after revoking: %v", err)
 	}
 	var n int
@@ -244,11 +244,11 @@ func TestCourseUpdateConflictKeepsBothChanges(t *testing.T) {
 	mine := original
 	mine.Duration = "3 hours"
 	_, err = f.store.UpdateCourse(ctx, f.admin, c.Slug, mine, c.Version)
-	var conflict *ConflictError[CourseEdit]
+	var conflict *edit.ConflictError[CourseEdit]
 	if !errors.As(err, &conflict) || conflict.Current.Title != theirs.Title {
 		t.Fatalf("stale save: %v", err)
 	}
-	merged, changes := MergeCourse(&original, conflict.Current.CourseInput, mine, nil)
+	merged, changes := CourseForm(nil).Merge(&original, conflict.Current.CourseInput, mine)
 	if merged.Title != theirs.Title || merged.Duration != "3 hours" || len(changes) != 1 || changes[0].Field != "title" || changes[0].Clash {
 		t.Errorf("merge: %+v %+v", merged, changes)
 	}
@@ -256,19 +256,6 @@ func TestCourseUpdateConflictKeepsBothChanges(t *testing.T) {
 	again, err := f.store.UpdateCourse(ctx, f.admin, c.Slug, theirs, saved.Version)
 	if err != nil || again.Version != saved.Version {
 		t.Errorf("unchanged save: %+v %v", again, err)
-	}
-}
-
-func TestSlugify(t *testing.T) {
-	for in, want := range map[string]string{
-		"Safe & Together Core Training (4 days)": "safe-and-together-core-training-4-days",
-		"Women's Aid: café briefing":             "womens-aid-cafe-briefing",
-		"  --  ":                                 "",
-		strings.Repeat("word ", 40):              strings.TrimSuffix(strings.Repeat("word-", 14), "-"),
-	} {
-		if got := Slugify(in, 74); got != want {
-			t.Errorf("Slugify(%q) = %q, want %q", in, got, want)
-		}
 	}
 }
 
@@ -284,11 +271,6 @@ func TestParseFilter(t *testing.T) {
 			t.Errorf("%s=%s accepted", field, bad)
 		}
 	}
-}
-
-func ExampleSlugify() {
-	fmt.Println(Slugify("Safe & Together Overview (1 day)", 80))
-	// Output: safe-and-together-overview-1-day
 }
 
 func TestWithdrawCourse(t *testing.T) {
@@ -307,7 +289,7 @@ func TestWithdrawCourse(t *testing.T) {
 	if _, err := f.store.CancelSession(ctx, f.admin, s.ID, s.Version); err != nil {
 		t.Fatal(err)
 	}
-	var conflict *ConflictError[CourseEdit]
+	var conflict *edit.ConflictError[CourseEdit]
 	if _, err := f.store.SetWithdrawn(ctx, f.admin, c.Slug, true, c.Version+1); !errors.As(err, &conflict) {
 		t.Errorf("stale withdrawal: %v", err)
 	}
@@ -315,7 +297,7 @@ func TestWithdrawCourse(t *testing.T) {
 	if err != nil || !w.Archived || f.audits(t, "course.withdraw", c.ID) != 1 {
 		t.Fatalf("withdraw: %+v %v", w, err)
 	}
-	if _, err := f.store.Course(ctx, access.Public, c.Slug); !errors.Is(err, ErrNotFound) {
+	if _, err := f.store.Course(ctx, access.Public, c.Slug); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("a withdrawn course is still shown: %v", err)
 	}
 	l, err := f.store.List(ctx, p, Filter{})
@@ -331,7 +313,7 @@ func TestWithdrawCourse(t *testing.T) {
 	if _, err := f.store.CancelBooking(ctx, p, s.ID); err != nil {
 		t.Errorf("cancel a booking on a withdrawn course: %v", err)
 	}
-	if _, err := f.store.Book(ctx, f.user(t, access.HousingStaff, ""), s.ID); !errors.Is(err, ErrNotFound) {
+	if _, err := f.store.Book(ctx, f.user(t, access.HousingStaff, ""), s.ID); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("book on a withdrawn course: %v", err)
 	}
 	back, err := f.store.SetWithdrawn(ctx, f.admin, c.Slug, false, w.Version)

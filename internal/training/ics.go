@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/uktime"
 )
 
@@ -30,7 +31,7 @@ type Event struct {
 	Stamp       time.Time // when the entry last changed
 }
 
-// SessionEvent returns session id as a calendar entry for the viewer, or ErrNotFound. The
+// SessionEvent returns session id as a calendar entry for the viewer, or edit.ErrNotFound. The
 // joining link is included only for someone with a place or who manages the course; everyone
 // else gets the course page. courseURL makes a course page's address from its slug.
 func (s *Store) SessionEvent(ctx context.Context, v access.Viewer, id int64, courseURL func(slug string) string) (Event, error) {
@@ -44,7 +45,7 @@ func (s *Store) SessionEvent(ctx context.Context, v access.Viewer, id int64, cou
 		WHERE s.id = $2 AND `+visibleCourse, v.IsStaff(), id, v.UserID, own, admin).
 		Scan(&e.SessionID, &e.Title, &programme, &slug, &e.Venue, &link, &e.StartsAt, &e.EndsAt, &e.Cancelled, &e.Sequence, &e.Stamp)
 	if isNoRows(err) {
-		return e, ErrNotFound
+		return e, edit.ErrNotFound
 	}
 	if err != nil {
 		return e, wrap("session event", err)

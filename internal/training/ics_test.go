@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/uktime"
 )
 
@@ -108,7 +109,7 @@ func TestSessionEventVisibilityAndLink(t *testing.T) {
 	staff := f.session(t, f.course(t, "Staff-only webinar", "online", "staff"), 3, 5)
 	public := f.session(t, f.course(t, "Public roadshow", "in_person", "public"), 3, 5)
 
-	if _, err := f.store.SessionEvent(ctx, access.Public, staff.ID, page); !errors.Is(err, ErrNotFound) {
+	if _, err := f.store.SessionEvent(ctx, access.Public, staff.ID, page); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("anonymous, staff-only course: %v", err)
 	}
 	e, err := f.store.SessionEvent(ctx, access.Public, public.ID, page)

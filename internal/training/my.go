@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 )
 
 // MyTraining is /my/training: a person's own bookings, sorted into what they mean to them.
@@ -23,7 +24,7 @@ const cancelledShownFor = "90 days"
 func (s *Store) My(ctx context.Context, v access.Viewer) (MyTraining, error) {
 	var m MyTraining
 	if !v.IsStaff() {
-		return m, ErrNotFound
+		return m, edit.ErrNotFound
 	}
 	now := s.now()
 	// $1 (IsStaff) is true for every signed-in person; the join to the person's own booking

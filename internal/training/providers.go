@@ -7,6 +7,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 )
 
@@ -22,7 +23,7 @@ type ProviderRow struct {
 // allowed first. Only admins see it.
 func (s *Store) ProviderRows(ctx context.Context, v access.Viewer) ([]ProviderRow, error) {
 	if !v.IsAdmin() {
-		return nil, ErrNotFound
+		return nil, edit.ErrNotFound
 	}
 	rows, err := s.db.Query(ctx, `SELECT a.slug, a.name, a.kind, tp.agency_id IS NOT NULL,
 			(SELECT count(*) FROM training_courses c WHERE c.provider_id = a.id)
@@ -40,18 +41,18 @@ func (s *Store) ProviderRows(ctx context.Context, v access.Viewer) ([]ProviderRo
 }
 
 // SetProvider allows (or stops) the organisation with slug providing training, so its RSL
-// officers may manage its courses. It reports whether anything changed; ErrNotFound for an
+// officers may manage its courses. It reports whether anything changed; edit.ErrNotFound for an
 // unknown organisation or a viewer who is not an admin.
 func (s *Store) SetProvider(ctx context.Context, v access.Viewer, slug string, allowed bool) (bool, error) {
-	if !v.IsAdmin() || !slugShaped(slug) {
-		return false, ErrNotFound
+	if !v.IsAdmin() || !edit.ValidSlug(slug) {
+		return false, edit.ErrNotFound
 	}
 	changed := false
 	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		var id int64
 		err := tx.QueryRow(ctx, `SELECT id FROM agencies WHERE slug = $1 AND archived_at IS NULL FOR UPDATE`, slug).Scan(&id)
 		if isNoRows(err) {
-			return ErrNotFound
+			return edit.ErrNotFound
 		}
 		if err != nil {
 			return wrap("set provider", err)

@@ -13,6 +13,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/uktime"
 	"dadirectory/internal/validate"
 )
@@ -128,11 +129,11 @@ const trained = `WITH trained AS (
 	WHERE b.status = 'attended' AND s.cancelled_at IS NULL AND s.starts_at >= $1 AND s.starts_at < $2)
 `
 
-// Report returns who was trained in r. Only admins see it; anyone else gets ErrNotFound.
+// Report returns who was trained in r. Only admins see it; anyone else gets edit.ErrNotFound.
 func (s *Store) Report(ctx context.Context, v access.Viewer, r ReportRange, councilName string) (Report, error) {
 	out := Report{Range: r}
 	if !v.IsAdmin() {
-		return out, ErrNotFound
+		return out, edit.ErrNotFound
 	}
 	from, until := r.From, r.To.AddDate(0, 0, 1) // midnights in uktime.London: a day-light change is a 23 or 25 hour day
 	args := []any{from, until, councilName}

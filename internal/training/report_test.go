@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/uktime"
 )
 
@@ -78,7 +79,7 @@ func TestReportCountsPeopleTrainedByCourseOrganisationAndSector(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	if _, err := f.store.Report(ctx, f.user(t, access.Champion, ""), r, "Test Council"); !errors.Is(err, ErrNotFound) {
+	if _, err := f.store.Report(ctx, f.user(t, access.Champion, ""), r, "Test Council"); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("a champion asking for the report: %v", err)
 	}
 	rep, err := f.store.Report(ctx, f.admin, r, "Test Council")

@@ -11,6 +11,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/uktime"
 	"dadirectory/internal/validate"
@@ -181,12 +182,12 @@ func (x SessionEdit) values() sessionValues {
 		Capacity: x.Capacity, BookingCloses: x.BookingCloses}
 }
 
-// SessionForEdit returns session id if the viewer manages its course, or ErrNotFound.
+// SessionForEdit returns session id if the viewer manages its course, or edit.ErrNotFound.
 func (s *Store) SessionForEdit(ctx context.Context, v access.Viewer, id int64) (SessionEdit, error) {
 	return loadSessionEdit(ctx, s.db, v, id, false)
 }
 
-func loadSessionEdit(ctx context.Context, q querier, v access.Viewer, id int64, lock bool) (SessionEdit, error) {
+func loadSessionEdit(ctx context.Context, q postgres.Querier, v access.Viewer, id int64, lock bool) (SessionEdit, error) {
 	var x SessionEdit
 	own, admin := managerOf(v)
 	sql := `SELECT s.id, c.id, c.slug, c.title, c.delivery, c.provider_id, s.starts_at, s.ends_at, s.venue, s.online_url,
@@ -199,7 +200,7 @@ func loadSessionEdit(ctx context.Context, q querier, v access.Viewer, id int64, 
 	err := q.QueryRow(ctx, sql, id, own, admin).Scan(&x.ID, &x.CourseID, &x.CourseSlug, &x.CourseTitle, &x.Delivery,
 		&x.ProviderID, &x.StartsAt, &x.EndsAt, &x.Venue, &x.OnlineURL, &x.Capacity, &x.BookingCloses, &x.CancelledAt, &x.Version)
 	if isNoRows(err) {
-		return x, ErrNotFound
+		return x, edit.ErrNotFound
 	}
 	if err != nil {
 		return x, wrap("session for edit", err)
@@ -228,7 +229,7 @@ func loadSessionEdit(ctx context.Context, q querier, v access.Viewer, id int64, 
 }
 
 // AddSession adds a session to the course with slug. It returns validate.Errors for bad input
-// and ErrNotFound when the viewer does not manage the course.
+// and edit.ErrNotFound when the viewer does not manage the course.
 func (s *Store) AddSession(ctx context.Context, v access.Viewer, slug string, in SessionInput) (SessionEdit, error) {
 	var out SessionEdit
 	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
@@ -258,7 +259,7 @@ func (s *Store) AddSession(ctx context.Context, v access.Viewer, slug string, in
 
 // UpdateSession saves in over session id, provided the form was opened on version. Raising
 // the capacity gives the new places to the people waiting, in order, in the same
-// transaction. It returns validate.Errors, *ConflictError[SessionEdit], ErrNotFound, or
+// transaction. It returns validate.Errors, *ConflictError[SessionEdit], edit.ErrNotFound, or
 // ErrAlreadyCancelled for a cancelled session.
 func (s *Store) UpdateSession(ctx context.Context, v access.Viewer, id int64, in SessionInput, version int) (SessionEdit, error) {
 	var out SessionEdit
@@ -276,7 +277,7 @@ func (s *Store) UpdateSession(ctx context.Context, v access.Viewer, id int64, in
 			return errs
 		}
 		if before.Version != version {
-			return &ConflictError[SessionEdit]{Current: before}
+			return edit.Conflicted(before)
 		}
 		if sameSession(clean, prev) {
 			out = before
@@ -311,8 +312,9 @@ func sameSession(a, b sessionValues) bool {
 		a.OnlineURL == b.OnlineURL && a.Capacity == b.Capacity && sameClose
 }
 
-// MergeSession is what the session form shows after a conflict (see merge).
-func MergeSession(was *SessionInput, now, yours SessionInput) (SessionInput, []Change) {
+// SessionForm is the session form for comparing and merging after a conflict (see
+// internal/edit).
+func SessionForm() edit.Form[SessionInput] {
 	when := func(s string) string {
 		t, err := time.ParseInLocation("2006-01-02T15:04", s, uktime.London)
 		if err != nil {
@@ -320,14 +322,15 @@ func MergeSession(was *SessionInput, now, yours SessionInput) (SessionInput, []C
 		}
 		return t.Format("Monday 2 January 2006, 3:04pm")
 	}
-	return merge([]field[SessionInput]{
-		{"starts_at", "Starts", func(x *SessionInput) *string { return &x.StartsAt }, when},
-		{"ends_at", "Ends", func(x *SessionInput) *string { return &x.EndsAt }, when},
-		{"venue", "Venue", func(x *SessionInput) *string { return &x.Venue }, nil},
-		{"online_url", "Joining link", func(x *SessionInput) *string { return &x.OnlineURL }, nil},
-		{"capacity", "Places", func(x *SessionInput) *string { return &x.Capacity }, nil},
-		{"booking_closes", "Booking closes", func(x *SessionInput) *string { return &x.BookingCloses }, when},
-	}, was, now, yours)
+	text := edit.Text[SessionInput]
+	return edit.Form[SessionInput]{Fields: []edit.Field[SessionInput]{
+		text("starts_at", "Starts", func(x *SessionInput) *string { return &x.StartsAt }).ShownAs(when),
+		text("ends_at", "Ends", func(x *SessionInput) *string { return &x.EndsAt }).ShownAs(when),
+		text("venue", "Venue", func(x *SessionInput) *string { return &x.Venue }),
+		text("online_url", "Joining link", func(x *SessionInput) *string { return &x.OnlineURL }),
+		text("capacity", "Places", func(x *SessionInput) *string { return &x.Capacity }),
+		text("booking_closes", "Booking closes", func(x *SessionInput) *string { return &x.BookingCloses }).ShownAs(when),
+	}}
 }
 
 // auditRow is the session as the audit trail keeps it.

@@ -7,6 +7,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 )
 
@@ -27,7 +28,7 @@ func (s *Store) CancelSession(ctx context.Context, v access.Viewer, id int64, ve
 		case before.Started(s.now()):
 			return ErrSessionStarted
 		case before.Version != version:
-			return &ConflictError[SessionEdit]{Current: before}
+			return edit.Conflicted(before)
 		}
 		_, err = tx.Exec(ctx, `UPDATE training_sessions SET cancelled_at = now(), version = version + 1, updated_at = now()
 			WHERE id = $1 AND version = $2`, id, version)

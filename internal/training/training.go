@@ -11,7 +11,6 @@
 package training
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -21,10 +20,6 @@ import (
 
 	"dadirectory/internal/access"
 )
-
-// ErrNotFound means the course, session or booking does not exist or this viewer may not see
-// (or manage) it: the two are one.
-var ErrNotFound = errors.New("training: not found")
 
 // Refusal is an action the rules do not allow just now (booking a session that has closed,
 // say). Message is the sentence the person reads; handlers show it instead of an error page.
@@ -141,13 +136,6 @@ func managerOf(v access.Viewer) (own int64, admin bool) {
 		return v.AgencyID, false
 	}
 	return 0, false
-}
-
-// querier is what loaders need, so one query serves a page view (the pool) and the check
-// inside a change (its transaction).
-type querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
 func isNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }

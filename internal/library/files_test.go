@@ -5,25 +5,6 @@ import (
 	"testing"
 )
 
-func TestSlugFor(t *testing.T) {
-	t.Parallel()
-	for title, want := range map[string]string{
-		"Housing Domestic Abuse Policy": "housing-domestic-abuse-policy",
-		"Women's Aid & you":             "womens-aid-and-you",
-		"  --Café  déjà vu!! ":          "cafe-deja-vu",
-		"Safe & Together":               "safe-and-together",
-		"MARAC: protocol (2024)":        "marac-protocol-2024",
-		"!!!":                           "resource",
-		"日本語":                           "resource",
-		strings.Repeat("word ", 30):     strings.TrimSuffix(strings.Repeat("word-", 16), "-"),
-	} {
-		got := slugFor(title)
-		if got != want || !validSlug(got) {
-			t.Errorf("slugFor(%q) = %q, want %q", title, got, want)
-		}
-	}
-}
-
 func TestCleanFilename(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
@@ -51,17 +32,6 @@ func FuzzCleanFilename(f *testing.F) {
 		got := cleanFilename(name, ".pdf", "file")
 		if !strings.HasSuffix(got, ".pdf") || strings.ContainsAny(got, "/\\\"\r\n\x00;") || len([]rune(got)) > 104 {
 			t.Errorf("cleanFilename(%q) = %q", name, got)
-		}
-	})
-}
-
-func FuzzSlugFor(f *testing.F) {
-	for _, s := range []string{"Women's Aid", "", "-", "a--b", "日本"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, title string) {
-		if got := slugFor(title); !validSlug(got) {
-			t.Errorf("slugFor(%q) = %q", title, got)
 		}
 	})
 }

@@ -1,0 +1,69 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"dadirectory/internal/edit"
+)
+
+// What every form handler shares: the id or slug a URL names, the version a form carries, a
+// form that cannot be read at all, and the one-off message that follows a redirect.
+
+// sessionFlash carries a one-off "saved" message across the redirect after a post.
+const sessionFlash = "flash"
+
+// pathID is the {id} of the URL. Anything but a positive number names nothing: a page that
+// does not exist, like the id of a row the viewer may not see.
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, edit.ErrNotFound
+	}
+	return id, nil
+}
+
+// pathSlug is the {slug} of the URL; one that is not slug-shaped names nothing, and never
+// reaches the database.
+func pathSlug(r *http.Request) (string, error) {
+	slug := chi.URLParam(r, "slug")
+	if !edit.ValidSlug(slug) {
+		return "", edit.ErrNotFound
+	}
+	return slug, nil
+}
+
+// parseVersionForm reads the posted form and the version it was opened on (see
+// edit.ParseVersion: a missing or bad version matches no row).
+func parseVersionForm(r *http.Request) (int, error) {
+	if err := r.ParseForm(); err != nil {
+		return 0, badForm(err)
+	}
+	return edit.ParseVersion(r.PostForm.Get("version")), nil
+}
+
+// errBadForm wraps a form that could not be read at all (a body too large, a broken encoding).
+type errBadForm struct{ err error }
+
+func (e errBadForm) Error() string { return "server: bad form: " + e.err.Error() }
+func (e errBadForm) Unwrap() error { return e.err }
+
+func badForm(err error) error { return errBadForm{err} }
+
+// redirectWithFlash answers a post that worked: 303 to the page to show, which says msg once.
+func (s *Server) redirectWithFlash(w http.ResponseWriter, r *http.Request, to, msg string) error {
+	s.sessions.Put(r.Context(), sessionFlash, msg)
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// popFlash takes the one-off message of a signed-in person; an anonymous visitor has no
+// session to take it from (and must not be given one).
+func (s *Server) popFlash(r *http.Request) string {
+	if !viewer(r.Context()).IsStaff() {
+		return ""
+	}
+	return s.sessions.PopString(r.Context(), sessionFlash)
+}
