@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
 )
@@ -37,8 +38,9 @@ const (
 const SetupPath = "/account/setup"
 
 var (
-	// ErrLinkUnknown means no link has that token (mistyped, cut short, or never issued).
-	ErrLinkUnknown = errors.New("accounts: no such link")
+	// ErrLinkUnknown means no link has that token (mistyped, cut short, or never issued): a
+	// not-found, which the setup page answers with its own words.
+	ErrLinkUnknown = fmt.Errorf("accounts: no such link: %w", edit.ErrNotFound)
 	// ErrLinkGone means the link existed but works no more: used, expired, replaced by a newer
 	// one, or its account deactivated.
 	ErrLinkGone = errors.New("accounts: link used or expired")
