@@ -150,3 +150,19 @@ func TestUpdateOwnChampionRefusesAStaleVersion(t *testing.T) {
 		t.Errorf("%d audit events, want 1 (the refused save writes none)", events)
 	}
 }
+
+func TestChampionFormComparesNumbersAsStored(t *testing.T) {
+	areas := []directory.Term{{Slug: "motherwell", Name: "Motherwell"}, {Slug: "wishaw", Name: "Wishaw"}}
+	form := directory.ChampionForm(areas)
+	was := directory.ChampionInput{Phones: []directory.Phone{{Label: "Desk", Number: "01632 960 255"}}, Hours: "9 to 5", Areas: []string{"motherwell"}}
+	// The other person only rewrote the number with other spaces, and added Wishaw.
+	now := directory.ChampionInput{Phones: []directory.Phone{{Label: "Desk", Number: "01632960255"}}, Hours: "9 to 5", Areas: []string{"wishaw", "motherwell"}}
+	yours := directory.ChampionInput{Phones: was.Phones, Hours: "10 to 4", Areas: []string{"motherwell"}}
+	merged, changes := form.Merge(&was, now, yours)
+	if len(changes) != 1 || changes[0].Field != "areas" || changes[0].Now != "Motherwell, Wishaw" || changes[0].Clash {
+		t.Fatalf("changes %+v: want only the areas, theirs kept", changes)
+	}
+	if merged.Hours != "10 to 4" || len(merged.Areas) != 2 {
+		t.Errorf("merged %+v: want my hours and their areas", merged)
+	}
+}
