@@ -15,7 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"dadirectory/internal/access"
-	"dadirectory/internal/audit"
+	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
 )
 
@@ -167,7 +167,7 @@ func Get(ctx context.Context, db *pgxpool.Pool, v access.Viewer, id int64) (Acco
 	return loadAccount(ctx, db, id, false)
 }
 
-func loadAccount(ctx context.Context, q audit.Querier, id int64, lock bool) (Account, error) {
+func loadAccount(ctx context.Context, q postgres.Querier, id int64, lock bool) (Account, error) {
 	sql := `SELECT ` + accountColumns + accountFrom + ` WHERE u.id = $1`
 	if lock {
 		sql += ` FOR UPDATE OF u`

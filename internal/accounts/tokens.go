@@ -126,7 +126,7 @@ type SetupLink struct {
 }
 
 // linkState says why a token does not work: ErrLinkUnknown or ErrLinkGone.
-func linkState(ctx context.Context, q audit.Querier, digest []byte) error {
+func linkState(ctx context.Context, q postgres.Querier, digest []byte) error {
 	var found bool
 	if err := q.QueryRow(ctx, `SELECT true FROM user_tokens WHERE token_hash = $1`, digest).Scan(&found); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -144,7 +144,7 @@ const openLinkWhere = `t.token_hash = $1 AND t.used_at IS NULL AND t.revoked_at 
 
 // LookupLink returns what the setup page shows for token, or ErrLinkUnknown / ErrLinkGone.
 // Looking does not use the link up.
-func LookupLink(ctx context.Context, q audit.Querier, token string) (SetupLink, error) {
+func LookupLink(ctx context.Context, q postgres.Querier, token string) (SetupLink, error) {
 	if !plausibleToken(token) {
 		return SetupLink{}, ErrLinkUnknown
 	}
