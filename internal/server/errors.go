@@ -8,6 +8,7 @@ import (
 	"syscall"
 
 	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/templates"
 )
@@ -33,7 +34,7 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	var maxBytes *http.MaxBytesError
 	switch {
-	case errors.Is(err, errPageNotFound), errors.Is(err, directory.ErrNotFound):
+	case errors.Is(err, errPageNotFound), errors.Is(err, edit.ErrNotFound), errors.Is(err, directory.ErrNotFound):
 		s.errorPage(w, r, http.StatusNotFound)
 	case errors.As(err, &maxBytes):
 		s.errorPage(w, r, http.StatusRequestEntityTooLarge)
