@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,7 +13,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/accounts"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres/pgtest"
 	"dadirectory/internal/seed"
 	"dadirectory/internal/uktime"
@@ -23,8 +27,19 @@ var admin = access.Viewer{UserID: 1, Role: access.Admin}
 
 type fixture struct {
 	db          *pgxpool.Pool
+	trail       *audit.Store
 	ann, bob    int64 // users
 	galop, link int64 // agencies
+}
+
+// newTrail is the trail's store as the server builds it, over the features' descriptions.
+func newTrail(t *testing.T, db *pgxpool.Pool) *audit.Store {
+	t.Helper()
+	trail, err := audit.NewStore(db, slices.Concat(directory.AuditEntities(), accounts.AuditEntities())...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return trail
 }
 
 func setup(t *testing.T) fixture {
@@ -34,7 +49,7 @@ func setup(t *testing.T) fixture {
 	if _, err := seed.Demo(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	f := fixture{db: db}
+	f := fixture{db: db, trail: newTrail(t, db)}
 	for _, u := range []struct {
 		id          *int64
 		email, name string
@@ -80,7 +95,7 @@ func list(t *testing.T, f fixture, q string) audit.Page {
 	if len(errs) > 0 {
 		t.Fatalf("%s: %v", q, errs)
 	}
-	p, err := audit.List(context.Background(), f.db, admin, flt)
+	p, err := f.trail.List(context.Background(), admin, flt)
 	if err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
@@ -188,12 +203,12 @@ func TestListRefusesAnyoneButAnAdmin(t *testing.T) {
 		{Role: access.Admin}, // no user: not signed in, whatever the role says
 		{UserID: 5, Role: "superuser"},
 	} {
-		p, err := audit.List(context.Background(), f.db, v, audit.Filter{})
-		if !errors.Is(err, audit.ErrForbidden) || len(p.Entries) != 0 {
-			t.Errorf("%+v: err %v, %d entries; want ErrForbidden and nothing", v, err, len(p.Entries))
+		p, err := f.trail.List(context.Background(), v, audit.Filter{})
+		if !errors.Is(err, edit.ErrNotFound) || len(p.Entries) != 0 {
+			t.Errorf("%+v: err %v, %d entries; want edit.ErrNotFound and nothing", v, err, len(p.Entries))
 		}
-		if _, err := audit.FilterChoices(context.Background(), f.db, v, audit.Filter{}); !errors.Is(err, audit.ErrForbidden) {
-			t.Errorf("%+v: choices err %v, want ErrForbidden", v, err)
+		if _, err := f.trail.FilterChoices(context.Background(), v, audit.Filter{}); !errors.Is(err, edit.ErrNotFound) {
+			t.Errorf("%+v: choices err %v, want edit.ErrNotFound", v, err)
 		}
 	}
 }
@@ -201,7 +216,7 @@ func TestListRefusesAnyoneButAnAdmin(t *testing.T) {
 func TestListRefusesUnknownPeopleAndOrganisations(t *testing.T) {
 	f := setup(t)
 	for _, flt := range []audit.Filter{{ActorID: 999999}, {Org: "no-such-org"}} {
-		_, err := audit.List(context.Background(), f.db, admin, flt)
+		_, err := f.trail.List(context.Background(), admin, flt)
 		var errs validate.Errors
 		if !errors.As(err, &errs) || len(errs) != 1 {
 			t.Errorf("%+v: err %v, want a field error", flt, err)
@@ -212,7 +227,7 @@ func TestListRefusesUnknownPeopleAndOrganisations(t *testing.T) {
 func TestFilterChoices(t *testing.T) {
 	f := setup(t)
 	f.event(t, "2026-01-15T12:00:00Z", f.bob, f.galop, "agency.update", "", "")
-	c, err := audit.FilterChoices(context.Background(), f.db, admin, audit.Filter{ActorID: f.ann, Org: "link-group"})
+	c, err := f.trail.FilterChoices(context.Background(), admin, audit.Filter{ActorID: f.ann, Org: "link-group"})
 	if err != nil {
 		t.Fatal(err)
 	}

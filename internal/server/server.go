@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"dadirectory/internal/accounts"
+	"dadirectory/internal/audit"
 	"dadirectory/internal/config"
 	"dadirectory/internal/directory"
 	"dadirectory/internal/library"
@@ -33,6 +35,7 @@ type Server struct {
 	auth      *accounts.Authenticator
 	sessions  *scs.SessionManager
 	library   *library.Store
+	audit     *audit.Store
 	// bodyLimits are the routes ("METHOD /pattern") allowed a body larger than a form's.
 	bodyLimits map[string]int64
 }
@@ -40,6 +43,11 @@ type Server struct {
 // New builds a Server over an open pool.
 func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error) {
 	assets, err := web.NewAssets()
+	if err != nil {
+		return nil, err
+	}
+	// The trail reverts rows the features own, as each of them describes its own.
+	trail, err := audit.NewStore(db, slices.Concat(directory.AuditEntities(), accounts.AuditEntities())...)
 	if err != nil {
 		return nil, err
 	}
@@ -63,6 +71,7 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 		assets:  assets,
 		auth:    auth,
 		library: library.NewStore(db),
+		audit:   trail,
 	}
 	s.sessions = s.newSessions()
 	s.directory.Start() // build the search index now, not on the first visitor's search
