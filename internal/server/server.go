@@ -46,8 +46,7 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 	if err != nil {
 		return nil, err
 	}
-	// The trail reverts rows the features own, as each of them describes its own.
-	trail, err := audit.NewStore(db, slices.Concat(directory.AuditEntities(), accounts.AuditEntities())...)
+	trail, err := audit.NewStore(db, auditEntities()...)
 	if err != nil {
 		return nil, err
 	}
@@ -76,6 +75,12 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 	s.sessions = s.newSessions()
 	s.directory.Start() // build the search index now, not on the first visitor's search
 	return s, nil
+}
+
+// auditEntities are the entity types the audit trail names and reverts, each described by the
+// feature that owns its rows.
+func auditEntities() []audit.Entity {
+	return slices.Concat(directory.AuditEntities(), accounts.AuditEntities())
 }
 
 // Close stops the background work New started (keeping the search index current).
