@@ -268,3 +268,48 @@ func TestParseFilter(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// An entry is named by its row as it is now, through the entity's NameColumn its feature
+// describes, or else by the name its event recorded.
+func TestListNamesEntriesByTheirRowsNow(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	var contact int64
+	var contactTitle, galopName string
+	if err := f.db.QueryRow(ctx, `SELECT id, role_title FROM contacts WHERE agency_id = $1 ORDER BY id LIMIT 1`, f.galop).Scan(&contact, &contactTitle); err != nil {
+		t.Fatal(err)
+	}
+	f.db.QueryRow(ctx, `SELECT name FROM agencies WHERE id = $1`, f.galop).Scan(&galopName)
+	for _, ev := range []struct {
+		action, entityType string
+		id, agency         int64
+		after              string
+	}{
+		{"agency.update", "agency", f.galop, 0, `{"name": "Old name"}`}, // no agency_id: the organisation itself
+		{"contact.update", "contact", contact, f.galop, `{"role_title": "Old title"}`},
+		{"user.update", "user", f.bob, 0, `{"name": "Old Bob"}`},
+		{"contact.update", "contact", 99999999, 0, `{"role_title": "Gone line"}`},
+		{"training_course.update", "training_course", 1, 0, `{"title": "A course"}`},
+	} {
+		_, err := f.db.Exec(ctx, `INSERT INTO audit_events (occurred_at, actor_id, action, entity_type, entity_id, agency_id, after)
+			VALUES ('2026-02-01T12:00:00Z', $1, $2, $3, $4, nullif($5, 0), $6::jsonb)`, f.ann, ev.action, ev.entityType, ev.id, ev.agency, ev.after)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := map[string]string{}
+	for _, e := range list(t, f, "actor="+itoa(f.ann)).Entries {
+		got[e.EntityType+" "+itoa(e.EntityID)] = e.EntityName + " @" + e.AgencySlug
+	}
+	for key, want := range map[string]string{
+		"agency " + itoa(f.galop):  galopName + " @galop",
+		"contact " + itoa(contact): contactTitle + " @galop",
+		"user " + itoa(f.bob):      "Bob Officer @",
+		"contact 99999999":         "Gone line @",
+		"training_course 1":        "A course @",
+	} {
+		if got[key] != want {
+			t.Errorf("%s: named %q, want %q", key, got[key], want)
+		}
+	}
+}
