@@ -192,7 +192,7 @@ func (s *Store) IssueReset(ctx context.Context, v access.Viewer, id int64) (Acco
 }
 
 // usersLockKey serialises changes that could leave no active admin (two admins demoting each
-// other at once). The audit package's revert of an account takes the same key.
+// other at once). A revert of an account from the audit trail takes it too (AuditEntities).
 const usersLockKey int64 = 0x64616469_75736572 // "dadi" "user"
 
 func lockAccounts(ctx context.Context, tx pgx.Tx) error {

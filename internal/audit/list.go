@@ -7,11 +7,13 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
 )
 
@@ -20,16 +22,6 @@ const PageSize = 50
 
 // maxPage keeps OFFSET bounded: 500,000 events deep is further than anyone reads.
 const maxPage = 10000
-
-// ErrForbidden means the viewer may not read the audit trail: only administrators may. The
-// route is already limited to admins; this is the same rule again where the data is read.
-var ErrForbidden = errors.New("audit: only administrators may read the audit trail")
-
-// Querier is what reading the trail needs: a pool, a connection or a transaction.
-type Querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
 
 // Filter chooses which events to list. Zero fields mean "any".
 type Filter struct {
@@ -166,42 +158,29 @@ const listWhere = `($1::bigint IS NULL OR e.actor_id = $1)
 	AND ($4::date IS NULL OR e.occurred_at < ($4::date + 1)::timestamp AT TIME ZONE 'Europe/London')`
 
 // List returns a page of audit events matching f, newest first, for an administrator. Anyone
-// else gets ErrForbidden. A person or organisation that does not exist gives validate.Errors.
-func List(ctx context.Context, db Querier, v access.Viewer, f Filter) (Page, error) {
-	if !v.IsAdmin() {
-		return Page{}, ErrForbidden
+// else gets edit.ErrNotFound. A person or organisation that does not exist gives
+// validate.Errors.
+func (s *Store) List(ctx context.Context, v access.Viewer, f Filter) (Page, error) {
+	if err := adminsOnly(v); err != nil {
+		return Page{}, err
 	}
 	if f.Page < 1 {
 		f.Page = 1
 	}
 	p := Page{Filter: f}
-	actor, agency, err := resolve(ctx, db, f)
+	actor, agency, err := resolve(ctx, s.db, f)
 	if err != nil {
 		return p, err
 	}
 	from, to := dateArg(f.From), dateArg(f.To)
-	if err := db.QueryRow(ctx, `SELECT count(*) FROM audit_events e WHERE `+listWhere, actor, agency, from, to).Scan(&p.Total); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM audit_events e WHERE `+listWhere, actor, agency, from, to).Scan(&p.Total); err != nil {
 		return p, fmt.Errorf("audit: count events: %w", err)
 	}
 	p.Pages = (p.Total + PageSize - 1) / PageSize
 	if p.Total == 0 || f.Page > p.Pages {
 		return p, nil
 	}
-	rows, err := db.Query(ctx, `SELECT e.id, e.occurred_at, coalesce(e.actor_id, 0), coalesce(u.name, ''), coalesce(u.email, ''),
-			e.action, e.entity_type, coalesce(e.entity_id, 0),
-			coalesce(CASE e.entity_type WHEN 'agency' THEN ea.name WHEN 'contact' THEN ec.role_title WHEN 'user' THEN eu.name END,
-				e.after->>'name', e.before->>'name', e.after->>'role_title', e.before->>'role_title', e.after->>'title',
-				e.before->>'title', e.after->>'email', ''),
-			coalesce(ag.slug, ''), coalesce(ag.name, ''), e.before, e.after
-		FROM audit_events e
-		LEFT JOIN users u ON u.id = e.actor_id
-		LEFT JOIN agencies ea ON e.entity_type = 'agency' AND ea.id = e.entity_id
-		LEFT JOIN contacts ec ON e.entity_type = 'contact' AND ec.id = e.entity_id
-		LEFT JOIN users eu ON e.entity_type = 'user' AND eu.id = e.entity_id
-		LEFT JOIN agencies ag ON ag.id = coalesce(e.agency_id, ea.id)
-		WHERE `+listWhere+`
-		ORDER BY e.occurred_at DESC, e.id DESC
-		LIMIT $5 OFFSET $6`, actor, agency, from, to, PageSize, (f.Page-1)*PageSize)
+	rows, err := s.db.Query(ctx, s.listSQL, actor, agency, from, to, PageSize, (f.Page-1)*PageSize)
 	if err != nil {
 		return p, fmt.Errorf("audit: list events: %w", err)
 	}
@@ -223,9 +202,41 @@ func List(ctx context.Context, db Querier, v access.Viewer, f Filter) (Page, err
 	return p, nil
 }
 
+// listSQL is the page query of List: $1 to $4 as listWhere, $5 the page size, $6 the offset.
+// An entry's name is the row's name now, from its entity's NameColumn, or else the name its
+// event recorded. The organisation an event concerns is its agency_id, or, for an event
+// about an organisation that recorded none, the organisation itself.
+func listSQL(entities []Entity) string {
+	var joins, names strings.Builder
+	for i, e := range entities {
+		if e.NameColumn == "" {
+			continue
+		}
+		alias := fmt.Sprintf("n%d", i)
+		fmt.Fprintf(&joins, "\n\t\tLEFT JOIN %s %s ON e.entity_type = '%s' AND %s.id = e.entity_id", e.Table, alias, e.Type, alias)
+		fmt.Fprintf(&names, " WHEN '%s' THEN %s.%s", e.Type, alias, e.NameColumn)
+	}
+	name := "NULL::text"
+	if names.Len() > 0 {
+		name = "CASE e.entity_type" + names.String() + " END"
+	}
+	return `SELECT e.id, e.occurred_at, coalesce(e.actor_id, 0), coalesce(u.name, ''), coalesce(u.email, ''),
+			e.action, e.entity_type, coalesce(e.entity_id, 0),
+			coalesce(` + name + `,
+				e.after->>'name', e.before->>'name', e.after->>'role_title', e.before->>'role_title', e.after->>'title',
+				e.before->>'title', e.after->>'email', ''),
+			coalesce(ag.slug, ''), coalesce(ag.name, ''), e.before, e.after
+		FROM audit_events e
+		LEFT JOIN users u ON u.id = e.actor_id` + joins.String() + `
+		LEFT JOIN agencies ag ON ag.id = coalesce(e.agency_id, CASE WHEN e.entity_type = 'agency' THEN e.entity_id END)
+		WHERE ` + listWhere + `
+		ORDER BY e.occurred_at DESC, e.id DESC
+		LIMIT $5 OFFSET $6`
+}
+
 // resolve turns the filter's person and organisation into ids (nil for "any"), refusing ones
 // that do not exist.
-func resolve(ctx context.Context, db Querier, f Filter) (actor, agency *int64, err error) {
+func resolve(ctx context.Context, db postgres.Querier, f Filter) (actor, agency *int64, err error) {
 	var errs validate.Errors
 	if f.ActorID != 0 {
 		var found bool
@@ -270,13 +281,14 @@ type Choices struct {
 }
 
 // FilterChoices lists the people who have acted and the organisations events concern (and
-// whichever f has chosen, so the form shows it), for an administrator.
-func FilterChoices(ctx context.Context, db Querier, v access.Viewer, f Filter) (Choices, error) {
+// whichever f has chosen, so the form shows it), for an administrator; anyone else gets
+// edit.ErrNotFound.
+func (s *Store) FilterChoices(ctx context.Context, v access.Viewer, f Filter) (Choices, error) {
 	var c Choices
-	if !v.IsAdmin() {
-		return c, ErrForbidden
+	if err := adminsOnly(v); err != nil {
+		return c, err
 	}
-	rows, err := db.Query(ctx, `SELECT u.id, u.name, u.email FROM users u
+	rows, err := s.db.Query(ctx, `SELECT u.id, u.name, u.email FROM users u
 		WHERE u.id = $1 OR EXISTS (SELECT 1 FROM audit_events e WHERE e.actor_id = u.id)
 		ORDER BY lower(u.name), u.email`, f.ActorID)
 	if err != nil {
@@ -289,7 +301,7 @@ func FilterChoices(ctx context.Context, db Querier, v access.Viewer, f Filter) (
 	if err != nil {
 		return c, fmt.Errorf("audit: people: %w", err)
 	}
-	rows, err = db.Query(ctx, `SELECT a.slug, a.name FROM agencies a
+	rows, err = s.db.Query(ctx, `SELECT a.slug, a.name FROM agencies a
 		WHERE a.slug = $1 OR EXISTS (SELECT 1 FROM audit_events e WHERE e.agency_id = a.id)
 		ORDER BY lower(a.name), a.slug`, f.Org)
 	if err != nil {

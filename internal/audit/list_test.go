@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,7 +13,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/accounts"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/directory"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres/pgtest"
 	"dadirectory/internal/seed"
 	"dadirectory/internal/uktime"
@@ -23,8 +27,19 @@ var admin = access.Viewer{UserID: 1, Role: access.Admin}
 
 type fixture struct {
 	db          *pgxpool.Pool
+	trail       *audit.Store
 	ann, bob    int64 // users
 	galop, link int64 // agencies
+}
+
+// newTrail is the trail's store as the server builds it, over the features' descriptions.
+func newTrail(t *testing.T, db *pgxpool.Pool) *audit.Store {
+	t.Helper()
+	trail, err := audit.NewStore(db, slices.Concat(directory.AuditEntities(), accounts.AuditEntities())...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return trail
 }
 
 func setup(t *testing.T) fixture {
@@ -34,7 +49,7 @@ func setup(t *testing.T) fixture {
 	if _, err := seed.Demo(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	f := fixture{db: db}
+	f := fixture{db: db, trail: newTrail(t, db)}
 	for _, u := range []struct {
 		id          *int64
 		email, name string
@@ -80,7 +95,7 @@ func list(t *testing.T, f fixture, q string) audit.Page {
 	if len(errs) > 0 {
 		t.Fatalf("%s: %v", q, errs)
 	}
-	p, err := audit.List(context.Background(), f.db, admin, flt)
+	p, err := f.trail.List(context.Background(), admin, flt)
 	if err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
@@ -188,12 +203,12 @@ func TestListRefusesAnyoneButAnAdmin(t *testing.T) {
 		{Role: access.Admin}, // no user: not signed in, whatever the role says
 		{UserID: 5, Role: "superuser"},
 	} {
-		p, err := audit.List(context.Background(), f.db, v, audit.Filter{})
-		if !errors.Is(err, audit.ErrForbidden) || len(p.Entries) != 0 {
-			t.Errorf("%+v: err %v, %d entries; want ErrForbidden and nothing", v, err, len(p.Entries))
+		p, err := f.trail.List(context.Background(), v, audit.Filter{})
+		if !errors.Is(err, edit.ErrNotFound) || len(p.Entries) != 0 {
+			t.Errorf("%+v: err %v, %d entries; want edit.ErrNotFound and nothing", v, err, len(p.Entries))
 		}
-		if _, err := audit.FilterChoices(context.Background(), f.db, v, audit.Filter{}); !errors.Is(err, audit.ErrForbidden) {
-			t.Errorf("%+v: choices err %v, want ErrForbidden", v, err)
+		if _, err := f.trail.FilterChoices(context.Background(), v, audit.Filter{}); !errors.Is(err, edit.ErrNotFound) {
+			t.Errorf("%+v: choices err %v, want edit.ErrNotFound", v, err)
 		}
 	}
 }
@@ -201,7 +216,7 @@ func TestListRefusesAnyoneButAnAdmin(t *testing.T) {
 func TestListRefusesUnknownPeopleAndOrganisations(t *testing.T) {
 	f := setup(t)
 	for _, flt := range []audit.Filter{{ActorID: 999999}, {Org: "no-such-org"}} {
-		_, err := audit.List(context.Background(), f.db, admin, flt)
+		_, err := f.trail.List(context.Background(), admin, flt)
 		var errs validate.Errors
 		if !errors.As(err, &errs) || len(errs) != 1 {
 			t.Errorf("%+v: err %v, want a field error", flt, err)
@@ -212,7 +227,7 @@ func TestListRefusesUnknownPeopleAndOrganisations(t *testing.T) {
 func TestFilterChoices(t *testing.T) {
 	f := setup(t)
 	f.event(t, "2026-01-15T12:00:00Z", f.bob, f.galop, "agency.update", "", "")
-	c, err := audit.FilterChoices(context.Background(), f.db, admin, audit.Filter{ActorID: f.ann, Org: "link-group"})
+	c, err := f.trail.FilterChoices(context.Background(), admin, audit.Filter{ActorID: f.ann, Org: "link-group"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,3 +268,48 @@ func TestParseFilter(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// An entry is named by its row as it is now, through the entity's NameColumn its feature
+// describes, or else by the name its event recorded.
+func TestListNamesEntriesByTheirRowsNow(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	var contact int64
+	var contactTitle, galopName string
+	if err := f.db.QueryRow(ctx, `SELECT id, role_title FROM contacts WHERE agency_id = $1 ORDER BY id LIMIT 1`, f.galop).Scan(&contact, &contactTitle); err != nil {
+		t.Fatal(err)
+	}
+	f.db.QueryRow(ctx, `SELECT name FROM agencies WHERE id = $1`, f.galop).Scan(&galopName)
+	for _, ev := range []struct {
+		action, entityType string
+		id, agency         int64
+		after              string
+	}{
+		{"agency.update", "agency", f.galop, 0, `{"name": "Old name"}`}, // no agency_id: the organisation itself
+		{"contact.update", "contact", contact, f.galop, `{"role_title": "Old title"}`},
+		{"user.update", "user", f.bob, 0, `{"name": "Old Bob"}`},
+		{"contact.update", "contact", 99999999, 0, `{"role_title": "Gone line"}`},
+		{"training_course.update", "training_course", 1, 0, `{"title": "A course"}`},
+	} {
+		_, err := f.db.Exec(ctx, `INSERT INTO audit_events (occurred_at, actor_id, action, entity_type, entity_id, agency_id, after)
+			VALUES ('2026-02-01T12:00:00Z', $1, $2, $3, $4, nullif($5, 0), $6::jsonb)`, f.ann, ev.action, ev.entityType, ev.id, ev.agency, ev.after)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := map[string]string{}
+	for _, e := range list(t, f, "actor="+itoa(f.ann)).Entries {
+		got[e.EntityType+" "+itoa(e.EntityID)] = e.EntityName + " @" + e.AgencySlug
+	}
+	for key, want := range map[string]string{
+		"agency " + itoa(f.galop):  galopName + " @galop",
+		"contact " + itoa(contact): contactTitle + " @galop",
+		"user " + itoa(f.bob):      "Bob Officer @",
+		"contact 99999999":         "Gone line @",
+		"training_course 1":        "A course @",
+	} {
+		if got[key] != want {
+			t.Errorf("%s: named %q, want %q", key, got[key], want)
+		}
+	}
+}

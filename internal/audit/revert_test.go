@@ -24,6 +24,7 @@ import (
 
 type revertFixture struct {
 	db      *pgxpool.Pool
+	trail   *audit.Store
 	store   *directory.Store
 	users   *accounts.Store
 	admin   access.Viewer
@@ -42,7 +43,7 @@ func newRevertFixture(t *testing.T) revertFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := revertFixture{db: db, store: directory.NewStore(db), users: users}
+	f := revertFixture{db: db, trail: newTrail(t, db), store: directory.NewStore(db), users: users}
 	if err := db.QueryRow(ctx, `SELECT id FROM agencies WHERE slug = 'clyde-valley-housing-association'`).Scan(&f.agency); err != nil {
 		t.Fatal(err)
 	}
@@ -110,13 +111,13 @@ func TestRevertRestoresAnOfficersEdit(t *testing.T) {
 	}
 	event := f.lastEvent(t, "agency.update")
 
-	entries := list(t, fixture{db: f.db}, "org=clyde-valley-housing-association")
+	entries := list(t, fixture{db: f.db, trail: f.trail}, "org=clyde-valley-housing-association")
 	var offered bool
 	for _, e := range entries.Entries {
 		if e.ID == event {
-			offered = audit.CanRevert(e)
+			offered = f.trail.CanRevert(e)
 		}
-		if e.Action == "auth.sign_in" && audit.CanRevert(e) {
+		if e.Action == "auth.sign_in" && f.trail.CanRevert(e) {
 			t.Error("a sign-in is offered for revert")
 		}
 	}
@@ -124,7 +125,7 @@ func TestRevertRestoresAnOfficersEdit(t *testing.T) {
 		t.Error("the officer's edit is not offered for revert")
 	}
 
-	done, err := audit.Revert(ctx, f.db, f.admin, event)
+	done, err := f.trail.Revert(ctx, f.admin, event)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +170,7 @@ func TestRevertRestoresAnOfficersEdit(t *testing.T) {
 	}
 
 	// The revert can itself be reverted: the officer's change is back.
-	if _, err := audit.Revert(ctx, f.db, f.admin, f.lastEvent(t, "agency.revert")); err != nil {
+	if _, err := f.trail.Revert(ctx, f.admin, f.lastEvent(t, "agency.revert")); err != nil {
 		t.Fatal(err)
 	}
 	if now := f.agencyNow(t); now.Summary != "Changed by the officer" || !slices.Contains(now.Areas, "shotts") {
@@ -197,17 +198,17 @@ func TestRevertRefusesWhenTheRowChangedSince(t *testing.T) {
 	secondEvent := f.lastEvent(t, "agency.update")
 
 	n := f.events(t)
-	_, err = audit.Revert(ctx, f.db, f.admin, firstEvent)
+	_, err = f.trail.Revert(ctx, f.admin, firstEvent)
 	refusedChangedSince(t, err, "summary")
 	if now := f.agencyNow(t); now.Summary != "Second edit" || now.Version != second.Version || f.events(t) != n {
 		t.Errorf("a refused revert wrote something: %q v%d", now.Summary, now.Version)
 	}
 
 	// Undo the newer change, and the older one can go too.
-	if _, err := audit.Revert(ctx, f.db, f.admin, secondEvent); err != nil {
+	if _, err := f.trail.Revert(ctx, f.admin, secondEvent); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := audit.Revert(ctx, f.db, f.admin, firstEvent); err != nil {
+	if _, err := f.trail.Revert(ctx, f.admin, firstEvent); err != nil {
 		t.Fatal(err)
 	}
 	if now := f.agencyNow(t); now.Summary != orig.Summary {
@@ -224,7 +225,7 @@ func TestRevertRefusesWhenTheRowChangedSince(t *testing.T) {
 	if _, err := f.store.UpdateAgency(ctx, f.officer, f.agency, in, third.Version); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := audit.Revert(ctx, f.db, f.admin, thirdEvent); err != nil {
+	if _, err := f.trail.Revert(ctx, f.admin, thirdEvent); err != nil {
 		t.Fatal(err)
 	}
 	if now := f.agencyNow(t); now.Summary != orig.Summary || now.Website != "https://www.example.org/new" {
@@ -242,16 +243,16 @@ func TestRevertContacts(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A creation reverts to archived, and that revert back to live.
-	if _, err := audit.Revert(ctx, f.db, f.admin, f.lastEvent(t, "contact.create")); err != nil {
+	if _, err := f.trail.Revert(ctx, f.admin, f.lastEvent(t, "contact.create")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.store.ContactForEdit(ctx, f.officer, f.agency, c.ID); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("created contact not archived by the revert: %v", err)
 	}
-	if _, err := audit.Revert(ctx, f.db, f.admin, f.lastEvent(t, "contact.create")); err == nil {
+	if _, err := f.trail.Revert(ctx, f.admin, f.lastEvent(t, "contact.create")); err == nil {
 		t.Error("reverted a creation twice")
 	}
-	if _, err := audit.Revert(ctx, f.db, f.admin, f.lastEvent(t, "contact.revert")); err != nil {
+	if _, err := f.trail.Revert(ctx, f.admin, f.lastEvent(t, "contact.revert")); err != nil {
 		t.Fatal(err)
 	}
 	c, err = f.store.ContactForEdit(ctx, f.officer, f.agency, c.ID)
@@ -267,7 +268,7 @@ func TestRevertContacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := audit.Revert(ctx, f.db, f.admin, f.lastEvent(t, "contact.update")); err != nil {
+	if _, err := f.trail.Revert(ctx, f.admin, f.lastEvent(t, "contact.update")); err != nil {
 		t.Fatal(err)
 	}
 	back, _ := f.store.ContactForEdit(ctx, f.officer, f.agency, c.ID)
@@ -280,13 +281,13 @@ func TestRevertContacts(t *testing.T) {
 		t.Fatal(err)
 	}
 	archived := f.lastEvent(t, "contact.archive")
-	if _, err := audit.Revert(ctx, f.db, f.admin, archived); err != nil {
+	if _, err := f.trail.Revert(ctx, f.admin, archived); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.store.ContactForEdit(ctx, f.officer, f.agency, c.ID); err != nil {
 		t.Errorf("archived contact not restored: %v", err)
 	}
-	_, err = audit.Revert(ctx, f.db, f.admin, archived)
+	_, err = f.trail.Revert(ctx, f.admin, archived)
 	refusedChangedSince(t, err, "archived_at")
 }
 
@@ -306,7 +307,7 @@ func TestRevertChampionAreasAndAccounts(t *testing.T) {
 		Hours: "Changed hours", Areas: []string{"wishaw", "shotts"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := audit.Revert(ctx, f.db, f.admin, f.lastEvent(t, "contact.update")); err != nil {
+	if _, err := f.trail.Revert(ctx, f.admin, f.lastEvent(t, "contact.update")); err != nil {
 		t.Fatal(err)
 	}
 	back, _ := f.store.OwnChampionEntry(ctx, champ)
@@ -323,7 +324,7 @@ func TestRevertChampionAreasAndAccounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := audit.Revert(ctx, f.db, f.admin, f.lastEvent(t, "user.update")); err != nil {
+	if _, err := f.trail.Revert(ctx, f.admin, f.lastEvent(t, "user.update")); err != nil {
 		t.Fatal(err)
 	}
 	now, _ := f.users.Get(ctx, f.admin, champID)
@@ -341,7 +342,7 @@ func TestRevertChampionAreasAndAccounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	var refused *audit.RevertRefused
-	if _, err := audit.Revert(ctx, f.db, f.admin, f.lastEvent(t, "user.update")); !errors.As(err, &refused) || !strings.Contains(refused.Message, "administrator") {
+	if _, err := f.trail.Revert(ctx, f.admin, f.lastEvent(t, "user.update")); !errors.As(err, &refused) || !strings.Contains(refused.Message, "administrator") {
 		t.Errorf("left no admin: %v", err)
 	}
 	if now, _ := f.users.Get(ctx, f.admin, ann.ID); now.Role != access.Admin || now.Version != ann.Version {
@@ -378,20 +379,20 @@ func TestRevertRefusesWhatItCannotUndo(t *testing.T) {
 		"value not stored": insert("agency.update", "agency", f.agency, map[string]any{"summary": nil}, map[string]any{"summary": cur.Summary}),
 	} {
 		n := f.events(t)
-		if _, err := audit.Revert(ctx, f.db, f.admin, id); !errors.As(err, &refused) {
+		if _, err := f.trail.Revert(ctx, f.admin, id); !errors.As(err, &refused) {
 			t.Errorf("%s: err %v, want a refusal", name, err)
 		}
 		if now := f.agencyNow(t); now.Version != cur.Version || f.events(t) != n {
 			t.Errorf("%s: a refused revert wrote something", name)
 		}
 	}
-	if _, err := audit.Revert(ctx, f.db, f.admin, 99999999); !errors.Is(err, audit.ErrEventNotFound) {
+	if _, err := f.trail.Revert(ctx, f.admin, 99999999); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("no event: %v", err)
 	}
 	// Only admins revert.
 	event := insert("agency.update", "agency", f.agency, map[string]any{"summary": "x"}, map[string]any{"summary": cur.Summary})
 	for _, v := range []access.Viewer{access.Public, f.officer, {UserID: f.officer.UserID, Role: access.HousingStaff}, {Role: access.Admin}} {
-		if _, err := audit.Revert(ctx, f.db, v, event); !errors.Is(err, audit.ErrForbidden) {
+		if _, err := f.trail.Revert(ctx, v, event); !errors.Is(err, edit.ErrNotFound) {
 			t.Errorf("%+v: %v", v, err)
 		}
 	}
@@ -401,7 +402,7 @@ func TestRevertRefusesWhatItCannotUndo(t *testing.T) {
 		t.Fatal(err)
 	}
 	archived := insert("agency.archive", "agency", f.agency, map[string]any{"archived_at": nil}, map[string]any{"archived_at": "2026-01-01T00:00:00Z"})
-	if _, err := audit.Revert(ctx, f.db, f.admin, archived); err != nil {
+	if _, err := f.trail.Revert(ctx, f.admin, archived); err != nil {
 		t.Fatal(err)
 	}
 	var isArchived bool
@@ -410,7 +411,7 @@ func TestRevertRefusesWhatItCannotUndo(t *testing.T) {
 		t.Error("archived agency not restored")
 	}
 	restored := insert("agency.restore", "agency", f.agency, map[string]any{"archived_at": "2026-01-01T00:00:00Z"}, map[string]any{"archived_at": nil})
-	if _, err := audit.Revert(ctx, f.db, f.admin, restored); err != nil {
+	if _, err := f.trail.Revert(ctx, f.admin, restored); err != nil {
 		t.Fatal(err)
 	}
 	f.db.QueryRow(ctx, `SELECT archived_at IS NOT NULL FROM agencies WHERE id = $1`, f.agency).Scan(&isArchived)

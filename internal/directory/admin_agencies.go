@@ -247,7 +247,8 @@ func (s *Store) setAgencyArchived(ctx context.Context, v access.Viewer, id int64
 }
 
 // agencyTagsSQL rebuilds agencies.tags of agency a from its join rows: the names of its
-// categories and audiences, for the search index (as UpdateAgency keeps it).
+// categories and audiences, for the search index. Every write that changes those join rows
+// (edits, creation, taxonomy renames and merges, a revert from the audit trail) uses it.
 const agencyTagsSQL = `concat_ws(' ',
 	(SELECT string_agg(t.name, ' ' ORDER BY t.sort_order, t.name) FROM agency_categories j
 		JOIN categories t ON t.id = j.category_id WHERE j.agency_id = a.id),

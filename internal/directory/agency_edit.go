@@ -112,12 +112,7 @@ func (s *Store) UpdateAgency(ctx context.Context, v access.Viewer, id int64, in 
 		// rebuilt here, from the join rows just written, so the two cannot drift apart.
 		tag, err := tx.Exec(ctx, `UPDATE agencies a SET summary = $5, description = $6, website = $7, email = $8,
 				phone = $9, opening_hours = $10, referral_route = $11, eligibility = $12, keywords = $13,
-				tags = concat_ws(' ',
-					(SELECT string_agg(t.name, ' ' ORDER BY t.sort_order, t.name) FROM agency_categories j
-						JOIN categories t ON t.id = j.category_id WHERE j.agency_id = a.id),
-					(SELECT string_agg(t.name, ' ' ORDER BY t.sort_order, t.name) FROM agency_audiences j
-						JOIN audiences t ON t.id = j.audience_id WHERE j.agency_id = a.id)),
-				version = a.version + 1, updated_at = now()
+				tags = `+agencyTagsSQL+`, version = a.version + 1, updated_at = now()
 			WHERE a.id = $1 AND a.version = $4 AND `+mayEditAgency,
 			id, own, admin, version, clean.Summary, clean.Description, clean.Website, clean.Email, clean.Phone,
 			clean.OpeningHours, clean.ReferralRoute, clean.Eligibility, clean.Keywords)

@@ -20,21 +20,17 @@ func (s *Server) handleAdminAudit(w http.ResponseWriter, r *http.Request) error 
 	f, errs := audit.ParseFilter(q)
 	var err error
 	if len(errs) == 0 {
-		page.Result, err = audit.List(ctx, s.db, v, f)
+		page.Result, err = s.audit.List(ctx, v, f)
 		if errors.As(err, &errs) {
 			err = nil
 		}
 	}
-	if errors.Is(err, audit.ErrForbidden) {
-		return edit.ErrNotFound // the route group refuses non-admins first; this is the backstop
-	}
+	// The route group refuses non-admins first; the store refusing them too (edit.ErrNotFound,
+	// a 404) is the backstop.
 	if err != nil {
 		return err
 	}
-	if page.Choices, err = audit.FilterChoices(ctx, s.db, v, f); err != nil {
-		if errors.Is(err, audit.ErrForbidden) {
-			return edit.ErrNotFound
-		}
+	if page.Choices, err = s.audit.FilterChoices(ctx, v, f); err != nil {
 		return err
 	}
 	if len(errs) > 0 {
@@ -46,7 +42,7 @@ func (s *Server) handleAdminAudit(w http.ResponseWriter, r *http.Request) error 
 	}
 	page.Revertible = map[int64]bool{}
 	for _, e := range page.Result.Entries {
-		page.Revertible[e.ID] = audit.CanRevert(e)
+		page.Revertible[e.ID] = s.audit.CanRevert(e)
 	}
 	page.Flash = s.popFlash(r)
 	return s.render(w, r, http.StatusOK, templates.Audit(s.base(r), page))

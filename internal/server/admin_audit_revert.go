@@ -7,7 +7,6 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
-	"dadirectory/internal/edit"
 	"dadirectory/templates"
 )
 
@@ -20,17 +19,15 @@ func (s *Server) handleAdminAuditRevert(w http.ResponseWriter, r *http.Request) 
 	}
 	ctx := r.Context()
 	v := viewer(ctx)
-	done, err := audit.Revert(ctx, s.db, v, id)
+	done, err := s.audit.Revert(ctx, v, id)
 	var refused *audit.RevertRefused
 	switch {
-	case errors.Is(err, audit.ErrEventNotFound), errors.Is(err, audit.ErrForbidden):
-		return edit.ErrNotFound
 	case errors.As(err, &refused):
 		page := templates.AuditRevertRefusedPage{Message: refused.Message, Fields: refused.Fields}
 		page.EditURL, page.EditLabel = editLink(refused)
 		return s.render(w, r, http.StatusConflict, templates.AuditRevertRefused(s.base(r), page))
 	case err != nil:
-		return err
+		return err // no such event, or not an admin: edit.ErrNotFound, a 404
 	}
 	s.log.InfoContext(ctx, "change reverted", "id", RequestIDFrom(ctx), "actor", v.UserID, "event", id,
 		"entity", done.EntityType, "entity_id", done.EntityID)

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"dadirectory/internal/accounts"
+	"dadirectory/internal/audit"
 	"dadirectory/internal/config"
 	"dadirectory/internal/directory"
 	"dadirectory/internal/library"
@@ -37,6 +39,7 @@ type Server struct {
 	library   *library.Store
 	training  *training.Store
 	accounts  *accounts.Store
+	audit     *audit.Store
 
 	// bodyLimits are the routes ("METHOD /pattern") allowed a body larger than a form's.
 	bodyLimits map[string]int64
@@ -45,6 +48,10 @@ type Server struct {
 // New builds a Server over an open pool.
 func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error) {
 	assets, err := web.NewAssets()
+	if err != nil {
+		return nil, err
+	}
+	trail, err := audit.NewStore(db, auditEntities()...)
 	if err != nil {
 		return nil, err
 	}
@@ -69,10 +76,17 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 		library:  library.NewStore(db),
 		training: training.NewStore(db),
 		accounts: accountsStore,
+		audit:    trail,
 	}
 	s.sessions = s.newSessions()
 	s.directory.Start() // build the search index now, not on the first visitor's search
 	return s, nil
+}
+
+// auditEntities are the entity types the audit trail names and reverts, each described by the
+// feature that owns its rows.
+func auditEntities() []audit.Entity {
+	return slices.Concat(directory.AuditEntities(), accounts.AuditEntities())
 }
 
 // Close stops the background work New started (keeping the search index current).
