@@ -159,8 +159,10 @@ func cleanEmail(email string) string {
 		}
 		return r
 	}, strings.ToValidUTF8(email, ""))
-	norm = strings.ToLower(strings.TrimSpace(norm))
-	for len(norm) > 254 {
+	norm = strings.ToLower(norm)
+	// Cutting can leave a space at the end, which the next trim takes: trim after every cut,
+	// so cleaning a clean key gives the same key.
+	for norm = strings.TrimSpace(norm); len(norm) > 254; norm = strings.TrimSpace(norm) {
 		_, size := utf8.DecodeLastRuneInString(norm)
 		norm = norm[:len(norm)-size]
 	}
