@@ -41,21 +41,39 @@ func TestSeedAndUserAdd(t *testing.T) {
 	if _, err := runCmd(t, dbURL, "a long officer passphrase\n", "user", "add", "--email", "rsl@example.org", "--name", "Rae", "--role", "rsl_officer", "--org", "link-group"); err != nil {
 		t.Fatalf("user add rsl_officer: %v", err)
 	}
-	for name, args := range map[string][]string{
-		"short password":    {"--email", "b@example.org", "--name", "B", "--role", "admin"},
-		"rsl without org":   {"--email", "c@example.org", "--name", "C", "--role", "rsl_officer"},
-		"unknown org":       {"--email", "d@example.org", "--name", "D", "--role", "rsl_officer", "--org", "nope"},
-		"bad role":          {"--email", "e@example.org", "--name", "E", "--role", "superuser"},
-		"duplicate email":   {"--email", "ada@council.example", "--name", "Ada", "--role", "admin"},
-		"bad email":         {"--email", "not-an-email", "--name", "F", "--role", "admin"},
-		"name with garbage": {"--email", "g@example.org", "--name", "", "--role", "admin"},
+	// Each refusal must be for its own reason: the error names it, so a case refused for
+	// something else (a duplicate email, say) cannot pass by accident.
+	for name, c := range map[string]struct {
+		args []string
+		want string // in the error
+	}{
+		"short password":  {[]string{"--email", "b@example.org", "--name", "B", "--role", "admin"}, "at least"},
+		"rsl without org": {[]string{"--email", "c@example.org", "--name", "C", "--role", "rsl_officer"}, "needs --org"},
+		"unknown org":     {[]string{"--email", "d@example.org", "--name", "D", "--role", "rsl_officer", "--org", "nope"}, `no organisation with slug "nope"`},
+		"bad role":        {[]string{"--email", "e@example.org", "--name", "E", "--role", "superuser"}, "role must be one of"},
+		"duplicate email": {[]string{"--email", "ada@council.example", "--name", "Ada", "--role", "admin"}, "already exists"},
+		"bad email":       {[]string{"--email", "not-an-email", "--name", "F", "--role", "admin"}, "email address"},
+		"no name":         {[]string{"--email", "g@example.org", "--name", " ", "--role", "admin"}, "enter name"},
+		// Names with garbage in them: a terminal escape, a NUL, other control characters, a
+		// line break, invalid UTF-8, markup, a right-to-left override, too long.
+		"name with an escape":    {[]string{"--email", "h@example.org", "--name", "Ada \x1b[31mAdmin", "--role", "admin"}, "name contains characters that are not allowed"},
+		"name with a NUL":        {[]string{"--email", "i@example.org", "--name", "Ada\x00Admin", "--role", "admin"}, "name contains characters that are not allowed"},
+		"name with a backspace":  {[]string{"--email", "j@example.org", "--name", "Ada\bAdmin", "--role", "admin"}, "name contains characters that are not allowed"},
+		"name on two lines":      {[]string{"--email", "k@example.org", "--name", "Ada\nAdmin", "--role", "admin"}, "name must be on one line"},
+		"name not UTF-8":         {[]string{"--email", "l@example.org", "--name", "Ad\xff\xfea", "--role", "admin"}, "name contains characters we cannot read"},
+		"name with markup":       {[]string{"--email", "m@example.org", "--name", "<script>alert(1)</script>", "--role", "admin"}, "name must be plain text"},
+		"name reversed":          {[]string{"--email", "n@example.org", "--name", "Ada \u202enimdA", "--role", "admin"}, "name contains characters that are not allowed"},
+		"name of 121 characters": {[]string{"--email", "o@example.org", "--name", strings.Repeat("é", 121), "--role", "admin"}, "name must be 120 characters or fewer"},
 	} {
 		pw := "another long passphrase\n"
 		if name == "short password" {
 			pw = "short\n"
 		}
-		if _, err := runCmd(t, dbURL, pw, append([]string{"user", "add"}, args...)...); err == nil {
+		_, err := runCmd(t, dbURL, pw, append([]string{"user", "add"}, c.args...)...)
+		if err == nil {
 			t.Errorf("%s: accepted", name)
+		} else if !strings.Contains(strings.ToLower(err.Error()), c.want) {
+			t.Errorf("%s: refused with %q, want an error about %q", name, err, c.want)
 		}
 	}
 

@@ -140,9 +140,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		// Not cancelled by SIGTERM, so in-flight requests finish; every statement of a request
-		// is limited, so a request cannot hang on a database that stopped answering.
+		// is limited, so a request cannot hang on a database that stopped answering (and is
+		// not refused while a busy one still answers: internal/postgres/limit.go).
 		BaseContext: func(net.Listener) context.Context {
-			return postgres.WithStatementLimit(context.WithoutCancel(ctx), statementLimit)
+			return postgres.WithStatementLimit(context.WithoutCancel(ctx))
 		},
 	}
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
@@ -179,13 +180,6 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	}
 	return nil
 }
-
-// statementLimit is how long one statement of a request, or its wait for a connection, may
-// take. Pages need milliseconds. A request whose database stopped answering waits out the
-// limit at most twice (its first statement, then the session's commit: the 503 page itself
-// asks nothing of the database), so 2 x 750 ms keeps the answer within 2 s, as
-// internal/resilience measures.
-const statementLimit = 750 * time.Millisecond
 
 // freshWait bounds how long shutdown waits for accepted connections to send their first
 // request; ReadHeaderTimeout would end a silent one later anyway.

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/validate"
 )
 
 // NewUser is what creating an account needs.
@@ -44,9 +44,12 @@ func Create(ctx context.Context, db *pgxpool.Pool, u NewUser, params HashParams)
 	if err != nil {
 		return 0, err
 	}
-	name := strings.TrimSpace(u.Name)
-	if name == "" || utf8.RuneCountInString(name) > 120 || !utf8.ValidString(name) {
-		return 0, errors.New("enter a name of 120 characters or fewer")
+	// The same rules as the admin's form (clean): a name is shown in lists, exports and
+	// emails, so control characters, markup and direction overrides are refused here too.
+	var problems validate.Errors
+	name := problems.Name("name", "Name", u.Name, true, 120)
+	if len(problems) > 0 {
+		return 0, errors.New(problems[0].Message)
 	}
 	if !u.Role.Valid() {
 		return 0, fmt.Errorf("role must be one of admin, champion, housing_staff, rsl_officer")

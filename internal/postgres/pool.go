@@ -25,8 +25,9 @@ func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	}
 	cfg.HealthCheckPeriod = 5 * time.Second
 	// Statements and connection waits are limited when the context asks (limit.go): serve
-	// asks for every request, so a frozen or unreachable database cannot make one hang.
-	cfg.ConnConfig.Tracer = statementLimiter{}
+	// asks for every request, so a frozen or unreachable database cannot make one hang,
+	// while a busy one still answers.
+	cfg.ConnConfig.Tracer = newLimiter(cfg.ConnConfig)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open pool: %w", err)

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -22,7 +23,11 @@ import (
 
 // The permission matrix: every route the router has, for every kind of visitor, with the
 // answer expected. A route added without a row here fails TestPermissionMatrix, so nothing
-// new is reachable by accident (deny by default is checked, not assumed).
+// new is reachable by accident (deny by default is checked, not assumed). Each row names one
+// status (and, for a redirect, its target) per role, and a row whose request changes data
+// also watches that data: it must change for the roles allowed and stay as it was for the
+// others, so a refusal that lets the change through, or an answer with nothing behind it,
+// fails.
 
 // matrixRoles are the visitors of the matrix, anonymous first.
 var matrixRoles = []access.Role{access.Anonymous, access.HousingStaff, access.Champion, access.RSLOfficer, access.Admin}
@@ -34,32 +39,44 @@ func roleName(r access.Role) string {
 	return string(r)
 }
 
-// outcome is an expected answer: one of statuses and, for a redirect, where it goes.
+// outcome is an expected answer: its status, where a redirect goes, and whether the request
+// changes what its check watches.
 type outcome struct {
-	statuses []int
+	status   int
 	location string // checked when not ""
+	changes  bool
 }
 
 func (o outcome) String() string {
-	s := fmt.Sprint(o.statuses)
+	s := fmt.Sprint(o.status)
 	if o.location != "" {
 		s += " to " + o.location
+	}
+	if o.changes {
+		s += ", changing what the check watches"
 	}
 	return s
 }
 
+// changed is o, with the request changing what the check watches.
+func (o outcome) changed() outcome {
+	o.changes = true
+	return o
+}
+
 var (
-	ok200 = outcome{statuses: []int{http.StatusOK}}
-	no404 = outcome{statuses: []int{http.StatusNotFound}}
-	// formRefused is an empty form sent by someone allowed to send it: checked and refused
-	// (400, 409 or 422), never saved with nothing in it, never a 500.
-	formRefused = outcome{statuses: []int{http.StatusBadRequest, http.StatusConflict, http.StatusUnprocessableEntity}}
-	// formHandled also allows a redirect, for actions that need no fields (confirm, delete).
-	formHandled = outcome{statuses: []int{http.StatusSeeOther, http.StatusBadRequest, http.StatusConflict, http.StatusUnprocessableEntity}}
+	ok200 = outcome{status: http.StatusOK}
+	no404 = outcome{status: http.StatusNotFound}
+	// The refusals of someone allowed to use a form: what they sent was not a form the site
+	// would send (400), was sent against a version that is not the current one or is refused
+	// as it stands (409), or failed validation (422). Each row says which, exactly.
+	bad400      = outcome{status: http.StatusBadRequest}
+	conflict409 = outcome{status: http.StatusConflict}
+	invalid422  = outcome{status: http.StatusUnprocessableEntity}
 )
 
 func redirectTo(loc string) outcome {
-	return outcome{statuses: []int{http.StatusSeeOther}, location: loc}
+	return outcome{status: http.StatusSeeOther, location: loc}
 }
 
 // toSignIn is what an anonymous visitor gets on a staff page.
@@ -70,6 +87,67 @@ type check struct {
 	method, path string
 	want         map[access.Role]outcome
 	fresh        bool // the request ends the session: use a newly signed-in user
+	// form is the body of a POST (nil: an empty form), read just before each role's request,
+	// so it can carry the row's current version. The check of an action sends the form the
+	// site would, so that a refusal can only be because of who asks.
+	form func(t *testing.T) url.Values
+	// before runs just before each role's request, given a way to send other requests as
+	// that role: to book the place the request then cancels, say.
+	before func(t *testing.T, as roleSender)
+	// state reads what the request may change; when set, it is read before and after each
+	// role's request, and must have changed exactly when that role's outcome says so. A row
+	// that changes data must have one, so that an answer cannot pass while nothing happened
+	// (or while a refused role's request went through).
+	state func(t *testing.T) string
+}
+
+// sending gives c the form it posts.
+func (c check) sending(form func(t *testing.T) url.Values) check {
+	c.form = form
+	return c
+}
+
+// watching gives c the state its request may change.
+func (c check) watching(state func(t *testing.T) string) check {
+	c.state = state
+	return c
+}
+
+// roleSender sends a request to the app as one role and returns the status and Location.
+type roleSender func(method, path string, form url.Values) (int, string)
+
+// preparing gives c what runs before each role's request.
+func (c check) preparing(before func(t *testing.T, as roleSender)) check {
+	c.before = before
+	return c
+}
+
+// dbText reads what a check watches: the one value sql selects, as text ("" for NULL).
+func dbText(pool *pgxpool.Pool, sql string, args ...any) func(t *testing.T) string {
+	return func(t *testing.T) string {
+		t.Helper()
+		var s *string
+		if err := pool.QueryRow(context.Background(), sql, args...).Scan(&s); err != nil {
+			t.Fatalf("read %q: %v", sql, err)
+		}
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+}
+
+// versionForm is the form of an action that needs only the row's current version, which sql
+// selects.
+func versionForm(pool *pgxpool.Pool, sql string, args ...any) func(t *testing.T) url.Values {
+	return func(t *testing.T) url.Values {
+		t.Helper()
+		var v int
+		if err := pool.QueryRow(context.Background(), sql, args...).Scan(&v); err != nil {
+			t.Fatalf("version %q: %v", sql, err)
+		}
+		return url.Values{"version": {strconv.Itoa(v)}}
+	}
 }
 
 // everyone expects the same answer for every role.
@@ -101,7 +179,8 @@ func (c check) with(r access.Role, o outcome) check {
 
 // featureMatrices are the rows of feature areas (training, the library, admin curation), each
 // kept beside that feature's tests and registered from an init function there. A function
-// may query pool for the real ids it puts into URLs.
+// may query pool for the real ids it puts into URLs, and make the rows its checks change
+// (each check its own, so that no row's outcome depends on the order they run in).
 var featureMatrices []func(t *testing.T, pool *pgxpool.Pool) map[string][]check
 
 // demoIDs are the real rows the matrix puts into URLs.
@@ -113,15 +192,28 @@ type demoIDs struct {
 	otherOrg    int64  // a contact of another organisation
 }
 
+// matrixOrg is the organisation of the matrix's RSL officer.
+const matrixOrg = "clyde-valley-housing-association"
+
 // matrix is the expected outcome of every route, keyed "METHOD /pattern" as chi registers it
-// ("*" for a pattern answering every method).
-func matrix(ids demoIDs) map[string][]check {
+// ("*" for a pattern answering every method). pool is only used while the checks run.
+func matrix(ids demoIDs, pool *pgxpool.Pool) map[string][]check {
 	rsl, champ, admin := access.RSLOfficer, access.Champion, access.Admin
 	own := fmt.Sprintf("/my/organisation/contacts/%d", ids.ownContact)
 	other := fmt.Sprintf("/my/organisation/contacts/%d", ids.otherOrg)
 	del := fmt.Sprintf("/my/organisation/contacts/%d/delete", ids.ownDelete)
 	otherDel := fmt.Sprintf("/my/organisation/contacts/%d/delete", ids.otherOrg)
 	signedIn := everyone("GET", "/login", redirectTo("/")).with(access.Anonymous, ok200)
+	contactVersion := func(id int64) func(*testing.T) url.Values {
+		return versionForm(pool, `SELECT version FROM contacts WHERE id = $1`, id)
+	}
+	contactState := func(id int64) func(*testing.T) string {
+		return dbText(pool, `SELECT concat_ws(' ', version, archived_at) FROM contacts WHERE id = $1`, id)
+	}
+	// Signing out ends the session: its row goes.
+	logout := everyone("POST", "/logout", redirectTo("/").changed()).with(access.Anonymous, redirectTo("/")).
+		watching(dbText(pool, `SELECT count(*)::text FROM sessions`))
+	logout.fresh = true
 	return map[string][]check{
 		"GET /healthz":   {everyone("GET", "/healthz", ok200)},
 		"GET /readyz":    {everyone("GET", "/readyz", ok200)},
@@ -137,22 +229,30 @@ func matrix(ids demoIDs) map[string][]check {
 		"GET /contacts/print": {everyone("GET", "/contacts/print", ok200)},
 		"GET /safety":         {everyone("GET", "/safety", ok200)},
 		"GET /login":          {signedIn},
-		"POST /login":         {everyone("POST", "/login", outcome{statuses: []int{http.StatusUnprocessableEntity}})},
-		"POST /logout":        {func() check { c := everyone("POST", "/logout", redirectTo("/")); c.fresh = true; return c }()},
+		"POST /login":         {everyone("POST", "/login", invalid422)},
+		"POST /logout":        {logout},
 
-		"GET /my/organisation":                       {only("GET", "/my/organisation", ok200, rsl)},
-		"POST /my/organisation":                      {only("POST", "/my/organisation", formRefused, rsl)},
-		"POST /my/organisation/confirm":              {only("POST", "/my/organisation/confirm", formHandled, rsl)},
-		"GET /my/organisation/contacts/new":          {only("GET", "/my/organisation/contacts/new", ok200, rsl)},
-		"POST /my/organisation/contacts":             {only("POST", "/my/organisation/contacts", formRefused, rsl)},
-		"GET /my/organisation/contacts/{id}":         {only("GET", own, ok200, rsl), only("GET", other, no404, rsl), only("GET", "/my/organisation/contacts/abc", no404, rsl)},
-		"POST /my/organisation/contacts/{id}":        {only("POST", own, formRefused, rsl), only("POST", other, no404, rsl)},
-		"POST /my/organisation/contacts/{id}/delete": {only("POST", otherDel, no404, rsl), only("POST", del, formHandled, rsl)},
+		"GET /my/organisation":  {only("GET", "/my/organisation", ok200, rsl)},
+		"POST /my/organisation": {only("POST", "/my/organisation", invalid422, rsl)},
+		// Confirming the details are current marks them reviewed.
+		"POST /my/organisation/confirm": {only("POST", "/my/organisation/confirm", redirectTo("/my/organisation").changed(), rsl).
+			sending(versionForm(pool, `SELECT version FROM agencies WHERE slug = $1`, matrixOrg)).
+			watching(dbText(pool, `SELECT concat_ws(' ', version, reviewed_at) FROM agencies WHERE slug = $1`, matrixOrg))},
+		"GET /my/organisation/contacts/new":   {only("GET", "/my/organisation/contacts/new", ok200, rsl)},
+		"POST /my/organisation/contacts":      {only("POST", "/my/organisation/contacts", invalid422, rsl)},
+		"GET /my/organisation/contacts/{id}":  {only("GET", own, ok200, rsl), only("GET", other, no404, rsl), only("GET", "/my/organisation/contacts/abc", no404, rsl)},
+		"POST /my/organisation/contacts/{id}": {only("POST", own, invalid422, rsl), only("POST", other, no404, rsl)},
+		// Deleting (archiving) a contact, with the version the page showed: the officer's own
+		// goes, another organisation's stays.
+		"POST /my/organisation/contacts/{id}/delete": {
+			only("POST", otherDel, no404, rsl).sending(contactVersion(ids.otherOrg)).watching(contactState(ids.otherOrg)),
+			only("POST", del, redirectTo("/my/organisation").changed(), rsl).sending(contactVersion(ids.ownDelete)).watching(contactState(ids.ownDelete)),
+		},
 
 		"GET /my/champion":  {only("GET", "/my/champion", ok200, champ)},
-		"POST /my/champion": {only("POST", "/my/champion", formRefused, champ)},
+		"POST /my/champion": {only("POST", "/my/champion", bad400, champ)},
 
-		"GET /admin/audit": {only("GET", "/admin/audit", ok200, admin), only("GET", "/admin/audit?from=nonsense", outcome{statuses: []int{http.StatusBadRequest}}, admin)},
+		"GET /admin/audit": {only("GET", "/admin/audit", ok200, admin), only("GET", "/admin/audit?from=nonsense", bad400, admin)},
 	}
 }
 
@@ -214,7 +314,7 @@ func TestPermissionMatrixCatchesNewRoutes(t *testing.T) {
 	r.Post("/agencies/{slug}", func(http.ResponseWriter, *http.Request) {})
 	// Feature matrices need a database to fill in their ids, so they are left out here: their
 	// routes show as missing too, and the two new ones must be among them.
-	missing, stale := matrixGaps(registeredRoutes(t, r), matrix(demoIDs{}))
+	missing, stale := matrixGaps(registeredRoutes(t, r), matrix(demoIDs{}, nil))
 	if !slices.Contains(missing, "GET /admin/something-new") || !slices.Contains(missing, "POST /agencies/{slug}") || len(stale) != 0 {
 		t.Errorf("missing %v, stale %v", missing, stale)
 	}
@@ -233,7 +333,7 @@ func TestPermissionMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	const org = "clyde-valley-housing-association"
+	const org = matrixOrg
 	ids := demoIDs{staticCSS: srv.assets.URL("site.css")}
 	err = a.pool.QueryRow(ctx, `SELECT
 		(SELECT slug FROM agencies WHERE visibility = 'staff' AND archived_at IS NULL ORDER BY slug LIMIT 1),
@@ -244,7 +344,7 @@ func TestPermissionMatrix(t *testing.T) {
 	if err != nil || ids.ownContact == ids.ownDelete {
 		t.Fatalf("demo data: %v %+v", err, ids)
 	}
-	table := matrix(ids)
+	table := matrix(ids, a.pool)
 	for _, feature := range featureMatrices {
 		for k, checks := range feature(t, a.pool) {
 			if _, dup := table[k]; dup {
@@ -288,9 +388,33 @@ func TestPermissionMatrix(t *testing.T) {
 				if c.fresh && role != access.Anonymous {
 					client = a.signInAs(t, role, org).Client
 				}
-				status, loc := send(t, client, c.method, a.url+c.path)
-				if !slices.Contains(want.statuses, status) || (want.location != "" && loc != want.location) {
+				if want.changes && c.state == nil {
+					t.Errorf("%s %s: %s is to change something, but the check watches nothing", c.method, c.path, roleName(role))
+				}
+				if c.before != nil {
+					c.before(t, func(method, path string, form url.Values) (int, string) {
+						return send(t, client, method, a.url+path, form)
+					})
+				}
+				var form url.Values
+				if c.form != nil {
+					form = c.form(t)
+				}
+				var was string
+				if c.state != nil {
+					was = c.state(t)
+				}
+				status, loc := send(t, client, c.method, a.url+c.path, form)
+				if status != want.status || (want.location != "" && loc != want.location) {
 					t.Errorf("%-5s %-45s %-13s got %d %s, want %v", c.method, c.path, roleName(role), status, loc, want)
+				}
+				if c.state != nil {
+					switch now := c.state(t); {
+					case want.changes && now == was:
+						t.Errorf("%-5s %-45s %-13s changed nothing (%q), want a change", c.method, c.path, roleName(role), now)
+					case !want.changes && now != was:
+						t.Errorf("%-5s %-45s %-13s changed %q to %q, want no change", c.method, c.path, roleName(role), was, now)
+					}
 				}
 			}
 		}
@@ -319,11 +443,11 @@ func anonymousClient() *http.Client {
 	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-// send makes one request as a same-origin browser would (an empty form for a POST) and
-// returns the status and Location.
-func send(t *testing.T, c *http.Client, method, u string) (int, string) {
+// send makes one request as a same-origin browser would (for a POST, form, which may be
+// empty) and returns the status and Location.
+func send(t *testing.T, c *http.Client, method, u string, form url.Values) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, u, strings.NewReader(""))
+	req, err := http.NewRequest(method, u, strings.NewReader(form.Encode()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
-	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -13,7 +13,10 @@ import (
 
 // The training routes' rows of the permission matrix. The demo data has staff-only courses
 // (Safe & Together Core), a public one (the roadshow), and a course of the RSL officer's own
-// organisation (Clyde Valley), which an admin has allowed to provide training.
+// organisation (Clyde Valley), which an admin has allowed to provide training. The rows that
+// book, cancel a booking and cancel a session send the form the page would and prove that
+// the allowed roles' requests changed what they should and nobody else's did; each works on
+// a session no other row changes, so no row's outcome depends on another's.
 
 func init() { featureMatrices = append(featureMatrices, trainingMatrix) }
 
@@ -23,7 +26,7 @@ const (
 	demoOwnCourse    = "domestic-abuse-awareness-for-housing-association-staff" // Clyde Valley's
 )
 
-// firstSession is the id and course page of the first session of the course with slug.
+// firstSession is the id of the first session of the course with slug.
 func firstSession(t *testing.T, pool *pgxpool.Pool, slug string) int64 {
 	t.Helper()
 	var id int64
@@ -35,26 +38,58 @@ func firstSession(t *testing.T, pool *pgxpool.Pool, slug string) int64 {
 	return id
 }
 
+// extraSession adds a session to the course with slug, a week after its first, for a row
+// that cancels it.
+func extraSession(t *testing.T, pool *pgxpool.Pool, slug string) int64 {
+	t.Helper()
+	var id int64
+	err := pool.QueryRow(context.Background(), `INSERT INTO training_sessions (course_id, starts_at, ends_at, venue, online_url, capacity, booking_closes)
+		SELECT course_id, starts_at + interval '7 days', ends_at + interval '7 days', venue, online_url, capacity, booking_closes + interval '7 days'
+		FROM training_sessions WHERE id = $1 RETURNING id`, firstSession(t, pool, slug)).Scan(&id)
+	if err != nil {
+		t.Fatalf("extra session of %s: %v", slug, err)
+	}
+	return id
+}
+
 func trainingMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 	rsl, admin := access.RSLOfficer, access.Admin
 	signedIn := []access.Role{access.HousingStaff, access.Champion, access.RSLOfficer, access.Admin}
 	staffS, publicS, ownS := firstSession(t, pool, demoStaffCourse), firstSession(t, pool, demoPublicCourse), firstSession(t, pool, demoOwnCourse)
+	staffCancel, ownCancel := extraSession(t, pool, demoStaffCourse), extraSession(t, pool, demoOwnCourse)
 	sess := func(id int64, suffix string) string { return fmt.Sprintf("/training/sessions/%d%s", id, suffix) }
 	adminSess := func(id int64, suffix string) string { return fmt.Sprintf("/admin/training/sessions/%d%s", id, suffix) }
-	badRequest := outcome{statuses: []int{http.StatusBadRequest}}
-	// Someone allowed to manage a session sends an empty form: refused or answered, never saved
-	// blank and never a 500.
+	courseAt := func(slug string, id int64) string { return fmt.Sprintf("/training/%s#session-%d", slug, id) }
 	manage := func(method, path string, o outcome) check { return only(method, path, o, rsl, admin) }
 	adminOnly := func(method, path string, o outcome) check {
 		return only(method, path, o, admin)
 	}
 	othersCourse := func(method, path string, o outcome) check { return manage(method, path, o).with(rsl, no404) }
+	// bookings counts the places taken or waited for on a session: booking adds one, a
+	// cancelled booking takes one away.
+	bookings := func(id int64) func(*testing.T) string {
+		return dbText(pool, `SELECT count(*)::text FROM training_bookings WHERE session_id = $1 AND status IN ('booked', 'waitlisted')`, id)
+	}
+	sessionVersion := func(id int64) func(*testing.T) url.Values {
+		return versionForm(pool, `SELECT version FROM training_sessions WHERE id = $1`, id)
+	}
+	sessionState := func(id int64) func(*testing.T) string {
+		return dbText(pool, `SELECT concat_ws(' ', version, cancelled_at) FROM training_sessions WHERE id = $1`, id)
+	}
+	// bookFirst books a place on the session with the role's own client, for the cancel row.
+	bookFirst := func(id int64) func(*testing.T, roleSender) {
+		return func(t *testing.T, as roleSender) {
+			t.Helper()
+			as("POST", sess(id, "/book"), nil)
+		}
+	}
+	booked := func(slug string, id int64) outcome { return redirectTo(courseAt(slug, id)).changed() }
 
 	return map[string][]check{
 		"GET /training": {
 			everyone("GET", "/training", ok200),
 			everyone("GET", "/training?delivery=online&date=2030-01-01", ok200),
-			everyone("GET", "/training?level=nonsense", badRequest),
+			everyone("GET", "/training?level=nonsense", bad400),
 		},
 		"GET /training/{slug}": {
 			everyone("GET", "/training/"+demoPublicCourse, ok200),
@@ -68,21 +103,24 @@ func trainingMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 			everyone("GET", sess(99999999, ".ics"), no404),
 		},
 		"GET /training/sessions/{id}/book": {
-			only("GET", sess(staffS, "/book"), redirectTo(fmt.Sprintf("/training/%s#session-%d", demoStaffCourse, staffS)), signedIn...),
+			only("GET", sess(staffS, "/book"), redirectTo(courseAt(demoStaffCourse, staffS)), signedIn...),
 		},
+		// Every signed-in role books its own place.
 		"POST /training/sessions/{id}/book": {
-			only("POST", sess(staffS, "/book"), formHandled, signedIn...),
+			only("POST", sess(staffS, "/book"), booked(demoStaffCourse, staffS), signedIn...).watching(bookings(staffS)),
 			only("POST", sess(99999999, "/book"), no404, signedIn...),
 		},
+		// Every signed-in role cancels the place it has just booked.
 		"POST /training/sessions/{id}/cancel": {
-			only("POST", sess(publicS, "/cancel"), formHandled, signedIn...),
+			only("POST", sess(publicS, "/cancel"), redirectTo(courseAt(demoPublicCourse, publicS)).changed(), signedIn...).
+				preparing(bookFirst(publicS)).watching(bookings(publicS)),
 			only("POST", sess(99999999, "/cancel"), no404, signedIn...),
 		},
 		"GET /my/training": {only("GET", "/my/training", ok200, signedIn...)},
 
 		"GET /admin/training":      {manage("GET", "/admin/training", ok200)},
 		"GET /admin/training/new":  {manage("GET", "/admin/training/new", ok200)},
-		"POST /admin/training/new": {manage("POST", "/admin/training/new", formRefused)},
+		"POST /admin/training/new": {manage("POST", "/admin/training/new", invalid422)},
 		"GET /admin/training/{slug}": {
 			othersCourse("GET", "/admin/training/"+demoStaffCourse, ok200),
 			manage("GET", "/admin/training/"+demoOwnCourse, ok200),
@@ -93,16 +131,16 @@ func trainingMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 			manage("GET", "/admin/training/"+demoOwnCourse+"/edit", ok200),
 		},
 		"POST /admin/training/{slug}/edit": {
-			othersCourse("POST", "/admin/training/"+demoStaffCourse+"/edit", formRefused),
-			manage("POST", "/admin/training/"+demoOwnCourse+"/edit", formRefused),
+			othersCourse("POST", "/admin/training/"+demoStaffCourse+"/edit", invalid422),
+			manage("POST", "/admin/training/"+demoOwnCourse+"/edit", invalid422),
 		},
 		"POST /admin/training/{slug}/withdraw": {
-			othersCourse("POST", "/admin/training/"+demoStaffCourse+"/withdraw", formRefused),
-			manage("POST", "/admin/training/"+demoOwnCourse+"/withdraw", formRefused),
+			othersCourse("POST", "/admin/training/"+demoStaffCourse+"/withdraw", bad400),
+			manage("POST", "/admin/training/"+demoOwnCourse+"/withdraw", bad400),
 		},
 		"POST /admin/training/{slug}/sessions": {
-			othersCourse("POST", "/admin/training/"+demoStaffCourse+"/sessions", formRefused),
-			manage("POST", "/admin/training/"+demoOwnCourse+"/sessions", formRefused),
+			othersCourse("POST", "/admin/training/"+demoStaffCourse+"/sessions", invalid422),
+			manage("POST", "/admin/training/"+demoOwnCourse+"/sessions", invalid422),
 		},
 		"GET /admin/training/sessions/{id}": {
 			othersCourse("GET", adminSess(staffS, ""), ok200),
@@ -110,24 +148,31 @@ func trainingMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 			manage("GET", adminSess(99999999, ""), no404),
 		},
 		"POST /admin/training/sessions/{id}": {
-			othersCourse("POST", adminSess(staffS, ""), formRefused),
-			manage("POST", adminSess(ownS, ""), formRefused),
+			othersCourse("POST", adminSess(staffS, ""), invalid422),
+			manage("POST", adminSess(ownS, ""), invalid422),
 		},
+		// Cancelling a session, with the version the page showed: the admin cancels a staff
+		// course's session, which the officer may not touch; the officer cancels one of their
+		// own course, after which the admin's request finds it already cancelled.
 		"POST /admin/training/sessions/{id}/cancel": {
-			othersCourse("POST", adminSess(staffS, "/cancel"), formHandled),
-			manage("POST", adminSess(ownS, "/cancel"), formHandled),
+			othersCourse("POST", adminSess(staffCancel, "/cancel"), redirectTo(adminSess(staffCancel, "")).changed()).
+				sending(sessionVersion(staffCancel)).watching(sessionState(staffCancel)),
+			manage("POST", adminSess(ownCancel, "/cancel"), conflict409).with(rsl, redirectTo(adminSess(ownCancel, "")).changed()).
+				sending(sessionVersion(ownCancel)).watching(sessionState(ownCancel)),
+			manage("POST", adminSess(ownS, "/cancel"), conflict409).watching(sessionState(ownS)), // no version: asked again
 		},
+		// Attendance of sessions still to come is refused: nothing is recorded.
 		"POST /admin/training/sessions/{id}/attendance": {
-			othersCourse("POST", adminSess(staffS, "/attendance"), formHandled),
-			manage("POST", adminSess(ownS, "/attendance"), formHandled),
+			othersCourse("POST", adminSess(staffS, "/attendance"), conflict409).watching(bookings(staffS)),
+			manage("POST", adminSess(ownS, "/attendance"), conflict409).watching(bookings(ownS)),
 		},
 
 		"GET /admin/training/report": {
 			adminOnly("GET", "/admin/training/report", ok200),
-			adminOnly("GET", "/admin/training/report?from=nonsense", badRequest),
+			adminOnly("GET", "/admin/training/report?from=nonsense", bad400),
 		},
 		"GET /admin/training/report.csv": {adminOnly("GET", "/admin/training/report.csv", ok200)},
 		"GET /admin/training/providers":  {adminOnly("GET", "/admin/training/providers", ok200)},
-		"POST /admin/training/providers": {adminOnly("POST", "/admin/training/providers", formRefused)},
+		"POST /admin/training/providers": {adminOnly("POST", "/admin/training/providers", bad400)},
 	}
 }

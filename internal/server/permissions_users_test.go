@@ -3,7 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
-	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -25,9 +25,21 @@ func usersMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 	t.Helper()
 	ctx := context.Background()
 	admin := access.Admin
-	var target, signIn int64
+	// target is the user the pages show and the reset renews; deactivate and reactivate
+	// have a user each, so no row's outcome depends on another's.
+	var target, deactivate, reactivate, signIn int64
 	err := pool.QueryRow(ctx, `INSERT INTO users (email, name, role) VALUES ('matrix.target@example.org', 'Matrix Target', 'housing_staff')
 		RETURNING id`).Scan(&target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = pool.QueryRow(ctx, `INSERT INTO users (email, name, role) VALUES ('matrix.deactivate@example.org', 'Matrix Deactivate', 'housing_staff')
+		RETURNING id`).Scan(&deactivate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = pool.QueryRow(ctx, `INSERT INTO users (email, name, role, active) VALUES ('matrix.reactivate@example.org', 'Matrix Reactivate', 'housing_staff', false)
+		RETURNING id`).Scan(&reactivate)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,29 +54,46 @@ func usersMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 		t.Fatal(err)
 	}
 	user := fmt.Sprintf("/admin/users/%d", target)
-	conflict := outcome{statuses: []int{http.StatusConflict}}
-	gone := outcome{statuses: []int{http.StatusNotFound, http.StatusGone}}
+	userVersion := func(id int64) func(*testing.T) url.Values {
+		return versionForm(pool, `SELECT version FROM users WHERE id = $1`, id)
+	}
+	userState := func(id int64) func(*testing.T) string {
+		return dbText(pool, `SELECT concat_ws(' ', version, active, session_epoch) FROM users WHERE id = $1`, id)
+	}
 	return map[string][]check{
 		// The link page is for anyone holding a link; without a working one it is not found.
 		"GET /account/setup": {
 			everyone("GET", "/account/setup?token="+matrixToken, ok200),
-			everyone("GET", "/account/setup", gone),
-			everyone("GET", "/account/setup?token=nonsense", gone),
+			everyone("GET", "/account/setup", no404),
+			everyone("GET", "/account/setup?token=nonsense", no404),
 		},
-		"POST /account/setup": {everyone("POST", "/account/setup", gone)},
+		"POST /account/setup": {everyone("POST", "/account/setup", no404)},
 
-		"GET /admin/users":      {only("GET", "/admin/users", ok200, admin), only("GET", "/admin/users?role=root", outcome{statuses: []int{http.StatusBadRequest}}, admin)},
+		"GET /admin/users":      {only("GET", "/admin/users", ok200, admin), only("GET", "/admin/users?role=root", bad400, admin)},
 		"GET /admin/users/new":  {only("GET", "/admin/users/new", ok200, admin)},
-		"POST /admin/users":     {only("POST", "/admin/users", formRefused, admin)},
+		"POST /admin/users":     {only("POST", "/admin/users", invalid422, admin)},
 		"GET /admin/users/{id}": {only("GET", user, ok200, admin), only("GET", "/admin/users/999999", no404, admin), only("GET", "/admin/users/abc", no404, admin)},
 		// Empty forms: no role (422), no version (409); nothing is saved.
-		"POST /admin/users/{id}":            {only("POST", user, formRefused, admin), only("POST", "/admin/users/999999", no404, admin)},
-		"POST /admin/users/{id}/deactivate": {only("POST", user+"/deactivate", conflict, admin), only("POST", "/admin/users/999999/deactivate", no404, admin)},
-		"POST /admin/users/{id}/reactivate": {only("POST", user+"/reactivate", conflict, admin)},
+		"POST /admin/users/{id}": {only("POST", user, invalid422, admin).watching(userState(target)), only("POST", "/admin/users/999999", no404, admin)},
+		"POST /admin/users/{id}/deactivate": {
+			only("POST", user+"/deactivate", conflict409, admin).watching(userState(target)),
+			only("POST", fmt.Sprintf("/admin/users/%d/deactivate", deactivate), redirectTo(fmt.Sprintf("/admin/users/%d", deactivate)).changed(), admin).
+				sending(userVersion(deactivate)).watching(userState(deactivate)),
+			only("POST", "/admin/users/999999/deactivate", no404, admin),
+		},
+		"POST /admin/users/{id}/reactivate": {
+			only("POST", user+"/reactivate", conflict409, admin),
+			only("POST", fmt.Sprintf("/admin/users/%d/reactivate", reactivate), redirectTo(fmt.Sprintf("/admin/users/%d", reactivate)).changed(), admin).
+				sending(userVersion(reactivate)).watching(userState(reactivate)),
+		},
 		// A reset needs no fields: it makes a new link (the old matrix link stops working).
-		"POST /admin/users/{id}/reset": {only("POST", user+"/reset", ok200, admin), only("POST", "/admin/users/999999/reset", no404, admin)},
+		"POST /admin/users/{id}/reset": {
+			only("POST", user+"/reset", ok200.changed(), admin).
+				watching(dbText(pool, `SELECT string_agg(concat_ws(' ', encode(token_hash, 'hex'), used_at, revoked_at), ',' ORDER BY id) FROM user_tokens WHERE user_id = $1`, target)),
+			only("POST", "/admin/users/999999/reset", no404, admin),
+		},
 		"POST /admin/audit/{id}/revert": {
-			only("POST", fmt.Sprintf("/admin/audit/%d/revert", signIn), conflict, admin),
+			only("POST", fmt.Sprintf("/admin/audit/%d/revert", signIn), conflict409, admin),
 			only("POST", "/admin/audit/999999999/revert", no404, admin),
 			only("POST", "/admin/audit/abc/revert", no404, admin),
 		},
