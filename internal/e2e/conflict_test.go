@@ -49,6 +49,9 @@ func TestEditConflictInTheBrowser(t *testing.T) {
 	if got := eval[string](t, first, `document.getElementById("hours").value`); got != "Mornings, 9am to 12pm" {
 		t.Errorf("the form holds %q, want what this person typed", got)
 	}
+	if !eval[bool](t, first, `document.activeElement === document.querySelector(".conflict")`) {
+		t.Error("the conflict panel does not have the focus")
+	}
 	if title := eval[string](t, first, `document.title`); !strings.HasPrefix(title, "Error: ") {
 		t.Errorf("title %q: a page that refused a save starts with Error:", title)
 	}
