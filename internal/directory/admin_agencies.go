@@ -10,6 +10,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
 )
@@ -77,7 +78,7 @@ func NewAgencyInput(now time.Time) AdminAgencyInput {
 // AdminAgencyBySlug returns the agency with slug for an admin, archived or not. Anyone else,
 // and a slug that names nothing, gets ErrNotFound.
 func (s *Store) AdminAgencyBySlug(ctx context.Context, v access.Viewer, slug string) (AdminAgency, error) {
-	if !v.IsAdmin() || !validSlug(slug) {
+	if !v.IsAdmin() || !edit.ValidSlug(slug) {
 		return AdminAgency{}, ErrNotFound
 	}
 	return loadAdminAgency(ctx, s.db, `a.slug = $1`, slug, false)

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 )
 
 func isNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }
@@ -16,7 +17,7 @@ func isNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }
 // when there is none or viewer may not see it. While the index is in touch with the database
 // an agency's page is read once per change of the directory and then kept (version_cache.go).
 func (s *Store) Agency(ctx context.Context, viewer access.Viewer, slug string) (Agency, error) {
-	if !validSlug(slug) {
+	if !edit.ValidSlug(slug) {
 		return Agency{}, ErrNotFound
 	}
 	return cached(s.index, &s.pages, agencyKey{slug, viewer.IsStaff()}, func() (Agency, error) {

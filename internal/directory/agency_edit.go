@@ -9,6 +9,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/phone"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
@@ -228,7 +229,7 @@ func cleanAgency(in AgencyInput) (AgencyInput, validate.Errors) {
 func cleanSlugs(e *validate.Errors, tt termTable, slugs []string) []string {
 	out := []string{}
 	for _, s := range sortedSet(slugs) {
-		if !validSlug(s) {
+		if !edit.ValidSlug(s) {
 			if !e.Has(tt.field) {
 				e.Add(tt.field, "Choose "+tt.label+" from the list")
 			}

@@ -13,6 +13,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
 )
@@ -228,7 +229,7 @@ func checkChampionInput(in ChampionInput) ([]Phone, string, validate.Errors) {
 // a current area (unknown, or retired since the form was drawn).
 func (s *Store) areaIDs(ctx context.Context, slugs []string) (ids []int64, unknown bool, err error) {
 	slugs = slices.Compact(slices.Sorted(slices.Values(slugs))) // a repeated box counts once
-	if slices.ContainsFunc(slugs, func(s string) bool { return !validSlug(s) }) {
+	if slices.ContainsFunc(slugs, func(s string) bool { return !edit.ValidSlug(s) }) {
 		return nil, true, nil // and a NUL or invalid UTF-8 never reaches PostgreSQL, which refuses them
 	}
 	rows, err := s.db.Query(ctx, `SELECT id FROM areas WHERE slug = ANY($1) AND retired_at IS NULL`, slugs)

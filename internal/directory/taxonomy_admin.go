@@ -10,6 +10,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
 )
@@ -103,7 +104,7 @@ func (s *Store) AdminTaxonomies(ctx context.Context, v access.Viewer) ([]AdminTa
 
 // AdminTerm returns the term of kind k with slug, retired or not, for an admin.
 func (s *Store) AdminTerm(ctx context.Context, v access.Viewer, k TermKind, slug string) (AdminTerm, error) {
-	if !v.IsAdmin() || !validSlug(slug) {
+	if !v.IsAdmin() || !edit.ValidSlug(slug) {
 		return AdminTerm{}, ErrNotFound
 	}
 	return loadTerm(ctx, s.db, k, slug, false)
@@ -207,7 +208,7 @@ func (s *Store) AddTerm(ctx context.Context, v access.Viewer, k TermKind, name s
 // RenameTerm gives the term a new name; its slug stays. It returns validate.Errors for a bad
 // or taken name, *ConflictError[AdminTerm] for a stale version.
 func (s *Store) RenameTerm(ctx context.Context, v access.Viewer, k TermKind, slug, name string, version int) (AdminTerm, error) {
-	if !v.IsAdmin() || !validSlug(slug) {
+	if !v.IsAdmin() || !edit.ValidSlug(slug) {
 		return AdminTerm{}, ErrNotFound
 	}
 	var errs validate.Errors
@@ -265,7 +266,7 @@ func (s *Store) RestoreTerm(ctx context.Context, v access.Viewer, k TermKind, sl
 }
 
 func (s *Store) setTermRetired(ctx context.Context, v access.Viewer, k TermKind, slug string, version int, retire bool) (AdminTerm, error) {
-	if !v.IsAdmin() || !validSlug(slug) {
+	if !v.IsAdmin() || !edit.ValidSlug(slug) {
 		return AdminTerm{}, ErrNotFound
 	}
 	action := k.Singular + ".restore"

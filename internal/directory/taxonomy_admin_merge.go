@@ -12,6 +12,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
 )
@@ -86,7 +87,7 @@ type MergeResult struct {
 // put the old term back.
 func (s *Store) MergeTerm(ctx context.Context, v access.Viewer, k TermKind, from, into string, version int) (MergeResult, error) {
 	var res MergeResult
-	if !v.IsAdmin() || !validSlug(from) {
+	if !v.IsAdmin() || !edit.ValidSlug(from) {
 		return res, ErrNotFound
 	}
 	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
@@ -156,7 +157,7 @@ func (s *Store) MergeTerm(ctx context.Context, v access.Viewer, k TermKind, from
 // both as they are now, for the page that asks to confirm. A bad choice of into gives
 // validate.Errors on the field "into".
 func (s *Store) MergePreview(ctx context.Context, v access.Viewer, k TermKind, from, into string) (MergeResult, error) {
-	if !v.IsAdmin() || !validSlug(from) {
+	if !v.IsAdmin() || !edit.ValidSlug(from) {
 		return MergeResult{}, ErrNotFound
 	}
 	f, err := loadTerm(ctx, s.db, k, from, false)
@@ -182,7 +183,7 @@ func mergeTarget(ctx context.Context, q querier, k TermKind, from AdminTerm, int
 		errs.Add("into", "Choose the "+k.One+" to merge it into")
 	case into == from.Slug:
 		errs.Add("into", "Choose another "+k.One+": a "+k.One+" cannot be merged into itself")
-	case !validSlug(into):
+	case !edit.ValidSlug(into):
 		errs.Add("into", "Choose the "+k.One+" to merge it into from the list")
 	default:
 		target, err := loadTerm(ctx, q, k, into, lock)

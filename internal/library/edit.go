@@ -11,6 +11,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
 )
@@ -71,12 +72,12 @@ func clean(in Input) (Input, validate.Errors) {
 	if !Kind(in.Kind).valid() {
 		e.Add("kind", "Choose the type of resource")
 	}
-	if out.Owner != "" && !validSlug(out.Owner) {
+	if out.Owner != "" && !edit.ValidSlug(out.Owner) {
 		e.Add(fieldOwner, "Choose an organisation from the list")
 	}
 	out.Topics = []string{}
 	for _, s := range in.Topics {
-		if !validSlug(s) {
+		if !edit.ValidSlug(s) {
 			if !e.Has(fieldTopics) {
 				e.Add(fieldTopics, "Choose topics from the list")
 			}

@@ -9,6 +9,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 )
 
@@ -26,7 +27,7 @@ const mayEdit = `((r.archived_at IS NULL AND r.owner_id = $3::bigint) OR $4::boo
 
 func loadForEdit(ctx context.Context, q querier, v access.Viewer, slug string, lock bool) (Resource, error) {
 	own, admin := editorOf(v)
-	if !validSlug(slug) || (own == 0 && !admin) {
+	if !edit.ValidSlug(slug) || (own == 0 && !admin) {
 		return Resource{}, ErrNotFound
 	}
 	sql := `SELECT ` + resourceColumns + resourceFrom + ` WHERE r.slug = $5 AND ` + mayEdit

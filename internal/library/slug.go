@@ -57,20 +57,3 @@ func slugFor(title string) string {
 	}
 	return s
 }
-
-// validSlug checks the URL-name shape every slug has: ^[a-z0-9]+(-[a-z0-9]+)*$, 80 at most.
-func validSlug(s string) bool {
-	if s == "" || len(s) > maxSlug || s[0] == '-' || s[len(s)-1] == '-' {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-		case c == '-' && s[i-1] != '-':
-		default:
-			return false
-		}
-	}
-	return true
-}

@@ -3,6 +3,8 @@ package library
 import (
 	"strings"
 	"testing"
+
+	"dadirectory/internal/edit"
 )
 
 func TestSlugFor(t *testing.T) {
@@ -18,7 +20,7 @@ func TestSlugFor(t *testing.T) {
 		strings.Repeat("word ", 30):     strings.TrimSuffix(strings.Repeat("word-", 16), "-"),
 	} {
 		got := slugFor(title)
-		if got != want || !validSlug(got) {
+		if got != want || !edit.ValidSlug(got) {
 			t.Errorf("slugFor(%q) = %q, want %q", title, got, want)
 		}
 	}
@@ -60,7 +62,7 @@ func FuzzSlugFor(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, title string) {
-		if got := slugFor(title); !validSlug(got) {
+		if got := slugFor(title); !edit.ValidSlug(got) {
 			t.Errorf("slugFor(%q) = %q", title, got)
 		}
 	})

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 )
 
 // Store reads and writes the library.
@@ -86,7 +87,7 @@ func scanResource(row pgx.Row) (Resource, error) {
 // Get returns the resource slug if viewer may see it: public ones for everyone, staff-only
 // ones for signed-in staff, archived ones for admins only. Otherwise ErrNotFound.
 func (s *Store) Get(ctx context.Context, v access.Viewer, slug string) (Resource, error) {
-	if !validSlug(slug) {
+	if !edit.ValidSlug(slug) {
 		return Resource{}, ErrNotFound
 	}
 	args := append(viewerArgs(v), slug)

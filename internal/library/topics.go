@@ -10,6 +10,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
 )
@@ -78,7 +79,7 @@ func (s *Store) AddTopic(ctx context.Context, v access.Viewer, name string) (Top
 // UpdateTopic renames the topic slug and sets whether it is retired, provided it is still at
 // version. Only admins may.
 func (s *Store) UpdateTopic(ctx context.Context, v access.Viewer, slug, name string, retired bool, version int) (Topic, error) {
-	if !v.IsAdmin() || !validSlug(slug) {
+	if !v.IsAdmin() || !edit.ValidSlug(slug) {
 		return Topic{}, ErrNotFound
 	}
 	var e validate.Errors

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"dadirectory/internal/directory"
+	"dadirectory/internal/searchform"
 	"dadirectory/templates"
 )
 
@@ -22,8 +23,8 @@ func (s *Server) handleDirectory(w http.ResponseWriter, r *http.Request) error {
 		page.Results, err = s.directory.Search(ctx, viewer(ctx), q)
 		qerr = err
 	}
-	var inputErr *directory.InputError
-	var unknown *directory.UnknownFilterError
+	var inputErr *searchform.InputError
+	var unknown *searchform.UnknownFilterError
 	switch {
 	case qerr == nil:
 		if page.Results.Total > 0 && q.Page > page.Results.Pages {

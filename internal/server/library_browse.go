@@ -13,6 +13,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/library"
+	"dadirectory/internal/searchform"
 	"dadirectory/templates"
 )
 
@@ -52,8 +53,8 @@ func (s *Server) handleResources(w http.ResponseWriter, r *http.Request) error {
 		page.Results, err = s.library.Search(ctx, v, q)
 		qerr = err
 	}
-	var inputErr *library.InputError
-	var unknown *library.UnknownFilterError
+	var inputErr *searchform.InputError
+	var unknown *searchform.UnknownFilterError
 	switch {
 	case qerr == nil:
 		if page.Results.Total > 0 && q.Page > page.Results.Pages {
