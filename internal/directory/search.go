@@ -14,6 +14,9 @@ type Results struct {
 	Pages    int
 }
 
+// PastLastPage reports whether the page asked for comes after the last page of results.
+func (r Results) PastLastPage() bool { return r.Total > 0 && r.Query.Page > r.Pages }
+
 // Search finds the agencies matching q that viewer may see: every word must match (as a
 // prefix, through an abbreviation's expansion, or through a near spelling when nothing
 // matches it as typed). Name matches come first, then matches in the summary, keywords or

@@ -69,6 +69,9 @@ type Results struct {
 	Pages     int
 }
 
+// PastLastPage reports whether the page asked for comes after the last page of results.
+func (r Results) PastLastPage() bool { return r.Total > 0 && r.Query.Page > r.Pages }
+
 // Search finds the resources matching q that viewer may see: title matches first, then by
 // relevance, then by title. Archived resources are never listed, not even for admins (they
 // have their own list). A topic that does not exist, or an owner that is no organisation the
