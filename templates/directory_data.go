@@ -94,28 +94,4 @@ func (p DirectoryPage) summary() string {
 	}
 }
 
-// pageLinks lists the page numbers to offer: the first, the last and two either side of the
-// current page, with 0 standing for a gap.
-func (p DirectoryPage) pageLinks() []int {
-	// The first, the last and two either side of the current page, with 0 for a gap: built
-	// from those few numbers, not by walking thousands of pages.
-	r := p.Results
-	var out []int
-	add := func(n int) {
-		if n < 1 || n > r.Pages || (len(out) > 0 && n <= out[len(out)-1]) {
-			return
-		}
-		if len(out) > 0 && n > out[len(out)-1]+1 {
-			out = append(out, 0)
-		}
-		out = append(out, n)
-	}
-	add(1)
-	for n := r.Query.Page - 2; n <= r.Query.Page+2; n++ {
-		add(n)
-	}
-	add(r.Pages)
-	return out
-}
-
 func optionID(group, value string) string { return "f-" + group + "-" + value }

@@ -166,20 +166,6 @@ func (p ResourcesPage) summary() string {
 	}
 }
 
-// pageLinks lists the page numbers to offer, 0 standing for a gap.
-func (p ResourcesPage) pageLinks() []int {
-	r := p.Results
-	var out []int
-	for n := 1; n <= r.Pages; n++ {
-		if n == 1 || n == r.Pages || (n >= r.Query.Page-2 && n <= r.Query.Page+2) {
-			out = append(out, n)
-		} else if len(out) > 0 && out[len(out)-1] != 0 {
-			out = append(out, 0)
-		}
-	}
-	return out
-}
-
 func resourceURL(slug string) templ.SafeURL { return templ.SafeURL("/resources/" + slug) }
 
 func resourceFileURL(slug string) templ.SafeURL { return templ.SafeURL("/resources/" + slug + "/file") }

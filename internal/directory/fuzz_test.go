@@ -5,10 +5,14 @@ import (
 	"net/url"
 	"testing"
 	"unicode/utf8"
+
+	"dadirectory/internal/edit"
+	"dadirectory/internal/searchform"
 )
 
 // FuzzParseQuery: any query string gives a Query or an InputError, never a panic, and what it
-// accepts is within the limits the search relies on.
+// accepts is within the limits the search relies on. The shared reading of text, slugs and
+// page has its own target (searchform's FuzzForm); this one covers the directory's fields.
 func FuzzParseQuery(f *testing.F) {
 	for _, s := range []string{"q=womens+aid&area=motherwell", "page=0", "kind=rsl&kind=rsl", "q=%ff%fe", "area=-a-", "open24=1&page=1000"} {
 		f.Add(s)
@@ -20,16 +24,16 @@ func FuzzParseQuery(f *testing.F) {
 		}
 		q, err := ParseQuery(v)
 		if err != nil {
-			if _, ok := err.(*InputError); !ok {
+			if _, ok := err.(*searchform.InputError); !ok {
 				t.Fatalf("error of type %T", err)
 			}
 			return
 		}
-		if !utf8.ValidString(q.Text) || utf8.RuneCountInString(q.Text) > maxQueryRunes || q.Page < 1 || q.Page > maxPage {
+		if !utf8.ValidString(q.Text) || utf8.RuneCountInString(q.Text) > searchform.MaxTextRunes || q.Page < 1 || q.Page > searchform.MaxPage {
 			t.Fatalf("accepted out-of-range query %+v", q)
 		}
 		for _, s := range append(append(q.Areas, q.Categories...), q.Audiences...) {
-			if !validSlug(s) {
+			if !edit.ValidSlug(s) {
 				t.Fatalf("accepted bad slug %q", s)
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 
 	"dadirectory/internal/abbrev"
+	"dadirectory/internal/searchform"
 )
 
 // queryWord is one word of the search text and what it may match.
@@ -23,7 +24,7 @@ type queryWord struct {
 // them from agencies' text; text of stop words only asks for nothing in particular.
 func (s *snapshot) analyse(text string) []queryWord {
 	var out []queryWord
-	for _, w := range words(text) {
+	for _, w := range searchform.Words(text) {
 		if stopWords[w] {
 			continue
 		}
@@ -122,7 +123,7 @@ func (s *snapshot) filtered(staff bool, q Query) (*roaring.Bitmap, error) {
 		for _, slug := range f.slugs {
 			id, ok := f.terms.bySlug[slug]
 			if !ok {
-				return nil, &UnknownFilterError{Field: f.field, Value: slug}
+				return nil, &searchform.UnknownFilterError{Field: f.field, Value: slug}
 			}
 			for _, pt := range s.parts() {
 				if b := f.bits(pt)[id]; b != nil {

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/RoaringBitmap/roaring/v2"
+
+	"dadirectory/internal/searchform"
 )
 
 // These tests check the index's bitmaps, tiers, paging and merging of recent changes
@@ -322,7 +324,7 @@ func TestIndexStopWordsAskForNothing(t *testing.T) {
 func TestIndexRefusesUnknownFilter(t *testing.T) {
 	s := buildSnapshot(1, nil, testTaxonomy())
 	_, err := s.search(false, Query{Areas: []string{"atlantis"}, Page: 1})
-	if e, ok := err.(*UnknownFilterError); !ok || e.Field != "area" || e.Value != "atlantis" {
+	if e, ok := err.(*searchform.UnknownFilterError); !ok || e.Field != "area" || e.Value != "atlantis" {
 		t.Errorf("err = %v", err)
 	}
 }

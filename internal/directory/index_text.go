@@ -9,7 +9,7 @@ import (
 
 // The index holds the lexemes PostgreSQL's 'english' configuration made of each agency's
 // text (the search_vector column), so agency text is analysed in one place. Query words are
-// analysed here the same way: folded (see words), stop words dropped, Snowball English
+// analysed here the same way: folded (see searchform.Words), stop words dropped, Snowball English
 // stemmed, which is the stemmer PostgreSQL's english_stem dictionary uses.
 
 // stopWords is PostgreSQL's english.stop list: these words are never in search_vector, so a

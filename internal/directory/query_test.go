@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"dadirectory/internal/searchform"
 )
 
 func TestParseQuery(t *testing.T) {
@@ -31,20 +33,12 @@ func TestParseQueryRejects(t *testing.T) {
 		"page":     {"page": {"-1"}},
 	} {
 		_, err := ParseQuery(v)
-		var ie *InputError
+		var ie *searchform.InputError
 		if !errors.As(err, &ie) || ie.Field != field || ie.Message == "" {
 			t.Errorf("%v: err = %v, want InputError on %s", v, err, field)
 		}
 	}
 	if _, err := ParseQuery(url.Values{"q": {"bad \xff utf8"}}); err == nil {
 		t.Error("invalid UTF-8 accepted")
-	}
-}
-
-func TestWordsFold(t *testing.T) {
-	got := words("Women’s AID, (Motherwell) & L.G.B.T+ café")
-	want := "womens aid motherwell l g b t café"
-	if strings.Join(got, " ") != want {
-		t.Errorf("words = %q, want %q", got, want)
 	}
 }

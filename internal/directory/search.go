@@ -2,7 +2,6 @@ package directory
 
 import (
 	"context"
-	"fmt"
 
 	"dadirectory/internal/access"
 )
@@ -15,18 +14,15 @@ type Results struct {
 	Pages    int
 }
 
-// UnknownFilterError names a filter value that is not in the taxonomy.
-type UnknownFilterError struct{ Field, Value string }
-
-func (e *UnknownFilterError) Error() string {
-	return fmt.Sprintf("directory: unknown %s %q", e.Field, e.Value)
-}
+// PastLastPage reports whether the page asked for comes after the last page of results.
+func (r Results) PastLastPage() bool { return r.Total > 0 && r.Query.Page > r.Pages }
 
 // Search finds the agencies matching q that viewer may see: every word must match (as a
 // prefix, through an abbreviation's expansion, or through a near spelling when nothing
 // matches it as typed). Name matches come first, then matches in the summary, keywords or
-// tags, then anywhere, each in name order. It is the one seam handlers use; it answers from
-// the in-memory index (index.go).
+// tags, then anywhere, each in name order. A filter value not in the taxonomy gives a
+// *searchform.UnknownFilterError. It is the one seam handlers use; it answers from the
+// in-memory index (index.go).
 func (s *Store) Search(ctx context.Context, viewer access.Viewer, q Query) (Results, error) {
 	snap, err := s.index.current(ctx)
 	if err != nil {

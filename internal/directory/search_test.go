@@ -13,6 +13,7 @@ import (
 	"dadirectory/internal/directory"
 	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres/pgtest"
+	"dadirectory/internal/searchform"
 	"dadirectory/internal/seed"
 )
 
@@ -169,7 +170,7 @@ func TestSearchRefusesUnknownFilterValues(t *testing.T) {
 	s, _ := demoStore(t)
 	q, _ := directory.ParseQuery(url.Values{"area": {"atlantis"}})
 	_, err := s.Search(context.Background(), access.Public, q)
-	var unknown *directory.UnknownFilterError
+	var unknown *searchform.UnknownFilterError
 	if !errors.As(err, &unknown) || unknown.Field != "area" {
 		t.Fatalf("err = %v, want UnknownFilterError for area", err)
 	}

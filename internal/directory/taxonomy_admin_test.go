@@ -12,6 +12,7 @@ import (
 	"dadirectory/internal/access"
 	"dadirectory/internal/directory"
 	"dadirectory/internal/edit"
+	"dadirectory/internal/searchform"
 	"dadirectory/internal/validate"
 )
 
@@ -116,7 +117,7 @@ func TestAdminRetiredTermIsRefusedInFiltersAndForms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var unknown *directory.UnknownFilterError
+	var unknown *searchform.UnknownFilterError
 	if _, err := s.Search(ctx, access.Public, q); !errors.As(err, &unknown) || unknown.Field != "area" {
 		t.Errorf("retired filter: %v", err)
 	}

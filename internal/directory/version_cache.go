@@ -3,6 +3,8 @@ package directory
 import (
 	"strconv"
 	"sync"
+
+	"dadirectory/internal/searchform"
 )
 
 // versionCache keeps answers read from the index or the database until the directory
@@ -70,5 +72,6 @@ type agencyKey struct {
 // searchKey is the query in a canonical form, with the one thing about the viewer that
 // changes results: whether they are staff.
 func searchKey(staff bool, q Query) string {
-	return strconv.FormatBool(staff) + "|" + strconv.Itoa(q.Page) + "|" + q.Values().Encode()
+	f := q.filters()
+	return strconv.FormatBool(staff) + "|" + searchform.Encode(q.Text, q.Page, f[:]...)
 }

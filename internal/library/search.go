@@ -6,26 +6,16 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
-	"golang.org/x/text/unicode/norm"
 
 	"dadirectory/internal/abbrev"
 	"dadirectory/internal/access"
-	"dadirectory/internal/edit"
+	"dadirectory/internal/searchform"
 )
 
 // PageSize is how many resources a results page shows.
 const PageSize = 20
-
-const (
-	maxQueryRunes = 200
-	maxWords      = 12
-	maxPage       = 1000
-	maxValues     = 20
-)
 
 // Query is one search of the library, as the /resources form sends it: text, and filters by
 // kind, topic and owner (slugs; several values of one filter mean any of them).
@@ -37,108 +27,38 @@ type Query struct {
 	Page   int
 }
 
-// InputError is a problem with what the person asked for, in words they can act on.
-type InputError struct {
-	Field   string
-	Message string
-}
-
-func (e *InputError) Error() string { return e.Field + ": " + e.Message }
-
 // IsEmpty reports whether the query asks for nothing in particular.
 func (q Query) IsEmpty() bool {
 	return q.Text == "" && len(q.Kinds)+len(q.Topics)+len(q.Owners) == 0
 }
 
-// ParseQuery reads a Query from the /resources form. Bad input gives an *InputError and the
-// query as far as it could be read, so the page can show the form as the person filled it.
-func ParseQuery(v url.Values) (Query, error) {
-	q := Query{Page: 1}
-	var firstErr error
-	fail := func(field, msg string) {
-		if firstErr == nil {
-			firstErr = &InputError{Field: field, Message: msg}
-		}
-	}
-	text := v.Get("q")
-	switch {
-	case !utf8.ValidString(text):
-		fail("q", "Search text contains characters we cannot read. Type it again.")
-		text = strings.ToValidUTF8(text, "")
-	case utf8.RuneCountInString(text) > maxQueryRunes:
-		fail("q", fmt.Sprintf("Search text must be %d characters or fewer.", maxQueryRunes))
-		text = string([]rune(text)[:maxQueryRunes])
-	}
-	q.Text = strings.TrimSpace(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, text))
-	slugs := func(field, noun string) []string {
-		var out []string
-		seen := map[string]bool{}
-		for _, s := range v[field] {
-			if s == "" || seen[s] {
-				continue
-			}
-			if !edit.ValidSlug(strings.ReplaceAll(s, "_", "-")) {
-				fail(field, "Choose "+noun+" from the list.")
-				continue
-			}
-			seen[s] = true
-			out = append(out, s)
-		}
-		if len(out) > maxValues {
-			fail(field, "Choose fewer of "+noun+".")
-			out = out[:maxValues]
-		}
-		return out
-	}
-	for _, k := range slugs("kind", "a type of resource") {
-		if !Kind(k).valid() {
-			fail("kind", "Choose a type of resource from the list.")
-			continue
-		}
-		q.Kinds = append(q.Kinds, k)
-	}
-	q.Topics = slugs("topic", "a topic")
-	q.Owners = slugs("owner", "an organisation")
-	if p := v.Get("page"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || n > maxPage {
-			fail("page", "That results page does not exist.")
-		} else {
-			q.Page = n
-		}
-	}
-	return q, firstErr
+// The messages of the filters, made from each filter's noun as the form has always worded them.
+var (
+	topicMessages = filterMessages("a topic")
+	ownerMessages = filterMessages("an organisation")
+)
+
+func filterMessages(noun string) searchform.Messages {
+	return searchform.Messages{NotListed: "Choose " + noun + " from the list.", TooMany: "Choose fewer of " + noun + "."}
 }
 
-// Values turns the query back into form values, for links to other pages of results.
-func (q Query) Values() url.Values {
-	v := url.Values{}
-	if q.Text != "" {
-		v.Set("q", q.Text)
-	}
-	for k, vals := range map[string][]string{"kind": q.Kinds, "topic": q.Topics, "owner": q.Owners} {
-		if len(vals) > 0 {
-			v[k] = vals
-		}
-	}
-	return v
+// ParseQuery reads a Query from the /resources form. Bad input gives a
+// *searchform.InputError and the query as far as it could be read, so the page can show the
+// form as the person filled it.
+func ParseQuery(v url.Values) (Query, error) {
+	f := searchform.Read(v)
+	q := Query{Text: f.Text()}
+	q.Kinds = f.Choices("kind", func(k string) bool { return Kind(k).valid() }, "Choose a type of resource from the list.")
+	q.Topics = f.Slugs("topic", topicMessages)
+	q.Owners = f.Slugs("owner", ownerMessages)
+	q.Page = f.Page()
+	return q, f.Err()
 }
 
 // PageURL is the /resources address of page n of these results.
 func (q Query) PageURL(n int) string {
-	v := q.Values()
-	if n > 1 {
-		v.Set("page", strconv.Itoa(n))
-	}
-	if len(v) == 0 {
-		return "/resources"
-	}
-	return "/resources?" + v.Encode()
+	return searchform.PageURL("/resources", n, q.Text, searchform.Field{Name: "kind", Values: q.Kinds},
+		searchform.Field{Name: "topic", Values: q.Topics}, searchform.Field{Name: "owner", Values: q.Owners})
 }
 
 // Results is one page of a library search.
@@ -149,17 +69,13 @@ type Results struct {
 	Pages     int
 }
 
-// UnknownFilterError names a filter value that matches no topic or organisation the viewer
-// may see.
-type UnknownFilterError struct{ Field, Value string }
-
-func (e *UnknownFilterError) Error() string {
-	return fmt.Sprintf("library: unknown %s %q", e.Field, e.Value)
-}
+// PastLastPage reports whether the page asked for comes after the last page of results.
+func (r Results) PastLastPage() bool { return r.Total > 0 && r.Query.Page > r.Pages }
 
 // Search finds the resources matching q that viewer may see: title matches first, then by
 // relevance, then by title. Archived resources are never listed, not even for admins (they
-// have their own list).
+// have their own list). A topic that does not exist, or an owner that is no organisation the
+// viewer may see, gives a *searchform.UnknownFilterError.
 func (s *Store) Search(ctx context.Context, v access.Viewer, q Query) (Results, error) {
 	res := Results{Query: q}
 	if err := s.checkFilters(ctx, v, q); err != nil {
@@ -172,7 +88,7 @@ func (s *Store) Search(ctx context.Context, v access.Viewer, q Query) (Results, 
 	}
 	where := []string{"r.archived_at IS NULL", visibleResource}
 	order := "r.title, r.id"
-	if ws := words(q.Text); len(ws) > 0 {
+	if ws := searchform.Words(q.Text); len(ws) > 0 {
 		tsq := "to_tsquery('english', " + arg(tsquery(ws)) + ")"
 		fuzzy := arg(strings.Join(ws, " ")) + " <% fold_text(r.title)" // pg_trgm word similarity, for typos
 		// A query of only stop words ("the") becomes an empty tsquery: it matches everything.
@@ -232,7 +148,7 @@ func (s *Store) checkFilters(ctx context.Context, v access.Viewer, q Query) erro
 		}
 		err := s.db.QueryRow(ctx, f.sql, args...).Scan(&unknown)
 		if err == nil {
-			return &UnknownFilterError{Field: f.field, Value: unknown}
+			return &searchform.UnknownFilterError{Field: f.field, Value: unknown}
 		}
 		if err != pgx.ErrNoRows {
 			return fmt.Errorf("library: check %s filter: %w", f.field, err)
@@ -269,18 +185,6 @@ func (s *Store) Facets(ctx context.Context, v access.Viewer) (Facets, error) {
 		return f, fmt.Errorf("library: owners facet: %w", err)
 	}
 	return f, nil
-}
-
-// words folds search text the way fold_text folds the index: compatibility-normalised, lower
-// case, apostrophes dropped; anything but letters and digits separates words.
-func words(text string) []string {
-	text = strings.ToLower(norm.NFKC.String(text))
-	text = strings.NewReplacer("'", "", "’", "", "‘", "", "`", "").Replace(text)
-	ws := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	if len(ws) > maxWords {
-		ws = ws[:maxWords]
-	}
-	return ws
 }
 
 // tsquery makes every word a prefix, all required: "dash check" finds "DASH checklist". An

@@ -11,6 +11,7 @@ import (
 	"dadirectory/internal/access"
 	"dadirectory/internal/edit"
 	"dadirectory/internal/library"
+	"dadirectory/internal/searchform"
 )
 
 func slugsOf(rs []library.Resource) []string {
@@ -74,7 +75,7 @@ func TestVisibility(t *testing.T) {
 	var q library.Query
 	q.Owners = []string{"north-lanarkshire-marac"}
 	q.Page = 1
-	var unknown *library.UnknownFilterError
+	var unknown *searchform.UnknownFilterError
 	if _, err := s.Search(ctx, access.Public, q); !errors.As(err, &unknown) {
 		t.Errorf("anonymous filter by staff-only owner: %v", err)
 	}
@@ -133,7 +134,7 @@ func TestSearchAndFilters(t *testing.T) {
 	if res := search(t, s, staff, "q=marac"); len(res.Resources) == 0 || res.Resources[0].Slug != "marac-operating-protocol" && res.Resources[0].Slug != "marac-referral-form" {
 		t.Errorf("marac: %v", slugsOf(res.Resources))
 	}
-	var unknown *library.UnknownFilterError
+	var unknown *searchform.UnknownFilterError
 	if _, err := s.Search(context.Background(), staff, library.Query{Topics: []string{"no-such-topic"}, Page: 1}); !errors.As(err, &unknown) || unknown.Field != "topic" {
 		t.Errorf("unknown topic: %v", err)
 	}
@@ -153,7 +154,7 @@ func TestParseQueryRefusesBadInput(t *testing.T) {
 	} {
 		vals, _ := url.ParseQuery(query)
 		_, err := library.ParseQuery(vals)
-		var ie *library.InputError
+		var ie *searchform.InputError
 		if !errors.As(err, &ie) || ie.Field != field {
 			t.Errorf("%s: %v, want an error for %s", query, err, field)
 		}

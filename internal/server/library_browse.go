@@ -1,18 +1,18 @@
 package server
 
 import (
+	"context"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 
 	"dadirectory/internal/access"
-	"dadirectory/internal/edit"
 	"dadirectory/internal/library"
 	"dadirectory/templates"
 )
@@ -30,37 +30,19 @@ func manageBase(v access.Viewer) string {
 }
 
 // handleResources searches and filters the library. A query it cannot use gets 400 with the
-// form as the person filled it and a message saying what to change.
+// form as the person filled it and a message saying what to change (serveSearch).
 func (s *Server) handleResources(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	v := viewer(ctx)
-	q, qerr := library.ParseQuery(r.URL.Query())
-	facets, err := s.library.Facets(ctx, v)
-	if err != nil {
-		return err
-	}
-	page := templates.ResourcesPage{Facets: facets, Results: library.Results{Query: q}, ManageURL: manageBase(v)}
-	if qerr == nil {
-		page.Results, err = s.library.Search(ctx, v, q)
-		qerr = err
-	}
-	var inputErr *library.InputError
-	var unknown *library.UnknownFilterError
-	switch {
-	case qerr == nil:
-		if page.Results.Total > 0 && q.Page > page.Results.Pages {
-			return edit.ErrNotFound
-		}
-		return s.render(w, r, http.StatusOK, templates.Resources(s.base(r), page))
-	case errors.As(qerr, &inputErr):
-		page.Errors = []templates.FieldError{{Field: inputErr.Field, Target: fieldTarget(inputErr.Field), Message: inputErr.Message}}
-	case errors.As(qerr, &unknown):
-		page.Errors = []templates.FieldError{{Field: unknown.Field, Target: fieldTarget(unknown.Field),
-			Message: "We do not recognise one of the choices in this search. Choose from the list."}}
-	default:
-		return qerr
-	}
-	return s.render(w, r, http.StatusBadRequest, templates.Resources(s.base(r), page))
+	return serveSearch(s, w, r, library.ParseQuery, s.library.Search,
+		func(ctx context.Context, q library.Query, res library.Results, errs []templates.FieldError) (templ.Component, error) {
+			v := viewer(ctx)
+			facets, err := s.library.Facets(ctx, v)
+			if err != nil {
+				return nil, err
+			}
+			res.Query = q
+			return templates.Resources(s.base(r), templates.ResourcesPage{Facets: facets, Results: res, Errors: errs,
+				ManageURL: manageBase(v)}), nil
+		})
 }
 
 // handleResourceShow shows one resource, if the viewer may see it.

@@ -19,6 +19,7 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/config"
+	"dadirectory/internal/postgres/pgtest"
 )
 
 // The permission matrix: every route the router has, for every kind of visitor, with the
@@ -305,10 +306,12 @@ func TestPermissionMatrixCatchesNewRoutes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil) // no database needed to build routes
+	// The routes need no data, but a Server needs a database: it starts its search index.
+	srv, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), pgtest.New(t))
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close)
 	r := srv.routes()
 	r.Get("/admin/something-new", func(http.ResponseWriter, *http.Request) {})
 	r.Post("/agencies/{slug}", func(http.ResponseWriter, *http.Request) {})

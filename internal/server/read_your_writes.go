@@ -12,6 +12,17 @@ import (
 // it on the next page they open. Other instances catch up by notification within
 // milliseconds; this makes it certain for the person who made the change. It waits at most a
 // second: a slow index must not hold up saving.
+//
+// Only the route groups whose posts write what the index serves use it (routes*.go): an
+// organisation's entry and contacts, a champion's entry, the curation of agencies, contacts
+// and taxonomy terms, and a revert, which may put any of those back. Those are the tables
+// whose triggers notify the index (migration 00007), and the pages answered from it or from
+// caches it versions: search, filter choices, agency pages, key contacts. Signing in and out,
+// bookings, the library, training and users change none of them, so they answer at once
+// rather than wait on a round trip to PostgreSQL, or a full second when the index is out of
+// touch. Marking the request from the directory store when it writes would follow the data
+// more closely, but the audit trail's revert writes those tables without the store, and a
+// route group says in one place, where the routes are, which posts wait.
 func (s *Server) readYourWrites(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {

@@ -23,7 +23,7 @@ func (s *Server) routes() chi.Router {
 	}))
 
 	r := chi.NewRouter()
-	r.Use(requestID, s.accessLog, s.recoverPanic, s.securityHeaders, csrf.Handler, s.readYourWrites, s.limitBody(r, maxFormBody), middleware.GetHead, s.compressPublic)
+	r.Use(requestID, s.accessLog, s.recoverPanic, s.securityHeaders, csrf.Handler, s.limitBody(r, maxFormBody), middleware.GetHead, s.compressPublic)
 
 	// Operations: no page, no database for /healthz.
 	r.Get("/healthz", s.handleHealthz)
@@ -49,9 +49,10 @@ func (s *Server) routes() chi.Router {
 		})
 
 		// RSL officers keep their own organisation's entry; the organisation comes from the
-		// session, never from the URL, and contact ids are checked against it in SQL.
+		// session, never from the URL, and contact ids are checked against it in SQL. What
+		// they save is on the directory's pages and in its search: saves wait for the index.
 		r.Group(func(r chi.Router) {
-			r.Use(s.requireRole(access.RSLOfficer))
+			r.Use(s.requireRole(access.RSLOfficer), s.readYourWrites)
 			r.Get("/my/organisation", s.handle(s.handleMyOrganisation))
 			r.Post("/my/organisation", s.handle(s.handleMyOrganisationUpdate))
 			r.Post("/my/organisation/confirm", s.handle(s.handleMyOrganisationConfirm))
@@ -62,9 +63,10 @@ func (s *Server) routes() chi.Router {
 			r.Post("/my/organisation/contacts/{id}/delete", s.handle(s.handleMyContactDelete))
 		})
 
-		// Champions keep their own champion entry.
+		// Champions keep their own champion entry, a contact on the directory's pages: saves
+		// wait for the index.
 		r.Group(func(r chi.Router) {
-			r.Use(s.requireRole(access.Champion))
+			r.Use(s.requireRole(access.Champion), s.readYourWrites)
 			r.Get("/my/champion", s.handle(s.handleMyChampion))
 			r.Post("/my/champion", s.handle(s.handleMyChampionUpdate))
 		})

@@ -8,12 +8,18 @@ import (
 
 // curationRoutes registers what admins curate: the dashboard, agencies and their contacts,
 // the taxonomy and the site settings. Every route is behind the admin role; the directory
-// store checks the viewer again in each call.
+// store checks the viewer again in each call. Saves of agencies, contacts and terms change
+// what the directory's pages and search show, so they wait for the index; the settings do not.
 func (s *Server) curationRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(access.Admin))
 		r.Get("/admin", s.handle(s.handleAdminDashboard))
+		r.Get("/admin/settings", s.handle(s.handleAdminSettings))
+		r.Post("/admin/settings", s.handle(s.handleAdminSettingsUpdate))
+	})
 
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(access.Admin), s.readYourWrites)
 		r.Get("/admin/agencies", s.handle(s.handleAdminAgencies))
 		r.Get("/admin/agencies/new", s.handle(s.handleAdminAgencyNew))
 		r.Post("/admin/agencies/new", s.handle(s.handleAdminAgencyCreate))
@@ -39,8 +45,5 @@ func (s *Server) curationRoutes(r chi.Router) {
 		r.Post("/admin/taxonomy/{kind}/{slug}/merge", s.handle(s.handleAdminTermMerge))
 		r.Post("/admin/taxonomy/{kind}/{slug}/retire", s.handle(s.handleAdminTermRetire))
 		r.Post("/admin/taxonomy/{kind}/{slug}/restore", s.handle(s.handleAdminTermRestore))
-
-		r.Get("/admin/settings", s.handle(s.handleAdminSettings))
-		r.Post("/admin/settings", s.handle(s.handleAdminSettingsUpdate))
 	})
 }

@@ -25,6 +25,7 @@ func (s *Server) userAdminRoutes(r chi.Router) {
 		r.Post("/admin/users/{id}/deactivate", s.handle(s.handleAdminUserDeactivate))
 		r.Post("/admin/users/{id}/reactivate", s.handle(s.handleAdminUserReactivate))
 		r.Post("/admin/users/{id}/reset", s.handle(s.handleAdminUserReset))
-		r.Post("/admin/audit/{id}/revert", s.handle(s.handleAdminAuditRevert))
+		// A revert may put back an agency, a contact or a term: it waits for the index.
+		r.With(s.readYourWrites).Post("/admin/audit/{id}/revert", s.handle(s.handleAdminAuditRevert))
 	})
 }

@@ -3,8 +3,6 @@ package templates
 import (
 	"slices"
 	"testing"
-
-	"dadirectory/internal/directory"
 )
 
 // pageLinks must give what walking every page would: first, last, two either side of the
@@ -23,8 +21,7 @@ func TestPageLinks(t *testing.T) {
 	}
 	for pages := 0; pages <= 12; pages++ {
 		for page := 1; page <= max(pages, 1); page++ {
-			p := DirectoryPage{Results: directory.Results{Query: directory.Query{Page: page}, Pages: pages}}
-			if got, want := p.pageLinks(), walk(page, pages); !slices.Equal(got, want) {
+			if got, want := pageLinks(page, pages), walk(page, pages); !slices.Equal(got, want) {
 				t.Errorf("page %d of %d: %v, want %v", page, pages, got, want)
 			}
 		}

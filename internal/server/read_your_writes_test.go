@@ -1,0 +1,83 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"dadirectory/internal/access"
+	"dadirectory/internal/config"
+	"dadirectory/internal/postgres/pgtest"
+	"dadirectory/internal/seed"
+)
+
+// Only saves of what the directory index serves wait for it. An organisation's save shows in
+// search on the next page; signing in and out, training bookings and courses, and the library
+// answer without asking the index. To tell the two apart the index is then stopped: a request
+// that waits for it now waits its full second and says so in the log.
+func TestOnlyDirectoryWritesWaitForTheIndex(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	if _, err := seed.Demo(context.Background(), pool); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	srv, err := New(cfg, slog.New(slog.NewJSONHandler(logs, nil)), pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	a := &app{url: ts.URL, pool: pool, log: logs}
+	officer := a.signIn(t, access.RSLOfficer, "link-group")
+	admin := a.quickSignIn(t, access.Admin, "")
+
+	// The organisation's save is in search at once.
+	form := orgForm(a.orgSaved(t, "link-group"))
+	form.Set("summary", "Tenancy support, now with quokka-friendly gardens.")
+	resp, body := officer.post(t, "/my/organisation", form)
+	wantStatus(t, "save", resp, body, http.StatusSeeOther)
+	_, body = a.get(t, "/directory?q=quokka")
+	mustContain(t, "search after the save", body, `href="/agencies/link-group"`)
+
+	srv.directory.Close() // the index stops listening: waiting for it can only time out now
+	const waited = "answering before the directory index caught up"
+	noWait := func(what string) {
+		t.Helper()
+		if strings.Contains(logs.String(), waited) {
+			t.Fatalf("%s waited for the directory index", what)
+		}
+	}
+	slug := admin.createCourse(t, "Index-free course", "online", "staff", "nlc-social-work")
+	session := admin.addSession(t, slug, 7, 10, nil)
+	noWait("adding a course and a session")
+	staff := a.quickSignIn(t, access.HousingStaff, "")
+	noWait("signing in")
+	resp, body = staff.post(t, fmt.Sprintf("/training/sessions/%d/book", session), nil)
+	wantStatus(t, "booking", resp, body, http.StatusSeeOther)
+	noWait("a training booking")
+	resp, body = admin.post(t, "/admin/resource-topics", url.Values{"name": {"Stalking"}})
+	wantStatus(t, "adding a topic", resp, body, http.StatusSeeOther)
+	noWait("a library edit")
+	resp, body = staff.post(t, "/logout", nil)
+	wantStatus(t, "signing out", resp, body, http.StatusSeeOther)
+	noWait("signing out")
+
+	form = orgForm(a.orgSaved(t, "link-group"))
+	form.Set("summary", "Tenancy support.")
+	resp, body = officer.post(t, "/my/organisation", form)
+	wantStatus(t, "save with the index stopped", resp, body, http.StatusSeeOther)
+	if !strings.Contains(logs.String(), waited) {
+		t.Error("an organisation's save did not wait for the directory index")
+	}
+}
