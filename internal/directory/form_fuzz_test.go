@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/validate/formtest"
 )
 
@@ -32,12 +33,6 @@ func goodContact() ContactInput {
 var agencyLimits = map[string]int{"Name": 200, "Summary": 300, "Description": 5000, "OpeningHours": 300, "Eligibility": 1000,
 	"Keywords": 500, "RoleTitle": 200, "PersonName": 120, "Label": 60, "Hours": 300, "Notes": 1000}
 
-// slugShaped is what a term slug must be before it goes near the database.
-func slugShaped(s string) bool {
-	return s != "" && len(s) <= 80 && strings.Trim(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == "" &&
-		!strings.HasPrefix(s, "-") && !strings.HasSuffix(s, "-") && !strings.Contains(s, "--")
-}
-
 func checkAgency(t *testing.T, a AgencyInput) {
 	t.Helper()
 	formtest.Storable(t, a, agencyLimits)
@@ -48,7 +43,7 @@ func checkAgency(t *testing.T, a AgencyInput) {
 		t.Fatalf("accepted website %q", a.Website)
 	}
 	for _, s := range append(append(append([]string{}, a.Areas...), a.Categories...), a.Audiences...) {
-		if !slugShaped(s) {
+		if !edit.ValidSlug(s) {
 			t.Fatalf("accepted term %q", s)
 		}
 	}
@@ -171,7 +166,7 @@ func FuzzCleanAdminContact(f *testing.F) {
 			t.Fatalf("accepted key order %q", out.KeyOrder)
 		}
 		for _, s := range out.Areas {
-			if !slugShaped(s) {
+			if !edit.ValidSlug(s) {
 				t.Fatalf("accepted area %q", s)
 			}
 		}

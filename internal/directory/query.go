@@ -27,16 +27,12 @@ func (q Query) IsEmpty() bool {
 	return strings.TrimSpace(q.Text) == "" && len(q.Areas)+len(q.Categories)+len(q.Audiences)+len(q.Kinds) == 0 && !q.Open24
 }
 
-// The messages of the filters, made from each filter's noun as the form has always worded them.
+// The messages of the filters: a value not on the list, and more values than a form offers.
 var (
-	areaMessages     = filterMessages("an area")
-	categoryMessages = filterMessages("a type of support")
-	audienceMessages = filterMessages("who the service is for")
+	areaMessages     = searchform.Messages{NotListed: "Choose an area from the list.", TooMany: "Choose fewer areas."}
+	categoryMessages = searchform.Messages{NotListed: "Choose a type of support from the list.", TooMany: "Choose fewer types of support."}
+	audienceMessages = searchform.Messages{NotListed: "Choose who the service is for from the list.", TooMany: "Choose fewer groups of people."}
 )
-
-func filterMessages(noun string) searchform.Messages {
-	return searchform.Messages{NotListed: "Choose " + noun + " from the list.", TooMany: "Choose fewer " + noun + "s."}
-}
 
 // ParseQuery reads a Query from the /directory form. Bad input gives a
 // *searchform.InputError and the Query as far as it could be read, so the page can show the

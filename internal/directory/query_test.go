@@ -42,3 +42,22 @@ func TestParseQueryRejects(t *testing.T) {
 		t.Error("invalid UTF-8 accepted")
 	}
 }
+
+func TestParseQueryTooManyValuesReadsWell(t *testing.T) {
+	many := func(prefix string) []string {
+		var out []string
+		for i := range 21 {
+			out = append(out, prefix+"-"+strings.Repeat("x", i+1))
+		}
+		return out
+	}
+	for field, want := range map[string]string{
+		"area": "Choose fewer areas.", "category": "Choose fewer types of support.", "audience": "Choose fewer groups of people.",
+	} {
+		_, err := ParseQuery(url.Values{field: many(field)})
+		var ie *searchform.InputError
+		if !errors.As(err, &ie) || ie.Field != field || ie.Message != want {
+			t.Errorf("21 %ss: %v, want %q", field, err, want)
+		}
+	}
+}

@@ -32,15 +32,11 @@ func (q Query) IsEmpty() bool {
 	return q.Text == "" && len(q.Kinds)+len(q.Topics)+len(q.Owners) == 0
 }
 
-// The messages of the filters, made from each filter's noun as the form has always worded them.
+// The messages of the filters: a value not on the list, and more values than a form offers.
 var (
-	topicMessages = filterMessages("a topic")
-	ownerMessages = filterMessages("an organisation")
+	topicMessages = searchform.Messages{NotListed: "Choose a topic from the list.", TooMany: "Choose fewer topics."}
+	ownerMessages = searchform.Messages{NotListed: "Choose an organisation from the list.", TooMany: "Choose fewer organisations."}
 )
-
-func filterMessages(noun string) searchform.Messages {
-	return searchform.Messages{NotListed: "Choose " + noun + " from the list.", TooMany: "Choose fewer of " + noun + "."}
-}
 
 // ParseQuery reads a Query from the /resources form. Bad input gives a
 // *searchform.InputError and the query as far as it could be read, so the page can show the
