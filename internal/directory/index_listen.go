@@ -80,8 +80,10 @@ func (ix *index) start() {
 	})
 }
 
+// close stops the index. One never started is marked so that it never starts: nothing is
+// spawned only to be stopped.
 func (ix *index) close() {
-	ix.start() // so stop is set; a never-used index starts and stops at once
+	ix.startOnce.Do(func() { ix.stop = func() {} })
 	ix.stop()
 }
 

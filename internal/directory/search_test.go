@@ -25,7 +25,9 @@ func demoStore(t *testing.T) (*directory.Store, *pgxpool.Pool) {
 	if _, err := seed.Demo(context.Background(), pool); err != nil {
 		t.Fatal(err)
 	}
-	return directory.NewStore(pool), pool
+	s := directory.NewStore(pool)
+	t.Cleanup(s.Close) // the index, if a test started it, stops before the database is dropped
+	return s, pool
 }
 
 func search(t *testing.T, s *directory.Store, v access.Viewer, raw string) directory.Results {

@@ -140,8 +140,9 @@ func newApp(t *testing.T) app {
 	if err != nil {
 		t.Fatalf("server: %v", err)
 	}
+	t.Cleanup(srv.Close) // stops the search index before the pool closes
 	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close) // runs before the pool closes
+	t.Cleanup(ts.Close) // runs first
 	return app{URL: ts.URL, ExitURL: exitURL, pool: pool}
 }
 

@@ -101,11 +101,7 @@ func (s *Server) handleAdminAgencyUpdate(w http.ResponseWriter, r *http.Request)
 	var conflict *edit.ConflictError[directory.AdminAgency]
 	switch {
 	case err == nil:
-		msg := "Your changes have been saved."
-		if saved.Version == version {
-			msg = "Nothing had changed, so nothing was saved."
-		}
-		return s.redirectWithFlash(w, r, "/admin/agencies/"+a.Slug+"/edit", msg)
+		return s.redirectWithFlash(w, r, "/admin/agencies/"+a.Slug+"/edit", savedMessage("Your changes have been saved.", version, saved.Version))
 	case errors.As(err, &invalid):
 		form := templates.AdminAgencyForm{Values: in, Version: version, Original: f.Get("original"), Errors: templates.FieldErrors(invalid)}
 		return s.renderAdminAgency(w, r, http.StatusUnprocessableEntity, templates.AdminAgencyPage{Agency: &a, Form: form})

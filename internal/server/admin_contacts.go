@@ -109,11 +109,7 @@ func (s *Server) handleAdminContactUpdate(w http.ResponseWriter, r *http.Request
 	var conflict *edit.ConflictError[directory.AdminContact]
 	switch {
 	case err == nil:
-		msg := "Contact saved: " + saved.RoleTitle + "."
-		if saved.Version == version {
-			msg = "Nothing had changed, so nothing was saved."
-		}
-		return s.redirectWithFlash(w, r, "/admin/agencies/"+a.Slug+"/edit", msg)
+		return s.redirectWithFlash(w, r, "/admin/agencies/"+a.Slug+"/edit", savedMessage("Contact saved: "+saved.RoleTitle+".", version, saved.Version))
 	case errors.As(err, &invalid):
 		form := templates.AdminContactForm{ID: c.ID, Values: in, Version: version, Original: f.Get("original"),
 			Errors: templates.FieldErrors(invalid)}

@@ -41,11 +41,7 @@ func (s *Server) handleAdminSettingsUpdate(w http.ResponseWriter, r *http.Reques
 	var conflict *edit.ConflictError[site.Edit]
 	switch {
 	case err == nil:
-		msg := "The settings have been saved."
-		if saved.Version == version {
-			msg = "Nothing had changed, so nothing was saved."
-		}
-		return s.redirectWithFlash(w, r, "/admin/settings", msg)
+		return s.redirectWithFlash(w, r, "/admin/settings", savedMessage("The settings have been saved.", version, saved.Version))
 	case errors.As(err, &invalid):
 		page := templates.AdminSettingsPage{Values: in, Version: version, Original: f.Get("original"),
 			Defaults: s.site.Defaults(), Errors: templates.FieldErrors(invalid)}

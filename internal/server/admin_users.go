@@ -102,7 +102,7 @@ func (s *Server) handleAdminUserUpdate(w http.ResponseWriter, r *http.Request) e
 	switch {
 	case err == nil:
 		if saved.Version == version {
-			return s.redirectWithFlash(w, r, userPath(id), "Nothing had changed, so nothing was saved.")
+			return s.redirectWithFlash(w, r, userPath(id), nothingSaved)
 		}
 		s.logAccountChange(r, "update", id)
 		if id == v.UserID {
@@ -165,12 +165,10 @@ func (s *Server) setActive(w http.ResponseWriter, r *http.Request, active bool) 
 		if active {
 			msg = saved.Name + " is active again and can sign in."
 		}
-		if saved.Version == version {
-			msg = "Nothing had changed, so nothing was saved."
-		} else {
+		if saved.Version != version {
 			s.logAccountChange(r, map[bool]string{true: "reactivate", false: "deactivate"}[active], id)
 		}
-		return s.redirectWithFlash(w, r, userPath(id), msg)
+		return s.redirectWithFlash(w, r, userPath(id), savedMessage(msg, version, saved.Version))
 	case errors.As(err, &conflict):
 		now := conflict.Current
 		choices, err := s.accounts.FormChoices(ctx, v, now.AgencyID, now.ContactID)

@@ -59,6 +59,18 @@ func (s *Server) redirectWithFlash(w http.ResponseWriter, r *http.Request, to, m
 	return nil
 }
 
+// nothingSaved answers a save that changed nothing: the version did not move.
+const nothingSaved = "Nothing had changed, so nothing was saved."
+
+// savedMessage is the message after a save: done, or nothingSaved when the version the form
+// was opened on is still the saved one.
+func savedMessage(done string, opened, saved int) string {
+	if saved == opened {
+		return nothingSaved
+	}
+	return done
+}
+
 // popFlash takes the one-off message of a signed-in person; an anonymous visitor has no
 // session to take it from (and must not be given one).
 func (s *Server) popFlash(r *http.Request) string {

@@ -490,6 +490,7 @@ func TestHostileCatalogueCoversEveryPost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close)
 	catalogue := hostileCatalogue(hostileIDs{})
 	var posts []string
 	for _, r := range registeredRoutes(t, srv.routes()) {

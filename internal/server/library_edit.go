@@ -93,11 +93,7 @@ func (s *Server) handleResourceUpdate(w http.ResponseWriter, r *http.Request) er
 	var conflict *edit.ConflictError[library.Resource]
 	switch {
 	case err == nil:
-		msg := "Resource saved: " + res.Title + "."
-		if res.Version == version {
-			msg = "Nothing had changed, so nothing was saved."
-		}
-		return s.redirectWithFlash(w, r, manageBase(v), msg)
+		return s.redirectWithFlash(w, r, manageBase(v), savedMessage("Resource saved: "+res.Title+".", version, res.Version))
 	case errors.As(err, &invalid):
 		saved, err := s.library.ForEdit(ctx, v, slug)
 		if err != nil {

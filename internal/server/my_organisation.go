@@ -53,11 +53,7 @@ func (s *Server) handleMyOrganisationUpdate(w http.ResponseWriter, r *http.Reque
 	var conflict *edit.ConflictError[directory.AgencyEdit]
 	switch {
 	case err == nil:
-		msg := "Your changes have been saved."
-		if saved.Version == version {
-			msg = "Nothing had changed, so nothing was saved."
-		}
-		return s.redirectWithFlash(w, r, "/my/organisation", msg)
+		return s.redirectWithFlash(w, r, "/my/organisation", savedMessage("Your changes have been saved.", version, saved.Version))
 	case errors.As(err, &invalid):
 		a, err := s.directory.AgencyForEdit(r.Context(), v, id)
 		if err != nil {

@@ -46,6 +46,7 @@ func benchHandler(b *testing.B) (http.Handler, *pgxpool.Pool, int) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.Cleanup(srv.Close)
 	// The search index builds in the background at start: measure the steady state.
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()

@@ -335,6 +335,7 @@ func TestPermissionMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close)
 
 	const org = matrixOrg
 	ids := demoIDs{staticCSS: srv.assets.URL("site.css")}

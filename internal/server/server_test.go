@@ -58,6 +58,7 @@ func startApp(t *testing.T, pool *pgxpool.Pool) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close) // after the test server closes, before the database is dropped
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return &app{url: ts.URL, pool: pool, log: logs}
@@ -311,7 +312,11 @@ func TestPanicsBecomeAFriendlyPage(t *testing.T) {
 	a := newApp(t)
 	cfg, _ := config.Load(func(string) string { return "" })
 	logs := &syncBuffer{}
-	srv, _ := New(cfg, slog.New(slog.NewJSONHandler(logs, nil)), a.pool)
+	srv, err := New(cfg, slog.New(slog.NewJSONHandler(logs, nil)), a.pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
 	h := srv.recoverPanic(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))

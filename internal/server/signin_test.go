@@ -30,6 +30,7 @@ func startAppWith(t *testing.T, pool *pgxpool.Pool, env map[string]string) *app 
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close) // after the test server closes, before the database is dropped
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return &app{url: ts.URL, pool: pool, log: logs}

@@ -19,12 +19,11 @@ import (
 func (s *Server) handleAdminTraining(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := viewer(ctx)
-	store := s.training
-	m, err := store.Manager(ctx, v)
+	m, err := s.training.Manager(ctx, v)
 	if err != nil {
 		return err
 	}
-	courses, err := store.ManagedCourses(ctx, v)
+	courses, err := s.training.ManagedCourses(ctx, v)
 	if err != nil {
 		return err
 	}
@@ -91,27 +90,22 @@ func (s *Server) handleCourseUpdate(w http.ResponseWriter, r *http.Request) erro
 	}
 	ctx := r.Context()
 	v := viewer(ctx)
-	store := s.training
 	in := readCourseInput(r.PostForm)
-	c, err := store.UpdateCourse(ctx, v, slug, in, version)
+	c, err := s.training.UpdateCourse(ctx, v, slug, in, version)
 	var invalid validate.Errors
 	var conflict *edit.ConflictError[training.CourseEdit]
 	switch {
 	case err == nil:
-		msg := "Course saved."
-		if c.Version == version {
-			msg = "Nothing had changed, so nothing was saved."
-		}
-		return s.redirectWithFlash(w, r, "/admin/training/"+c.Slug, msg)
+		return s.redirectWithFlash(w, r, "/admin/training/"+c.Slug, savedMessage("Course saved.", version, c.Version))
 	case errors.As(err, &invalid):
-		saved, err := store.CourseForEdit(ctx, v, slug)
+		saved, err := s.training.CourseForEdit(ctx, v, slug)
 		if err != nil {
 			return err
 		}
 		return s.renderCourseForm(w, r, http.StatusUnprocessableEntity, templates.CourseFormPage{Slug: slug, Title: saved.Title,
 			Values: in, Version: version, Original: r.PostForm.Get("original"), Errors: templates.FieldErrors(invalid)})
 	case errors.As(err, &conflict):
-		providers, err := store.ProviderChoices(ctx, v)
+		providers, err := s.training.ProviderChoices(ctx, v)
 		if err != nil {
 			return err
 		}

@@ -20,14 +20,13 @@ import (
 func (s *Server) handleTrainingList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := viewer(ctx)
-	store := s.training
-	programmes, err := store.Programmes(ctx, v)
+	programmes, err := s.training.Programmes(ctx, v)
 	if err != nil {
 		return err
 	}
 	f, form, errs := training.ParseFilter(r.URL.Query(), programmes)
 	page := templates.TrainingListPage{Form: form, Programmes: programmes, SignedIn: v.IsStaff()}
-	if _, err := store.Manager(ctx, v); err == nil {
+	if _, err := s.training.Manager(ctx, v); err == nil {
 		page.CanManage = true
 	} else if !errors.Is(err, edit.ErrNotFound) {
 		return err
@@ -36,7 +35,7 @@ func (s *Server) handleTrainingList(w http.ResponseWriter, r *http.Request) erro
 		page.Errors = templates.FieldErrors(errs)
 		return s.render(w, r, http.StatusBadRequest, templates.TrainingList(s.base(r), page))
 	}
-	if page.Listing, err = store.List(ctx, v, f); err != nil {
+	if page.Listing, err = s.training.List(ctx, v, f); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, templates.TrainingList(s.base(r), page))

@@ -80,21 +80,16 @@ func (s *Server) handleSessionUpdate(w http.ResponseWriter, r *http.Request) err
 	}
 	ctx := r.Context()
 	v := viewer(ctx)
-	store := s.training
 	in := readSessionInput(r.PostForm)
-	x, err := store.UpdateSession(ctx, v, id, in, version)
+	x, err := s.training.UpdateSession(ctx, v, id, in, version)
 	var invalid validate.Errors
 	var conflict *edit.ConflictError[training.SessionEdit]
 	var refusal *training.Refusal
 	switch {
 	case err == nil:
-		msg := "Session saved."
-		if x.Version == version {
-			msg = "Nothing had changed, so nothing was saved."
-		}
-		return s.redirectWithFlash(w, r, "/admin/training/sessions/"+strconv.FormatInt(id, 10), msg)
+		return s.redirectWithFlash(w, r, "/admin/training/sessions/"+strconv.FormatInt(id, 10), savedMessage("Session saved.", version, x.Version))
 	case errors.As(err, &invalid):
-		saved, err := store.SessionForEdit(ctx, v, id)
+		saved, err := s.training.SessionForEdit(ctx, v, id)
 		if err != nil {
 			return err
 		}
@@ -135,9 +130,8 @@ func (s *Server) handleSessionCancel(w http.ResponseWriter, r *http.Request) err
 	}
 	ctx := r.Context()
 	v := viewer(ctx)
-	store := s.training
 	if r.PostForm.Get("ask") != "" {
-		x, err := store.SessionForEdit(ctx, v, id)
+		x, err := s.training.SessionForEdit(ctx, v, id)
 		if err != nil {
 			return err
 		}
@@ -151,7 +145,7 @@ func (s *Server) handleSessionCancel(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	x, err := store.CancelSession(ctx, v, id, version)
+	x, err := s.training.CancelSession(ctx, v, id, version)
 	var conflict *edit.ConflictError[training.SessionEdit]
 	var refusal *training.Refusal
 	switch {
