@@ -87,3 +87,40 @@ func screenshots(t *testing.T, ctx context.Context, name string) {
 	}
 	do(t, ctx, chromedp.EmulateViewport(1280, 900))
 }
+
+// TestTermRenameConflictInTheBrowser: two admins rename the same area; the second is shown the
+// first's name beside their own, and their own is kept in the form.
+func TestTermRenameConflictInTheBrowser(t *testing.T) {
+	a := newApp(t)
+	first, second := newTab(t), newTab(t)
+	a.signInAs(t, first, access.Admin, "")
+	a.signInAs(t, second, access.Admin, "")
+	page := a.URL + "/admin/taxonomy/areas/shotts/edit"
+	for _, tab := range []context.Context{first, second} {
+		if got := open(t, tab, page); got != 200 {
+			t.Fatalf("%s: %d", page, got)
+		}
+	}
+	rename := func(ctx context.Context, name string) int64 {
+		t.Helper()
+		do(t, ctx, chromedp.SetValue(chromedp.ID("name"), name))
+		return submitForm(t, ctx, chromedp.Click(chromedp.CSS(`form[action$="/shotts/edit"] button[type="submit"]`)))
+	}
+	if got := rename(second, "Shotts and Harthill"); got != 200 {
+		t.Fatalf("the first rename: %d", got)
+	}
+	if got := rename(first, "Shotts District"); got != 409 {
+		t.Fatalf("the stale rename: %d, want 409", got)
+	}
+	panel := text(t, first, ".conflict")
+	for _, want := range []string{"Someone else saved changes", "Name", "Shotts and Harthill", "Your version: Shotts District"} {
+		if !strings.Contains(panel, want) {
+			t.Errorf("conflict panel lacks %q: %q", want, panel)
+		}
+	}
+	if got := eval[string](t, first, `document.getElementById("name").value`); got != "Shotts District" {
+		t.Errorf("the form holds %q, want the admin's own name", got)
+	}
+	checkAccessible(t, first)
+	screenshots(t, first, "term-conflict")
+}
