@@ -41,3 +41,19 @@ func (v Viewer) IsStaff() bool { return v.UserID != 0 && v.Role.Valid() }
 
 // IsAdmin reports whether the viewer curates the whole directory.
 func (v Viewer) IsAdmin() bool { return v.IsStaff() && v.Role == Admin }
+
+// EditScope is what v may change, as the editing queries' rules take it: own is the one
+// organisation an RSL officer keeps (0 for anyone else), and all is whether v curates every
+// organisation's rows (admins). Anyone else gets (0, false), which no row matches: deny by
+// default.
+func (v Viewer) EditScope() (own int64, all bool) {
+	switch {
+	case !v.IsStaff():
+		return 0, false
+	case v.IsAdmin():
+		return 0, true
+	case v.Role == RSLOfficer:
+		return v.AgencyID, false
+	}
+	return 0, false
+}

@@ -107,7 +107,7 @@ func (s *Store) UpdateAgency(ctx context.Context, v access.Viewer, id int64, in 
 				return err
 			}
 		}
-		own, admin := editorOf(v)
+		own, admin := v.EditScope()
 		// tags repeats the names of the categories and audiences for the search index; it is
 		// rebuilt here, from the join rows just written, so the two cannot drift apart.
 		tag, err := tx.Exec(ctx, `UPDATE agencies a SET summary = $5, description = $6, website = $7, email = $8,
@@ -144,7 +144,7 @@ func (s *Store) ConfirmAgency(ctx context.Context, v access.Viewer, id int64, ve
 		if before.Version != version {
 			return edit.Conflicted(before)
 		}
-		own, admin := editorOf(v)
+		own, admin := v.EditScope()
 		tag, err := tx.Exec(ctx, `UPDATE agencies a SET reviewed_at = now(), review_due = `+reviewDueSQL+`,
 				version = a.version + 1, updated_at = now()
 			WHERE a.id = $1 AND a.version = $4 AND `+mayEditAgency, id, own, admin, version)
@@ -244,7 +244,7 @@ const agencyEditColumns = `a.id, a.slug, a.name, a.kind, a.visibility = 'staff',
 // loadAgencyEdit reads the agency if v may change it; lock takes the row lock an update needs.
 func loadAgencyEdit(ctx context.Context, q postgres.Querier, v access.Viewer, id int64, lock bool) (AgencyEdit, error) {
 	var a AgencyEdit
-	own, admin := editorOf(v)
+	own, admin := v.EditScope()
 	sql := `SELECT ` + agencyEditColumns + ` FROM agencies a WHERE a.id = $1 AND ` + mayEditAgency
 	if lock {
 		sql += ` FOR UPDATE OF a`

@@ -89,7 +89,7 @@ func (s *Store) CreateContact(ctx context.Context, v access.Viewer, agencyID int
 	clean, errs := cleanContact(in, ContactKindsFor(v, ""))
 	var out ContactEdit
 	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
-		own, admin := editorOf(v)
+		own, admin := v.EditScope()
 		// Someone who may not change the agency hears "not found", never what was wrong with
 		// their input.
 		var found bool
@@ -147,7 +147,7 @@ func (s *Store) UpdateContact(ctx context.Context, v access.Viewer, agencyID, id
 			out = before
 			return nil
 		}
-		own, admin := editorOf(v)
+		own, admin := v.EditScope()
 		// Whoever edits a contact has just checked it, so its review date moves on too.
 		tag, err := tx.Exec(ctx, `UPDATE contacts c SET role_title = $6, person_name = $7, phones = $8, email = $9,
 				hours = $10, notes = $11, kind = $12, visibility = $13, reviewed_at = now(), review_due = `+reviewDueSQL+`,
@@ -184,7 +184,7 @@ func (s *Store) ArchiveContact(ctx context.Context, v access.Viewer, agencyID, i
 		if before.Version != version {
 			return edit.Conflicted(before)
 		}
-		own, admin := editorOf(v)
+		own, admin := v.EditScope()
 		var archivedAt time.Time
 		err = tx.QueryRow(ctx, `UPDATE contacts c SET archived_at = now(), version = c.version + 1, updated_at = now()
 			FROM agencies a
@@ -323,7 +323,7 @@ func scanContactEdit(row pgx.Row) (ContactEdit, error) {
 // agency and the edit rule are both in the WHERE clause: a contact of another organisation is
 // never read, so it cannot be shown or changed by mistake.
 func loadContactEdit(ctx context.Context, q postgres.Querier, v access.Viewer, agencyID, id int64, lock bool) (ContactEdit, error) {
-	own, admin := editorOf(v)
+	own, admin := v.EditScope()
 	sql := `SELECT ` + contactEditColumns + ` FROM contacts c JOIN agencies a ON a.id = c.agency_id
 		WHERE c.id = $1 AND c.agency_id = $4 AND c.archived_at IS NULL AND ` + mayEditAgency
 	if lock {

@@ -5,27 +5,13 @@ import (
 	"slices"
 	"strings"
 
-	"dadirectory/internal/access"
 	"dadirectory/internal/edit"
 )
 
 // What this file holds is shared by the editing of agencies and contacts: who may edit what,
 // and how a set of taxonomy terms reads in the change table of a conflict (internal/edit).
 
-// editorOf returns the arguments of mayEditAgency for v: the one agency an RSL officer keeps,
-// and whether v is an admin, who curates every agency. Anyone else gets (0, false), which no
-// row matches: deny by default.
-func editorOf(v access.Viewer) (own int64, admin bool) {
-	if !v.IsStaff() {
-		return 0, false
-	}
-	if v.Role == access.RSLOfficer {
-		return v.AgencyID, false
-	}
-	return 0, v.IsAdmin()
-}
-
-// mayEditAgency is the condition that agency a may be changed by the viewer whose editor()
+// mayEditAgency is the condition that agency a may be changed by the viewer whose EditScope()
 // values are $2 and $3. It lives in SQL, like visibility, so a row the viewer may not change
 // never leaves the database: asking for it looks exactly like asking for a missing one.
 const mayEditAgency = `a.archived_at IS NULL AND (a.id = $2::bigint OR $3::bool)`

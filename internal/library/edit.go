@@ -111,7 +111,7 @@ func cleanURL(e *validate.Errors, value string) string {
 // resources. An RSL officer's resource always belongs to their own organisation. The
 // resource, its file and the audit event are written in one transaction.
 func (s *Store) Create(ctx context.Context, v access.Viewer, in Input, up *Upload) (Resource, error) {
-	own, admin := editorOf(v)
+	own, admin := v.EditScope()
 	if own == 0 && !admin {
 		return Resource{}, edit.ErrNotFound
 	}
@@ -219,7 +219,7 @@ func (s *Store) Update(ctx context.Context, v access.Viewer, slug string, in Inp
 		if fileID != nil {
 			url = nil
 		}
-		own, admin := editorOf(v)
+		own, admin := v.EditScope()
 		tag, err := tx.Exec(ctx, `UPDATE resources r SET title = $5, summary = $6, kind = $7, owner_id = $8,
 				visibility = $9, url = $10, file_id = $11, tags = $12, reviewed_at = now(), review_due = `+reviewDueSQL+`,
 				version = r.version + 1, updated_at = now()

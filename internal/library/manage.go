@@ -21,12 +21,12 @@ func (s *Store) ForEdit(ctx context.Context, v access.Viewer, slug string) (Reso
 	return loadForEdit(ctx, s.db, v, slug, false)
 }
 
-// mayEdit is the condition that resource r may be changed by the viewer whose editorOf values
+// mayEdit is the condition that resource r may be changed by the viewer whose EditScope values
 // are $3 and $4. In SQL, like visibility, so another organisation's resource looks missing.
 const mayEdit = `((r.archived_at IS NULL AND r.owner_id = $3::bigint) OR $4::bool)`
 
 func loadForEdit(ctx context.Context, q postgres.Querier, v access.Viewer, slug string, lock bool) (Resource, error) {
-	own, admin := editorOf(v)
+	own, admin := v.EditScope()
 	if !edit.ValidSlug(slug) || (own == 0 && !admin) {
 		return Resource{}, edit.ErrNotFound
 	}
@@ -48,7 +48,7 @@ func loadForEdit(ctx context.Context, q postgres.Querier, v access.Viewer, slug 
 // Managed lists the resources viewer keeps: every one, archived too, for an admin; the current
 // ones of their organisation for an RSL officer. Current before archived, then by title.
 func (s *Store) Managed(ctx context.Context, v access.Viewer) ([]Resource, error) {
-	own, admin := editorOf(v)
+	own, admin := v.EditScope()
 	if own == 0 && !admin {
 		return nil, nil
 	}
@@ -96,7 +96,7 @@ func (s *Store) setArchived(ctx context.Context, v access.Viewer, slug string, v
 		if archive {
 			action, set = "resource.archive", "now()"
 		}
-		own, admin := editorOf(v)
+		own, admin := v.EditScope()
 		tag, err := tx.Exec(ctx, `UPDATE resources r SET archived_at = `+set+`, version = r.version + 1, updated_at = now()
 			WHERE r.id = $1 AND r.version = $2 AND `+mayEdit, before.ID, version, own, admin)
 		if err != nil {

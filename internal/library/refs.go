@@ -46,7 +46,7 @@ func lookupRefs(ctx context.Context, tx pgx.Tx, v access.Viewer, c Input, resour
 			e.Add(fieldTopics, "Choose topics from the list: one of those sent is not on it")
 		}
 	}
-	own, admin := editorOf(v)
+	own, admin := v.EditScope()
 	if !admin {
 		return topics, &own, nil
 	}

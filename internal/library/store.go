@@ -124,7 +124,7 @@ func (s *Store) topics(ctx context.Context, retired bool) ([]Topic, error) {
 // Owners returns the organisations viewer may choose as the owner of a resource: every
 // current agency for an admin, their own for an RSL officer, none for anyone else.
 func (s *Store) Owners(ctx context.Context, v access.Viewer) ([]Owner, error) {
-	own, admin := editorOf(v)
+	own, admin := v.EditScope()
 	rows, err := s.db.Query(ctx, `SELECT slug, name FROM agencies a
 		WHERE a.archived_at IS NULL AND (a.id = $1 OR $2) ORDER BY a.name, a.id`, own, admin)
 	if err != nil {
@@ -139,17 +139,4 @@ func (s *Store) Owners(ctx context.Context, v access.Viewer) ([]Owner, error) {
 		return nil, fmt.Errorf("library: owners: %w", err)
 	}
 	return out, nil
-}
-
-// editorOf returns who viewer may edit resources for: the one organisation an RSL officer
-// keeps, and whether viewer is an admin, who curates them all. Anyone else gets (0, false),
-// which no row matches: deny by default.
-func editorOf(v access.Viewer) (own int64, admin bool) {
-	if !v.IsStaff() {
-		return 0, false
-	}
-	if v.Role == access.RSLOfficer {
-		return v.AgencyID, false
-	}
-	return 0, v.IsAdmin()
 }

@@ -237,7 +237,7 @@ type CourseDetail struct {
 func (s *Store) Course(ctx context.Context, v access.Viewer, slug string) (CourseDetail, error) {
 	var d CourseDetail
 	now := s.now()
-	own, admin := managerOf(v)
+	own, admin := v.EditScope()
 	err := s.db.QueryRow(ctx, `SELECT `+courseColumns+`
 		FROM training_courses c JOIN agencies a ON a.id = c.provider_id
 		WHERE c.slug = $4 AND `+visibleCourse, v.IsStaff(), now, time.Time{}, slug).Scan(

@@ -23,7 +23,7 @@ type Manager struct {
 
 // Manager returns what the viewer may manage, or edit.ErrNotFound when they may manage no course.
 func (s *Store) Manager(ctx context.Context, v access.Viewer) (Manager, error) {
-	own, admin := managerOf(v)
+	own, admin := v.EditScope()
 	if admin {
 		return Manager{Admin: true}, nil
 	}
@@ -45,7 +45,7 @@ type Provider struct{ Slug, Name string }
 // ProviderChoices are the organisations the viewer may name as a course's provider: any
 // listed organisation for an admin, their own for an officer allowed to provide training.
 func (s *Store) ProviderChoices(ctx context.Context, v access.Viewer) ([]Provider, error) {
-	own, admin := managerOf(v)
+	own, admin := v.EditScope()
 	rows, err := s.db.Query(ctx, `SELECT a.slug, a.name FROM agencies a
 		WHERE a.archived_at IS NULL AND ($2::bool OR (a.id = $1::bigint
 			AND EXISTS (SELECT 1 FROM training_providers tp WHERE tp.agency_id = a.id)))
@@ -69,7 +69,7 @@ type ManagedCourse struct {
 
 // ManagedCourses lists the courses the viewer manages, withdrawn ones included.
 func (s *Store) ManagedCourses(ctx context.Context, v access.Viewer) ([]ManagedCourse, error) {
-	own, admin := managerOf(v)
+	own, admin := v.EditScope()
 	rows, err := s.db.Query(ctx, `SELECT `+courseColumns+`, c.version,
 			(SELECT count(*) FROM training_sessions s WHERE s.course_id = c.id AND s.cancelled_at IS NULL AND s.starts_at > $2)
 		FROM training_courses c JOIN agencies a ON a.id = c.provider_id

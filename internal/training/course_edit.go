@@ -50,7 +50,7 @@ const courseEditColumns = `c.id, c.slug, c.title, c.programme, c.level, c.delive
 
 func loadCourseEdit(ctx context.Context, q postgres.Querier, v access.Viewer, slug string, lock bool) (CourseEdit, error) {
 	var c CourseEdit
-	own, admin := managerOf(v)
+	own, admin := v.EditScope()
 	sql := `SELECT ` + courseEditColumns + ` FROM training_courses c JOIN agencies a ON a.id = c.provider_id
 		WHERE c.slug = $1 AND ` + mayManage("$2", "$3")
 	if lock {
@@ -256,7 +256,7 @@ func lookupProvider(ctx context.Context, tx pgx.Tx, v access.Viewer, slug string
 	if !edit.ValidSlug(slug) { // cleanCourse has said so
 		return 0, nil
 	}
-	own, admin := managerOf(v)
+	own, admin := v.EditScope()
 	var id int64
 	err := tx.QueryRow(ctx, `SELECT a.id FROM agencies a WHERE a.slug = $1 AND a.archived_at IS NULL`, slug).Scan(&id)
 	switch {

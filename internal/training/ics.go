@@ -36,7 +36,7 @@ type Event struct {
 // else gets the course page. courseURL makes a course page's address from its slug.
 func (s *Store) SessionEvent(ctx context.Context, v access.Viewer, id int64, courseURL func(slug string) string) (Event, error) {
 	var e Event
-	own, admin := managerOf(v)
+	own, admin := v.EditScope()
 	var slug, programme, link string
 	err := s.db.QueryRow(ctx, `SELECT s.id, c.title, c.programme, c.slug, s.venue,
 			CASE WHEN mb.status IN ('booked','attended') OR `+mayManage("$4", "$5")+` THEN s.online_url ELSE '' END,

@@ -189,7 +189,7 @@ func (s *Store) SessionForEdit(ctx context.Context, v access.Viewer, id int64) (
 
 func loadSessionEdit(ctx context.Context, q postgres.Querier, v access.Viewer, id int64, lock bool) (SessionEdit, error) {
 	var x SessionEdit
-	own, admin := managerOf(v)
+	own, admin := v.EditScope()
 	sql := `SELECT s.id, c.id, c.slug, c.title, c.delivery, c.provider_id, s.starts_at, s.ends_at, s.venue, s.online_url,
 			s.capacity, s.booking_closes, s.cancelled_at, s.version
 		FROM training_sessions s JOIN training_courses c ON c.id = s.course_id

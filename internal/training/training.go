@@ -17,8 +17,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-
-	"dadirectory/internal/access"
 )
 
 // Refusal is an action the rules do not allow just now (booking a session that has closed,
@@ -116,26 +114,12 @@ const (
 // public unless the viewer is staff ($1 must be the viewer's IsStaff).
 const visibleCourse = `c.archived_at IS NULL AND (c.visibility = 'public' OR $1::bool)`
 
-// mayManage is the condition that course c may be managed by the viewer whose managerOf
+// mayManage is the condition that course c may be managed by the viewer whose EditScope
 // values are the parameters own and admin ("$2", "$3"): an admin, or an officer of the
 // providing organisation while that organisation is allowed to provide training.
 func mayManage(own, admin string) string {
 	return `((` + own + `::bigint <> 0 AND c.provider_id = ` + own + `::bigint
 		AND EXISTS (SELECT 1 FROM training_providers tp WHERE tp.agency_id = c.provider_id)) OR ` + admin + `::bool)`
-}
-
-// managerOf returns the arguments of mayManage for v. Anyone who is neither an admin nor
-// an RSL officer gets (0, false), which no row matches: deny by default.
-func managerOf(v access.Viewer) (own int64, admin bool) {
-	switch {
-	case !v.IsStaff():
-		return 0, false
-	case v.IsAdmin():
-		return 0, true
-	case v.Role == access.RSLOfficer:
-		return v.AgencyID, false
-	}
-	return 0, false
 }
 
 func isNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }
