@@ -46,7 +46,7 @@ type AdminUserPage struct {
 func userRoleOptions(chosen string) []Option {
 	out := make([]Option, len(access.Roles))
 	for i, r := range access.Roles {
-		out[i] = Option{Value: string(r), Label: accounts.RoleLabel(r), Checked: chosen == string(r)}
+		out[i] = Option{Value: string(r), Label: r.Label(), Checked: chosen == string(r)}
 	}
 	return out
 }
@@ -278,9 +278,9 @@ func AdminUser(b Base, p AdminUserPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var9 string
-			templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(accounts.RoleLabel(p.Account.Role))
+			templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(p.Account.Role.Label())
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_users_edit.templ`, Line: 119, Col: 61}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_users_edit.templ`, Line: 119, Col: 49}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
 			if templ_7745c5c3_Err != nil {

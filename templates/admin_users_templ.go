@@ -29,7 +29,7 @@ type AdminUsersPage struct {
 func (p AdminUsersPage) roleFilterOptions() []Option {
 	opts := []Option{{Value: "", Label: "Any role", Checked: p.Role == ""}}
 	for _, r := range access.Roles {
-		opts = append(opts, Option{Value: string(r), Label: accounts.RoleLabel(r), Checked: p.Role == string(r)})
+		opts = append(opts, Option{Value: string(r), Label: r.Label(), Checked: p.Role == string(r)})
 	}
 	return opts
 }
@@ -242,9 +242,9 @@ func AdminUsers(b Base, p AdminUsersPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var8 string
-					templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(accounts.RoleLabel(u.Role))
+					templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(u.Role.Label())
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_users.templ`, Line: 132, Col: 40}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_users.templ`, Line: 132, Col: 28}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 					if templ_7745c5c3_Err != nil {

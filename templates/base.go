@@ -48,21 +48,6 @@ func (b Base) nav() []navItem {
 	return items
 }
 
-// roleLabel is how a role reads in the header.
-func roleLabel(r access.Role) string {
-	switch r {
-	case access.Admin:
-		return "Administrator"
-	case access.Champion:
-		return "Housing domestic abuse champion"
-	case access.HousingStaff:
-		return "Housing staff"
-	case access.RSLOfficer:
-		return "RSL officer"
-	}
-	return ""
-}
-
 func (b Base) current(href string) bool {
 	if href == "/" {
 		return b.Path == "/"

@@ -26,6 +26,22 @@ func (r Role) Valid() bool {
 	return false
 }
 
+// Label is how the role reads on a page ("Housing domestic abuse champion"); an unknown role
+// reads as it is, and no role as "".
+func (r Role) Label() string {
+	switch r {
+	case Admin:
+		return "Administrator"
+	case Champion:
+		return "Housing domestic abuse champion"
+	case HousingStaff:
+		return "Housing staff"
+	case RSLOfficer:
+		return "RSL officer"
+	}
+	return string(r)
+}
+
 // Viewer is the person a request is for. The zero Viewer is an anonymous member of the public.
 type Viewer struct {
 	UserID   int64

@@ -63,21 +63,6 @@ func (a Account) auditRow() map[string]any {
 		"champion_entry": entry, "active": a.Active, "version": a.Version}
 }
 
-// RoleLabel is how a role reads on the admin pages.
-func RoleLabel(r access.Role) string {
-	switch r {
-	case access.Admin:
-		return "Administrator"
-	case access.Champion:
-		return "Housing domestic abuse champion"
-	case access.HousingStaff:
-		return "Housing staff"
-	case access.RSLOfficer:
-		return "RSL officer"
-	}
-	return string(r)
-}
-
 // Filter chooses which accounts to list; zero fields mean any.
 type Filter struct {
 	Role   access.Role
@@ -232,7 +217,7 @@ func (a Account) Input() Input {
 func AccountForm(c Choices) edit.Form[Input] {
 	text := edit.Text[Input]
 	return edit.Form[Input]{Fields: []edit.Field[Input]{
-		text("role", "Role", func(in *Input) *string { return &in.Role }).ShownAs(func(s string) string { return RoleLabel(access.Role(s)) }),
+		text("role", "Role", func(in *Input) *string { return &in.Role }).ShownAs(func(s string) string { return access.Role(s).Label() }),
 		text("organisation", "Organisation", func(in *Input) *string { return &in.Org }).ShownAs(func(s string) string { return choiceName(c.Orgs, s) }),
 		text("champion_entry", "Champion entry", func(in *Input) *string { return &in.Champion }).ShownAs(func(s string) string { return choiceName(c.Champions, s) }),
 		{
