@@ -6,6 +6,7 @@ package seed
 
 import (
 	"context"
+	"dadirectory/internal/edit"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -484,7 +485,7 @@ func (g *synthGen) agency(i int) synthAgency {
 		name = place + " and " + g.pick(g.places) + " " + g.pick(kw.services)
 	}
 	a := synthAgency{name: name, kind: kw.kind, visibility: Public, reviewedAt: g.reviewed()}
-	base := slugify(name)
+	base := edit.Slug(name, "organisation")
 	if len(base) > 60 {
 		base = strings.TrimRight(base[:60], "-")
 	}
@@ -566,7 +567,7 @@ func (g *synthGen) agency(i int) synthAgency {
 			c.personName = g.pick(firstNames) + " " + g.pick(lastNames)
 		}
 		if g.chance(0.6) {
-			c.email = slugify(role) + "@" + domain + ".example.org"
+			c.email = edit.Slug(role, "contact") + "@" + domain + ".example.org"
 		}
 		if a.visibility == Staff || g.chance(0.10) {
 			c.visibility = Staff
@@ -579,25 +580,4 @@ func (g *synthGen) agency(i int) synthAgency {
 		a.contacts = append(a.contacts, c)
 	}
 	return a
-}
-
-// slugify turns a name into slug form: lower case, apostrophes dropped, other runs of
-// non-alphanumerics become one hyphen.
-func slugify(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		switch {
-		case r == '\'' || r == '’':
-		case (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9'):
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-		default:
-			dash = true
-		}
-	}
-	return b.String()
 }
