@@ -3,11 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -98,7 +94,10 @@ func TestStatementLimit(t *testing.T) {
 		}
 	})
 
-	pids := serverProcesses(t, c.Dir())
+	pids, err := c.Processes()
+	if err != nil {
+		t.Fatal(err)
+	}
 	signal(pids, syscall.SIGSTOP)
 	thawed := false
 	defer func() {
@@ -171,40 +170,6 @@ func busyCPUs() (stop func()) {
 		})
 	}
 	return func() { close(done); wg.Wait() }
-}
-
-// serverProcesses are the postmaster of the cluster in dir and its children.
-func serverProcesses(t *testing.T, dir string) []int {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, "postmaster.pid"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pm, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		t.Skip("no /proc: cannot find the server's processes")
-	}
-	pids := []int{pm}
-	for _, e := range entries {
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid ...: comm may hold spaces, so read after its closing paren.
-		s := string(stat)
-		if i := strings.LastIndexByte(s, ')'); i >= 0 {
-			if f := strings.Fields(s[i+1:]); len(f) > 1 && f[1] == strconv.Itoa(pm) {
-				if pid, err := strconv.Atoi(e.Name()); err == nil {
-					pids = append(pids, pid)
-				}
-			}
-		}
-	}
-	return pids
 }
 
 func signal(pids []int, sig syscall.Signal) {

@@ -4,10 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -51,7 +48,10 @@ func TestDatabaseFrozen(t *testing.T) {
 	defer func() { stopLoad(); readers.Wait(); officer.Wait() }()
 	time.Sleep(2 * time.Second)
 
-	pids := clusterProcesses(t, rg.cluster.Dir())
+	pids, err := rg.cluster.Processes()
+	if err != nil {
+		t.Fatal(err)
+	}
 	signalAll(pids, syscall.SIGSTOP)
 	frozenAt := time.Now()
 	thawed := false
@@ -135,40 +135,6 @@ func TestDatabaseFrozen(t *testing.T) {
 			t.Errorf("%s never answered 503 while PostgreSQL was frozen: the freeze proved nothing", op)
 		}
 	}
-}
-
-// clusterProcesses are the postmaster of the cluster in dir and its children.
-func clusterProcesses(t *testing.T, dir string) []int {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, "postmaster.pid"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pm, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pids := []int{pm}
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		t.Skip("no /proc: cannot find the server's processes")
-	}
-	for _, e := range entries {
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid ...: comm may hold spaces, so read after its closing paren.
-		s := string(stat)
-		if i := strings.LastIndexByte(s, ')'); i >= 0 {
-			if f := strings.Fields(s[i+1:]); len(f) > 1 && f[1] == strconv.Itoa(pm) {
-				if pid, err := strconv.Atoi(e.Name()); err == nil {
-					pids = append(pids, pid)
-				}
-			}
-		}
-	}
-	return pids
 }
 
 func signalAll(pids []int, sig syscall.Signal) {

@@ -1,19 +1,13 @@
 package server
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
 	"dadirectory/internal/access"
-	"dadirectory/internal/config"
-	"dadirectory/internal/postgres/pgtest"
-	"dadirectory/internal/seed"
 )
 
 // Only saves of what the directory index serves wait for it. An organisation's save shows in
@@ -22,23 +16,7 @@ import (
 // that waits for it now waits its full second and says so in the log.
 func TestOnlyDirectoryWritesWaitForTheIndex(t *testing.T) {
 	t.Parallel()
-	pool := pgtest.New(t)
-	if _, err := seed.Demo(context.Background(), pool); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &syncBuffer{}
-	srv, err := New(cfg, slog.New(slog.NewJSONHandler(logs, nil)), pool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	a := &app{url: ts.URL, pool: pool, log: logs}
+	a := newApp(t)
 	officer := a.signIn(t, access.RSLOfficer, "link-group")
 	admin := a.quickSignIn(t, access.Admin, "")
 
@@ -50,11 +28,11 @@ func TestOnlyDirectoryWritesWaitForTheIndex(t *testing.T) {
 	_, body = a.get(t, "/directory?q=quokka")
 	mustContain(t, "search after the save", body, `href="/agencies/link-group"`)
 
-	srv.directory.Close() // the index stops listening: waiting for it can only time out now
+	a.srv.directory.Close() // the index stops listening: waiting for it can only time out now
 	const waited = "answering before the directory index caught up"
 	noWait := func(what string) {
 		t.Helper()
-		if strings.Contains(logs.String(), waited) {
+		if strings.Contains(a.log.String(), waited) {
 			t.Fatalf("%s waited for the directory index", what)
 		}
 	}
@@ -77,7 +55,7 @@ func TestOnlyDirectoryWritesWaitForTheIndex(t *testing.T) {
 	form.Set("summary", "Tenancy support.")
 	resp, body = officer.post(t, "/my/organisation", form)
 	wantStatus(t, "save with the index stopped", resp, body, http.StatusSeeOther)
-	if !strings.Contains(logs.String(), waited) {
+	if !strings.Contains(a.log.String(), waited) {
 		t.Error("an organisation's save did not wait for the directory index")
 	}
 }

@@ -36,6 +36,7 @@ type app struct {
 	url  string
 	pool *pgxpool.Pool
 	log  *syncBuffer
+	srv  *Server
 }
 
 func newApp(t *testing.T) *app {
@@ -47,22 +48,7 @@ func newApp(t *testing.T) *app {
 	return startApp(t, pool)
 }
 
-func startApp(t *testing.T, pool *pgxpool.Pool) *app {
-	t.Helper()
-	cfg, err := config.Load(func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &syncBuffer{}
-	srv, err := New(cfg, slog.New(slog.NewJSONHandler(logs, nil)), pool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close) // after the test server closes, before the database is dropped
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return &app{url: ts.URL, pool: pool, log: logs}
-}
+func startApp(t *testing.T, pool *pgxpool.Pool) *app { return startAppWith(t, pool, nil) }
 
 func (a *app) do(t *testing.T, method, path string, body io.Reader, header map[string]string) (*http.Response, string) {
 	t.Helper()

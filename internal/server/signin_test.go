@@ -33,7 +33,7 @@ func startAppWith(t *testing.T, pool *pgxpool.Pool, env map[string]string) *app 
 	t.Cleanup(srv.Close) // after the test server closes, before the database is dropped
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return &app{url: ts.URL, pool: pool, log: logs}
+	return &app{url: ts.URL, pool: pool, log: logs, srv: srv}
 }
 
 // postLogin sends the sign-in form as a same-origin browser would, with extra headers and an
