@@ -85,11 +85,21 @@ func TestStatementLimit(t *testing.T) {
 		if _, err := tx.Exec(ctx, `LOCK TABLE limit_lock IN ACCESS EXCLUSIVE MODE`); err != nil {
 			t.Fatal(err)
 		}
-		time.AfterFunc(1500*time.Millisecond, func() { tx.Rollback(context.Background()) })
+		// The rollback must be over before the connection goes back to the pool (the deferred
+		// Release): a connection is used by one goroutine at a time, and the statement below
+		// can finish while the rollback is still reading its answer.
+		rolledBack := make(chan struct{})
+		time.AfterFunc(1500*time.Millisecond, func() {
+			defer close(rolledBack)
+			tx.Rollback(context.Background())
+		})
 		start := time.Now()
-		if _, err := pool.Exec(limited, `SELECT count(*) FROM limit_lock`); err != nil {
-			t.Errorf("a statement waiting 1.5 s for a lock failed after %s: %v", time.Since(start), err)
-		} else if took := time.Since(start); took < time.Second {
+		_, err = pool.Exec(limited, `SELECT count(*) FROM limit_lock`)
+		took := time.Since(start)
+		<-rolledBack
+		if err != nil {
+			t.Errorf("a statement waiting 1.5 s for a lock failed after %s: %v", took, err)
+		} else if took < time.Second {
 			t.Errorf("the statement took %s: the lock did not hold it", took)
 		}
 	})
