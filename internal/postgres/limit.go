@@ -73,6 +73,11 @@ type limiter struct {
 	lastLife     time.Time // the last sign of life
 	frozenAt     time.Time // when the database was last judged frozen (zero: never)
 	probing      bool      // a probe loop runs
+	// probeConn is the probe's connection, kept between loops (only the one running loop uses
+	// it): making a connection starts a server process, which on a loaded machine can take
+	// longer than the silence that judges the database frozen, while a ping on an open
+	// connection is one round trip.
+	probeConn *pgx.Conn
 }
 
 var (
@@ -229,23 +234,20 @@ func (l *limiter) startProbe() {
 }
 
 // probeLoop asks the server for a sign of life on a connection of its own whenever requests
-// have waited probeAfter with nothing heard, and ends (closing the connection) once no request
-// waits. A probe that gets no answer within frozenAfter gives up; its connection is dropped
-// and a new one is made for the next.
+// have waited probeAfter with nothing heard, and ends once no request waits. Its connection
+// stays open for the next loop. A kept connection that fails (the server may have closed it
+// while idle) is replaced at once; a probe on a new one that gets no answer within frozenAfter
+// gives up, and the next is made after probeAfter.
 func (l *limiter) probeLoop() {
-	var conn *pgx.Conn
-	defer func() {
-		if conn != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			conn.Close(ctx)
-			cancel()
-		}
-	}()
+	l.mu.Lock()
+	conn := l.probeConn // only the one running loop uses it: l.probing guards it
+	l.mu.Unlock()
 	for {
 		now := time.Now()
 		l.mu.Lock()
 		if l.waiting == 0 {
 			l.probing = false
+			l.probeConn = conn
 			l.mu.Unlock()
 			return
 		}
@@ -256,6 +258,7 @@ func (l *limiter) probeLoop() {
 			time.Sleep(probeAfter - quiet)
 			continue
 		}
+		kept := conn != nil
 		ctx, cancel := context.WithTimeout(context.Background(), frozenAfter)
 		var err error
 		if conn == nil {
@@ -273,7 +276,9 @@ func (l *limiter) probeLoop() {
 			conn.Close(context.Background()) // already closed by the failed ping: frees what is left
 			conn = nil
 		}
-		time.Sleep(probeAfter) // no hurry: the waits are cut by their own checks
+		if !kept {
+			time.Sleep(probeAfter) // no hurry: the waits are cut by their own checks
+		}
 	}
 }
 
