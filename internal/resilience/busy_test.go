@@ -91,15 +91,27 @@ func TestDatabaseBusy(t *testing.T) {
 		if !good && len(bad) < 20 {
 			bad = append(bad, fmt.Sprintf("%s (started %s after the lock was taken)", r, r.Start.Sub(lockedAt).Round(time.Millisecond)))
 		}
-		if r.Start.Before(lockedAt.Add(lockFor/4)) && r.End.After(releasedAt) {
+		// Held: asked early in the lock and answered only late in it. Not "after the release":
+		// the server lets the waiting statement go when it reads the rollback, which can be
+		// before the test's Rollback call has returned and releasedAt is taken.
+		if r.Start.Before(lockedAt.Add(lockFor/4)) && r.End.After(lockedAt.Add(lockFor*3/4)) {
 			held[r.Op]++
 		}
 	}
-	t.Logf("%d answers; held by the lock (waited over %s): %v", len(results), lockFor*3/4, held)
+	t.Logf("%d answers; held by the lock (asked in its first quarter, answered in its last): %v", len(results), held)
 	if len(bad) > 0 {
 		t.Errorf("a busy database turned visitors away (first %d):\n%s", len(bad), strings.Join(bad, "\n"))
 	}
 	if held["officer GET /my/organisation"]+held["officer GET /"] == 0 || held["write"] == 0 {
 		t.Errorf("no page and write of the officer waited out the lock: the test proved nothing")
+		for _, r := range results {
+			if r.Op != "write" && !strings.HasPrefix(r.Op, "officer ") {
+				continue
+			}
+			if r.End.After(lockedAt.Add(-time.Second)) && r.Start.Before(releasedAt.Add(time.Second)) {
+				t.Logf("%s: started %s, ended %s after the lock was taken (released at %s)", r, r.Start.Sub(lockedAt).Round(time.Millisecond),
+					r.End.Sub(lockedAt).Round(time.Millisecond), releasedAt.Sub(lockedAt).Round(time.Millisecond))
+			}
+		}
 	}
 }
