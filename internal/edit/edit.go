@@ -41,16 +41,6 @@ func (e *ConflictError[T]) Is(target error) bool { return target == ErrConflict 
 // Conflicted is the error for a save that found current in place of the version it expected.
 func Conflicted[T any](current T) error { return &ConflictError[T]{Current: current} }
 
-// CurrentOf returns the row a *ConflictError[T] in err's chain carries.
-func CurrentOf[T any](err error) (T, bool) {
-	var c *ConflictError[T]
-	if errors.As(err, &c) {
-		return c.Current, true
-	}
-	var zero T
-	return zero, false
-}
-
 // ParseVersion reads the version a form was opened on. Anything but a positive number reads as
 // 0, which matches no row: the store then answers "not found" for a row this person may not
 // change, and a conflict (nothing saved) for one they may.

@@ -115,14 +115,9 @@ func TestConflictError(t *testing.T) {
 	if !errors.Is(err, ErrConflict) {
 		t.Error("a conflict is not ErrConflict")
 	}
-	if cur, ok := CurrentOf[form](err); !ok || cur.Name != "now" {
-		t.Errorf("CurrentOf = %+v, %v", cur, ok)
-	}
-	if _, ok := CurrentOf[string](err); ok {
-		t.Error("CurrentOf found a conflict of another type")
-	}
-	if _, ok := CurrentOf[form](ErrNotFound); ok {
-		t.Error("CurrentOf found a conflict in ErrNotFound")
+	var c *ConflictError[form]
+	if !errors.As(err, &c) || c.Current.Name != "now" {
+		t.Errorf("errors.As found %+v", c)
 	}
 }
 
