@@ -18,13 +18,14 @@ type Query struct {
 	Categories []string
 	Audiences  []string
 	Kinds      []string
+	Languages  []string // slugs of Taxonomy.Languages
 	Open24     bool
 	Page       int
 }
 
 // IsEmpty reports whether the query asks for nothing in particular (so it lists everything).
 func (q Query) IsEmpty() bool {
-	return strings.TrimSpace(q.Text) == "" && len(q.Areas)+len(q.Categories)+len(q.Audiences)+len(q.Kinds) == 0 && !q.Open24
+	return strings.TrimSpace(q.Text) == "" && len(q.Areas)+len(q.Categories)+len(q.Audiences)+len(q.Kinds)+len(q.Languages) == 0 && !q.Open24
 }
 
 // The messages of the filters: a value not on the list, and more values than a form offers.
@@ -32,6 +33,7 @@ var (
 	areaMessages     = searchform.Messages{NotListed: "Choose an area from the list.", TooMany: "Choose fewer areas."}
 	categoryMessages = searchform.Messages{NotListed: "Choose a type of support from the list.", TooMany: "Choose fewer types of support."}
 	audienceMessages = searchform.Messages{NotListed: "Choose who the service is for from the list.", TooMany: "Choose fewer groups of people."}
+	languageMessages = searchform.Messages{NotListed: "Choose a language from the list.", TooMany: "Choose fewer languages."}
 )
 
 // ParseQuery reads a Query from the /directory form. Bad input gives a
@@ -43,6 +45,7 @@ func ParseQuery(v url.Values) (Query, error) {
 	q.Areas = f.Slugs("area", areaMessages)
 	q.Categories = f.Slugs("category", categoryMessages)
 	q.Audiences = f.Slugs("audience", audienceMessages)
+	q.Languages = f.Slugs("language", languageMessages)
 	q.Kinds = f.Choices("kind", func(k string) bool { return Kind(k).Label() != k },
 		"Choose a type of organisation from the list.")
 	switch v.Get("open24") {
@@ -60,13 +63,14 @@ func ParseQuery(v url.Values) (Query, error) {
 var open24Values = []string{"1"}
 
 // filters are the query's fields other than the text and the page, for links.
-func (q Query) filters() [5]searchform.Field {
+func (q Query) filters() [6]searchform.Field {
 	var open24 []string
 	if q.Open24 {
 		open24 = open24Values
 	}
-	return [5]searchform.Field{{Name: "area", Values: q.Areas}, {Name: "category", Values: q.Categories},
-		{Name: "audience", Values: q.Audiences}, {Name: "kind", Values: q.Kinds}, {Name: "open24", Values: open24}}
+	return [6]searchform.Field{{Name: "area", Values: q.Areas}, {Name: "category", Values: q.Categories},
+		{Name: "audience", Values: q.Audiences}, {Name: "language", Values: q.Languages}, {Name: "kind", Values: q.Kinds},
+		{Name: "open24", Values: open24}}
 }
 
 // PageURL is the /directory address of page n of these results.

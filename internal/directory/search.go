@@ -12,6 +12,16 @@ type Results struct {
 	Agencies []AgencySummary
 	Total    int // matches over all pages
 	Pages    int
+	// Place is the town, village, area or postcode the text named, as written ("Wishaw",
+	// "ML2"), when it narrowed the search to PlaceArea; "" when it named none.
+	Place     string
+	PlaceArea Term
+	// Unmatched are words of the text that nothing matched and the search left out, so the
+	// page can say what it searched for.
+	Unmatched []string
+	// Suggestion is the text with its misspelt words corrected ("domestic abuse" for
+	// "domestik abuse"), when the results came from near spellings; "" otherwise.
+	Suggestion string
 }
 
 // PastLastPage reports whether the page asked for comes after the last page of results.

@@ -4,7 +4,11 @@
 // database for a viewer who may not see it.
 package directory
 
-import "dadirectory/internal/phone"
+import (
+	"time"
+
+	"dadirectory/internal/phone"
+)
 
 // Kind is the sort of organisation an agency is.
 type Kind string
@@ -43,6 +47,9 @@ type Term struct {
 // Taxonomy is everything the directory filters by.
 type Taxonomy struct {
 	Areas, Categories, Audiences []Term
+	// Languages are the languages public entries say they work in; the slug is the folded
+	// name ("british-sign-language").
+	Languages []Term
 }
 
 // Phone is one labelled number of a contact, stored as digits.
@@ -67,6 +74,28 @@ type AgencySummary struct {
 	Open24h   bool
 	StaffOnly bool
 	Areas     []string
+	// Reach says, when the search named a place, whether the agency is local to it or serves
+	// the whole council area or the nation (and so shows after the local ones).
+	Reach Reach
+	// Contact is, for staff searching by a person, role or number, the contact that matched.
+	Contact *ContactMatch
+}
+
+// Reach is how a search result covers the place the search named.
+type Reach int
+
+const (
+	ReachLocal    Reach = iota // covers the place (or no place was named)
+	ReachCouncil               // covers every area of the council
+	ReachNational              // a national service
+)
+
+// ContactMatch is the contact of a result that a staff search matched.
+type ContactMatch struct {
+	RoleTitle  string
+	PersonName string
+	Phone      Phone // the matching number, or the contact's first
+	StaffOnly  bool
 }
 
 // Agency is one organisation with everything this viewer may see of it.
@@ -79,10 +108,13 @@ type Agency struct {
 	Eligibility   string
 	OpeningHours  string
 	Languages     []string
-	Areas         []Term
-	Categories    []Term
-	Audiences     []Term
-	Contacts      []Contact
+	// CheckedOn is when the owner or an admin last confirmed the entry is correct (nil if
+	// never), which is not when it last changed.
+	CheckedOn  *time.Time
+	Areas      []Term
+	Categories []Term
+	Audiences  []Term
+	Contacts   []Contact
 }
 
 // ReferralLabel says who can refer.
