@@ -40,6 +40,22 @@ CREATE TRIGGER contacts_search_upd AFTER UPDATE ON contacts REFERENCING NEW TABL
 CREATE TRIGGER contacts_search_del AFTER DELETE ON contacts REFERENCING OLD TABLE AS changed
     FOR EACH STATEMENT EXECUTE FUNCTION notify_directory_changed('a', 'agency_id');
 
+-- The languages an organisation works in are searched like its summary ("polish", "BSL").
+-- array_to_string is only STABLE in general; for text[] it cannot change, so this wrapper may
+-- be IMMUTABLE as a generated column needs.
+-- +goose StatementBegin
+CREATE FUNCTION text_list(t text[]) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+RETURN array_to_string(t, ' ');
+-- +goose StatementEnd
+ALTER TABLE agencies DROP COLUMN search_vector;
+ALTER TABLE agencies ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('english'::regconfig, fold_text(name)), 'A') ||
+    setweight(to_tsvector('english'::regconfig, fold_text(summary || ' ' || keywords || ' ' || tags || ' ' || text_list(languages))), 'B') ||
+    setweight(to_tsvector('english'::regconfig, fold_text(description || ' ' || eligibility)), 'C')
+) STORED;
+CREATE INDEX agencies_search_idx ON agencies USING gin (search_vector);
+
 -- The sets the field uses. The old built-in abbreviation table is part of them.
 INSERT INTO synonym_sets (phrases) VALUES
     ('{domestic abuse,domestic violence,DA,DV,partner abuse,coercive control,controlling behaviour,abusive relationship,gender based violence,GBV,violence against women,VAW}'),
@@ -66,6 +82,14 @@ INSERT INTO synonym_sets (phrases) VALUES
     ('{perpetrator,people who cause harm,abuser}');
 
 -- +goose Down
+ALTER TABLE agencies DROP COLUMN search_vector;
+ALTER TABLE agencies ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('english'::regconfig, fold_text(name)), 'A') ||
+    setweight(to_tsvector('english'::regconfig, fold_text(summary || ' ' || keywords || ' ' || tags)), 'B') ||
+    setweight(to_tsvector('english'::regconfig, fold_text(description || ' ' || eligibility)), 'C')
+) STORED;
+CREATE INDEX agencies_search_idx ON agencies USING gin (search_vector);
+DROP FUNCTION text_list(text[]);
 DROP TRIGGER contacts_search_del ON contacts;
 DROP TRIGGER contacts_search_upd ON contacts;
 DROP TRIGGER contacts_search_ins ON contacts;

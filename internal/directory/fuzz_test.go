@@ -51,7 +51,7 @@ func FuzzIndexSearch(f *testing.F) {
 	s := buildSnapshot(1, randomDocs(r, 300, 1), testTaxonomy())
 	f.Fuzz(func(t *testing.T, text string, page uint8, staff bool) {
 		q := Query{Text: text, Page: 1 + int(page)%5}
-		res, err := s.search(staff, q)
+		res, _, err := s.search(staff, q)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -91,11 +91,22 @@ func (p *postings) get(c class) *roaring.Bitmap {
 // part is one numbered run of documents with their postings and filter bitmaps: the base,
 // built in rank order, or the recent changes, built in rank order among themselves.
 type part struct {
-	first      uint32   // number of the part's first document
-	docs       docTable // row i is document first+i
-	lexemes    []string
-	post       map[string]*postings
-	byDeletion map[string][]string // typo lookup, see nearWords
+	first   uint32   // number of the part's first document
+	docs    docTable // row i is document first+i
+	lexemes []string
+	post    map[string]*postings
+	// words are the folded words of the part's text, sorted, and wordLex the lexeme each
+	// stems to: prefixes and typos are matched on the words people type, not on stems.
+	words   []string
+	wordLex []string
+	// contactPost are the lexemes of contacts' role titles and names, which only staff
+	// search, by document.
+	contactPost map[string]*roaring.Bitmap
+	// phones are the agencies' main numbers (public) and their contacts' numbers (staff),
+	// sorted by number.
+	phones     []phoneEntry
+	languages  map[string]*roaring.Bitmap // by language slug
+	langNames  map[string]string          // slug -> name as entries write it
 	areas      map[int64]*roaring.Bitmap
 	categories map[int64]*roaring.Bitmap
 	audiences  map[int64]*roaring.Bitmap
@@ -126,21 +137,24 @@ func (s *snapshot) parts() [2]*part { return [2]*part{s.base, s.recent} }
 // newPart starts an empty part numbered from first.
 func newPart(first uint32) *part {
 	return &part{
-		first:      first,
-		post:       map[string]*postings{},
-		byDeletion: map[string][]string{},
-		areas:      map[int64]*roaring.Bitmap{},
-		categories: map[int64]*roaring.Bitmap{},
-		audiences:  map[int64]*roaring.Bitmap{},
-		kinds:      map[Kind]*roaring.Bitmap{},
-		open24h:    roaring.New(),
+		first:       first,
+		post:        map[string]*postings{},
+		contactPost: map[string]*roaring.Bitmap{},
+		languages:   map[string]*roaring.Bitmap{},
+		langNames:   map[string]string{},
+		areas:       map[int64]*roaring.Bitmap{},
+		categories:  map[int64]*roaring.Bitmap{},
+		audiences:   map[int64]*roaring.Bitmap{},
+		kinds:       map[Kind]*roaring.Bitmap{},
+		open24h:     roaring.New(),
 	}
 }
 
-// hasPrefix reports whether any lexeme of the part starts with p.
-func (pt *part) hasPrefix(p string) bool {
-	i, _ := slices.BinarySearch(pt.lexemes, p)
-	return i < len(pt.lexemes) && strings.HasPrefix(pt.lexemes[i], p)
+// phoneEntry is one number and the document it reaches.
+type phoneEntry struct {
+	number    string // national digits, as phone numbers are stored
+	doc       uint32
+	staffOnly bool
 }
 
 // prefixed calls fn with every lexeme of the part that starts with p.

@@ -71,7 +71,7 @@ func BenchmarkIndexSearch(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			var res Results
 			for b.Loop() {
-				if res, err = s.search(false, c.q); err != nil {
+				if res, _, err = s.search(false, c.q); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -9,6 +9,8 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"dadirectory/internal/edit"
 )
 
 // indexRankSQL and indexLoadSQL read every agency staff may see, and say which of them the
@@ -19,7 +21,8 @@ import (
 var (
 	indexRankSQL = `SELECT a.id, a.name FROM agencies a WHERE ` + visibleAgency
 	indexLoadSQL = `SELECT a.id, a.slug, a.name, a.kind, a.summary, a.phone, a.open_24h,
-	a.visibility = 'staff', ` + strings.ReplaceAll(visibleAgency, "$1", "$2") + `, a.search_vector::text
+	a.visibility = 'staff', ` + strings.ReplaceAll(visibleAgency, "$1", "$2") + `, a.search_vector::text,
+	concat_ws(' ', a.name, a.summary, a.keywords, a.tags, a.description, a.eligibility), a.languages
 FROM unnest($3::bigint[]) WITH ORDINALITY AS r(id, n) JOIN agencies a ON a.id = r.id
 WHERE ` + visibleAgency + `
 ORDER BY r.n`
@@ -101,15 +104,19 @@ func fileDocs(ctx context.Context, tx pgx.Tx, first uint32, ranked []int64, whol
 	for rows.Next() {
 		d := &doc{}
 		var public bool
+		var languages []string
 		if err := rows.Scan(&d.id, &d.slug, &d.name, &d.kind, &d.summary, &d.phone, &d.open24h, &d.staffOnly,
-			&public, nil); err != nil {
+			&public, nil, nil, &languages); err != nil {
 			return nil, nil, nil, err
 		}
 		if i >= len(ranked) || d.id != ranked[i] {
 			return nil, nil, nil, fmt.Errorf("agency %d read out of rank order", d.id)
 		}
 		d.areas = terms[0][d.id]
-		b.add(uint32(i), d, public, rows.RawValues()[9], terms[1][d.id], terms[2][d.id])
+		raw := rows.RawValues()
+		b.add(uint32(i), d, public, raw[9], terms[1][d.id], terms[2][d.id])
+		b.addWords(raw[10])
+		b.addLanguages(uint32(i), languages)
 		i++
 	}
 	if err := rows.Err(); err != nil {
@@ -117,6 +124,9 @@ func fileDocs(ctx context.Context, tx pgx.Tx, first uint32, ranked []int64, whol
 	}
 	if i != len(ranked) {
 		return nil, nil, nil, fmt.Errorf("read %d of %d agencies", i, len(ranked))
+	}
+	if err := b.addContacts(ctx, tx, ranked, whole); err != nil {
+		return nil, nil, nil, err
 	}
 	pt, live, public := b.finish()
 	return pt, live, public, nil
@@ -207,6 +217,7 @@ type partBuilder struct {
 	pt           *part
 	live, public *roaring.Bitmap
 	pending      map[string]*pendingPostings
+	words        map[string]struct{}
 }
 
 type pendingPostings struct {
@@ -226,7 +237,8 @@ func (p *pendingPostings) flush() {
 func newPartBuilder(first uint32, n int) *partBuilder {
 	pt := newPart(first)
 	pt.docs.rows = make([]docRow, 0, n)
-	return &partBuilder{pt: pt, live: roaring.New(), public: roaring.New(), pending: map[string]*pendingPostings{}}
+	return &partBuilder{pt: pt, live: roaring.New(), public: roaring.New(), pending: map[string]*pendingPostings{},
+		words: map[string]struct{}{}}
 }
 
 // add files d as the part's i-th document; documents must come in order of i. vector is the
@@ -243,6 +255,9 @@ func (b *partBuilder) add(i uint32, d *doc, public bool, vector []byte, categori
 	fileIDs(pt.categories, categories, n)
 	fileIDs(pt.audiences, audiences, n)
 	pt.docs.add(d)
+	if d.phone != "" {
+		pt.phones = append(pt.phones, phoneEntry{number: d.phone, doc: n})
+	}
 	k := pt.kinds[d.kind]
 	if k == nil {
 		k = roaring.New()
@@ -275,6 +290,90 @@ func (b *partBuilder) file(w []byte, n uint32, c class) {
 	}
 }
 
+// addWords files the words of an agency's text for prefix and typo matching.
+func (b *partBuilder) addWords(text []byte) {
+	eachWord(text, func(w []byte) {
+		if _, ok := b.words[string(w)]; !ok && !stopWords[string(w)] {
+			b.words[string(w)] = struct{}{}
+		}
+	})
+}
+
+// addLanguages files the languages document i works in, as a filter and as words.
+func (b *partBuilder) addLanguages(i uint32, languages []string) {
+	pt, n := b.pt, b.pt.first+i
+	for _, l := range languages {
+		slug := edit.Slug(l, "")
+		if slug == "" {
+			continue
+		}
+		if _, ok := pt.langNames[slug]; !ok {
+			pt.langNames[slug] = l
+			pt.languages[slug] = roaring.New()
+		}
+		pt.languages[slug].Add(n)
+		for _, w := range foldWords(l) {
+			if !stopWords[w] {
+				b.words[w] = struct{}{} // their lexemes are in the search vector
+			}
+		}
+	}
+}
+
+// contactsSQL reads what staff search contacts by: role title, person name and numbers.
+const contactsSQL = `SELECT c.agency_id, c.role_title || ' ' || c.person_name,
+	ARRAY(SELECT p->>'number' FROM jsonb_array_elements(c.phones) p)
+FROM contacts c WHERE c.archived_at IS NULL`
+
+// addContacts files the contacts of the part's agencies: their words for staff searches and
+// their numbers.
+func (b *partBuilder) addContacts(ctx context.Context, tx pgx.Tx, ranked []int64, whole bool) error {
+	docOf := make(map[int64]uint32, len(ranked))
+	for i, id := range ranked {
+		docOf[id] = b.pt.first + uint32(i)
+	}
+	sql, args := contactsSQL, []any{}
+	if !whole {
+		sql, args = sql+` AND c.agency_id = ANY($1)`, append(args, ranked)
+	}
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var agency int64
+	var text string
+	var numbers []string
+	for rows.Next() {
+		if err := rows.Scan(&agency, &text, &numbers); err != nil {
+			return err
+		}
+		n, ok := docOf[agency]
+		if !ok {
+			continue
+		}
+		for _, w := range foldWords(text) {
+			if stopWords[w] {
+				continue
+			}
+			b.words[w] = struct{}{}
+			lex := stem(w)
+			bm := b.pt.contactPost[lex]
+			if bm == nil {
+				bm = roaring.New()
+				b.pt.contactPost[lex] = bm
+			}
+			bm.Add(n)
+		}
+		for _, num := range numbers {
+			if num != "" {
+				b.pt.phones = append(b.pt.phones, phoneEntry{number: num, doc: n, staffOnly: true})
+			}
+		}
+	}
+	return rows.Err()
+}
+
 func fileIDs(m map[int64]*roaring.Bitmap, ids []int64, n uint32) {
 	for _, id := range ids {
 		b := m[id]
@@ -298,9 +397,21 @@ func (b *partBuilder) finish() (*part, *roaring.Bitmap, *roaring.Bitmap) {
 		p.name.RunOptimize()
 		p.strong.RunOptimize()
 		p.any.RunOptimize()
-		addDeletions(pt.byDeletion, w)
 	}
 	slices.Sort(pt.lexemes)
+	pt.words = make([]string, 0, len(b.words))
+	for w := range b.words {
+		pt.words = append(pt.words, w)
+	}
+	slices.Sort(pt.words)
+	pt.wordLex = make([]string, len(pt.words))
+	for i, w := range pt.words {
+		pt.wordLex[i] = stem(w)
+	}
+	slices.SortFunc(pt.phones, func(a, b phoneEntry) int { return strings.Compare(a.number, b.number) })
+	for _, bm := range pt.contactPost {
+		bm.RunOptimize()
+	}
 	for _, m := range []map[int64]*roaring.Bitmap{pt.areas, pt.categories, pt.audiences} {
 		for _, bm := range m {
 			bm.RunOptimize()

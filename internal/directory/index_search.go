@@ -7,97 +7,8 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 
-	"dadirectory/internal/abbrev"
 	"dadirectory/internal/searchform"
 )
-
-// queryWord is one word of the search text and what it may match.
-type queryWord struct {
-	stem    string     // matched as a prefix, as PostgreSQL's "word:*" would
-	phrases [][]string // abbreviation expansions: every lexeme of one phrase must match
-	typos   []string   // lexemes one typo away
-	// typoOnly: nothing matches the word as typed, so its near spellings are all it has.
-	typoOnly bool
-}
-
-// analyse turns search text into query words. Stop words are dropped, as PostgreSQL drops
-// them from agencies' text; text of stop words only asks for nothing in particular.
-func (s *snapshot) analyse(text string) []queryWord {
-	var out []queryWord
-	for _, w := range searchform.Words(text) {
-		if stopWords[w] {
-			continue
-		}
-		qw := queryWord{stem: stem(w)}
-		for _, phrase := range abbrev.Expansions(w) {
-			var lexemes []string
-			for _, pw := range strings.Fields(phrase) {
-				if !stopWords[pw] {
-					lexemes = append(lexemes, stem(pw))
-				}
-			}
-			qw.phrases = append(qw.phrases, lexemes)
-		}
-		found := false
-		seen := map[string]bool{}
-		for _, pt := range s.parts() {
-			found = found || pt.hasPrefix(qw.stem)
-			for _, ph := range qw.phrases {
-				found = found || pt.hasAll(ph)
-			}
-			nearWords(qw.stem, pt.byDeletion, func(lex string) {
-				if !seen[lex] && !strings.HasPrefix(lex, qw.stem) {
-					seen[lex] = true
-					qw.typos = append(qw.typos, lex)
-				}
-			})
-		}
-		qw.typoOnly = !found
-		out = append(out, qw)
-	}
-	return out
-}
-
-func (pt *part) hasAll(lexemes []string) bool {
-	for _, l := range lexemes {
-		if pt.post[l] == nil {
-			return false
-		}
-	}
-	return len(lexemes) > 0
-}
-
-// bits is the documents in which w matches in class c; with fuzzy, near spellings count too.
-func (s *snapshot) bits(w queryWord, c class, fuzzy bool) *roaring.Bitmap {
-	var bs []*roaring.Bitmap
-	for _, pt := range s.parts() {
-		pt.prefixed(w.stem, func(lex string) { bs = append(bs, pt.post[lex].get(c)) })
-		for _, ph := range w.phrases {
-			if !pt.hasAll(ph) {
-				continue
-			}
-			all := make([]*roaring.Bitmap, len(ph))
-			for i, l := range ph {
-				all[i] = pt.post[l].get(c)
-			}
-			bs = append(bs, roaring.FastAnd(all...))
-		}
-		if fuzzy || w.typoOnly {
-			for _, l := range w.typos {
-				if p := pt.post[l]; p != nil {
-					bs = append(bs, p.get(c))
-				}
-			}
-		}
-	}
-	switch len(bs) {
-	case 0:
-		return roaring.New()
-	case 1:
-		return bs[0] // shared with the index: callers must not change it
-	}
-	return roaring.FastOr(bs...)
-}
 
 // filtered is the documents the viewer may see that pass the query's filters.
 func (s *snapshot) filtered(staff bool, q Query) (*roaring.Bitmap, error) {
@@ -133,6 +44,22 @@ func (s *snapshot) filtered(staff bool, q Query) (*roaring.Bitmap, error) {
 		}
 		sets = append(sets, roaring.FastOr(any...))
 	}
+	if len(q.Languages) > 0 {
+		var any []*roaring.Bitmap
+		for _, slug := range q.Languages {
+			known := false
+			for _, pt := range s.parts() {
+				if b := pt.languages[slug]; b != nil {
+					known = true
+					any = append(any, b)
+				}
+			}
+			if !known {
+				return nil, &searchform.UnknownFilterError{Field: "language", Value: slug}
+			}
+		}
+		sets = append(sets, roaring.FastOr(any...))
+	}
 	if len(q.Kinds) > 0 {
 		var any []*roaring.Bitmap
 		for _, k := range q.Kinds {
@@ -153,25 +80,63 @@ func (s *snapshot) filtered(staff bool, q Query) (*roaring.Bitmap, error) {
 	return roaring.FastAnd(sets...), nil
 }
 
-// search answers q for a viewer who is staff or not. Results come in tiers, each in name
-// order: every word in the name; every word in the name allowing a typo; every word in the
-// name, summary, keywords or tags; every word anywhere.
-func (s *snapshot) search(staff bool, q Query) (Results, error) {
+// search answers q for a viewer who is staff or not, and returns the analysis it searched
+// by. Results come in tiers, each in name order, as Meilisearch ranks: every slot matched
+// without a typo before any typo; within that, in the name before the summary before
+// anywhere; within that, as typed before as the start of a word. When the text names a place,
+// the services covering it come first and those covering the whole council area or the nation
+// after. When nothing matches every slot, slots that match nothing are left out, then slots
+// from the end, until something does, and the results say which words they leave out.
+func (s *snapshot) search(staff bool, q Query) (Results, analysis, error) {
 	res := Results{Query: q}
 	match, err := s.filtered(staff, q)
 	if err != nil {
-		return res, err
+		return res, analysis{}, err
 	}
-	tiers := []*roaring.Bitmap{match}
-	if ws := s.analyse(q.Text); len(ws) > 0 {
-		tiers = s.tiers(ws, match)
+	a := s.analyse(q.Text, staff)
+	var local, wide *roaring.Bitmap
+	if a.areas != nil {
+		local, wide = s.placeSets(a.areas)
+		match = roaring.And(match, roaring.Or(local, wide))
+		res.Place = a.place
+		if len(a.areas) == 1 {
+			res.PlaceArea = s.tax.areas.term(a.areas[0])
+		}
 	}
+	slots := a.slots
+	var tiers []*roaring.Bitmap
+	if len(slots) == 0 {
+		tiers = []*roaring.Bitmap{match}
+	} else {
+		slots, res.Unmatched = s.droppable(slots, match, staff)
+		a.slots = slots
+		if len(slots) == 0 {
+			if a.areas == nil {
+				return res, a, nil
+			}
+			tiers = []*roaring.Bitmap{match}
+		} else {
+			tiers = s.tiers(slots, match, staff)
+		}
+	}
+	if a.areas != nil {
+		// Local services first, then the ones that cover everywhere, each in the tiers' order.
+		byReach := make([]*roaring.Bitmap, 0, 2*len(tiers))
+		for _, t := range tiers {
+			byReach = append(byReach, roaring.AndNot(t, wide))
+		}
+		for _, t := range tiers {
+			byReach = append(byReach, roaring.And(t, wide))
+		}
+		tiers = byReach
+	}
+	res.Suggestion = suggestion(q.Text, slots)
 	for _, t := range tiers {
 		res.Total += int(t.GetCardinality())
 	}
 	res.Pages = (res.Total + PageSize - 1) / PageSize
 	if res.Total == 0 || q.Page > res.Pages {
-		return res, nil
+		return res, a, nil
 	}
 	skip, take := (q.Page-1)*PageSize, PageSize
 	var page []doc
@@ -188,21 +153,131 @@ func (s *snapshot) search(staff bool, q Query) (Results, error) {
 		}
 	}
 	res.Agencies = make([]AgencySummary, len(page))
+	councilWide := s.allAreas()
 	for i, d := range page {
 		res.Agencies[i] = AgencySummary{Slug: d.slug, Name: d.name, Kind: d.kind, Summary: d.summary,
 			Phone: d.phone, Open24h: d.open24h, StaffOnly: d.staffOnly, Areas: s.tax.areas.names(d.areas)}
+		if a.areas != nil {
+			res.Agencies[i].Reach = reachOf(d, councilWide)
+		}
 	}
-	return res, nil
+	return res, a, nil
 }
 
-// tiers splits the matches of the words among match into the tiers search shows in turn.
-// The classes nest (a name match is also a summary match, and that a match anywhere), so the
-// tighter tiers are found within the looser ones, each AND starting from the smaller side.
-func (s *snapshot) tiers(ws []queryWord, match *roaring.Bitmap) []*roaring.Bitmap {
-	all := func(c class, fuzzy bool, within *roaring.Bitmap) *roaring.Bitmap {
-		sets := make([]*roaring.Bitmap, 0, len(ws)+1)
-		for _, w := range ws {
-			sets = append(sets, s.bits(w, c, fuzzy))
+// placeSets splits the documents by how they cover the areas of a place: local ones cover one
+// of them; wide ones are national helplines or cover every area of the council.
+func (s *snapshot) placeSets(areas []int64) (local, wide *roaring.Bitmap) {
+	var in []*roaring.Bitmap
+	for _, pt := range s.parts() {
+		for _, id := range areas {
+			if b := pt.areas[id]; b != nil {
+				in = append(in, b)
+			}
+		}
+	}
+	local = roaring.FastOr(in...)
+	var national []*roaring.Bitmap
+	every := s.allAreas()
+	for _, pt := range s.parts() {
+		if b := pt.kinds["helpline"]; b != nil {
+			national = append(national, b)
+		}
+		if len(every) == 0 {
+			continue
+		}
+		all := make([]*roaring.Bitmap, 0, len(every))
+		for _, id := range every {
+			b := pt.areas[id]
+			if b == nil {
+				all = nil
+				break
+			}
+			all = append(all, b)
+		}
+		if len(all) > 0 {
+			national = append(national, roaring.FastAnd(all...))
+		}
+	}
+	wide = roaring.FastOr(national...)
+	return local, wide
+}
+
+// allAreas are the ids of the council's current areas.
+func (s *snapshot) allAreas() []int64 {
+	out := make([]int64, 0, len(s.tax.areas.current))
+	for _, t := range s.tax.areas.current {
+		out = append(out, s.tax.areas.bySlug[t.Slug])
+	}
+	return out
+}
+
+// reachOf says how document d covers a place: a national helpline, every area, or locally.
+func reachOf(d doc, every []int64) Reach {
+	if d.kind == "helpline" {
+		return ReachNational
+	}
+	for _, id := range every {
+		if !slices.Contains(d.areas, id) {
+			return ReachLocal
+		}
+	}
+	if len(every) == 0 {
+		return ReachLocal
+	}
+	return ReachCouncil
+}
+
+// droppable leaves out slots until the rest match something together: first those that match
+// nothing on their own ("tonight" in "somewhere to stay tonight"), then from the end. It
+// returns the slots kept and the words left out.
+func (s *snapshot) droppable(slots []slot, match *roaring.Bitmap, staff bool) ([]slot, []string) {
+	var left []string
+	loosest := func(sl *slot) *roaring.Bitmap { return roaring.And(s.slotBits(sl, qTypo, inAny, staff), match) }
+	every := func(ss []slot) bool {
+		out := match.Clone()
+		for i := range ss {
+			out.And(s.slotBits(&ss[i], qTypo, inAny, staff))
+			if out.IsEmpty() {
+				return false
+			}
+		}
+		return true
+	}
+	if every(slots) {
+		return slots, nil
+	}
+	kept := slots[:0:0]
+	for i := range slots {
+		if loosest(&slots[i]).IsEmpty() {
+			left = append(left, slots[i].words...)
+		} else {
+			kept = append(kept, slots[i])
+		}
+	}
+	for len(kept) > 1 && !every(kept) {
+		left = append(left, kept[len(kept)-1].words...)
+		kept = kept[:len(kept)-1]
+	}
+	return kept, left
+}
+
+// tierOrder is the order of (quality, class) pairs results show in.
+var tierOrder = []struct {
+	q quality
+	c class
+}{
+	{qExact, inName}, {qPrefix, inName}, {qExact, inStrong}, {qPrefix, inStrong}, {qExact, inAny}, {qPrefix, inAny},
+	{qTypo, inName}, {qTypo, inStrong}, {qTypo, inAny},
+}
+
+// tiers splits the documents in match that every slot matches into the tiers of tierOrder.
+// Each tier's documents are found within all matches (the loosest pair), each AND starting
+// from the smaller side, and take away those an earlier tier has shown.
+func (s *snapshot) tiers(slots []slot, match *roaring.Bitmap, staff bool) []*roaring.Bitmap {
+	all := func(q quality, c class, within *roaring.Bitmap) *roaring.Bitmap {
+		sets := make([]*roaring.Bitmap, 0, len(slots))
+		for i := range slots {
+			sets = append(sets, s.slotBits(&slots[i], q, c, staff))
 		}
 		slices.SortFunc(sets, func(a, b *roaring.Bitmap) int {
 			return cmp.Compare(a.GetCardinality(), b.GetCardinality())
@@ -216,20 +291,43 @@ func (s *snapshot) tiers(ws []queryWord, match *roaring.Bitmap) []*roaring.Bitma
 		}
 		return out
 	}
-	anywhere := all(inAny, false, match)
-	strong := all(inStrong, false, anywhere)
-	name := all(inName, false, strong)
-	// Near spellings in names, for words also found as typed: "womans aid" finds Women's Aid.
-	nameFuzzy := roaring.New()
-	if slices.ContainsFunc(ws, func(w queryWord) bool { return len(w.typos) > 0 && !w.typoOnly }) {
-		nameFuzzy = all(inName, true, match)
-		nameFuzzy.AndNot(name)
+	everything := all(qTypo, inAny, match)
+	seen := roaring.New()
+	out := make([]*roaring.Bitmap, 0, len(tierOrder))
+	for i, t := range tierOrder {
+		var tier *roaring.Bitmap
+		if i == len(tierOrder)-1 {
+			tier = everything
+		} else {
+			tier = all(t.q, t.c, everything)
+		}
+		tier.AndNot(seen)
+		seen.Or(tier)
+		out = append(out, tier)
 	}
-	anywhere.AndNot(strong)
-	anywhere.AndNot(nameFuzzy)
-	strong.AndNot(name)
-	strong.AndNot(nameFuzzy)
-	return []*roaring.Bitmap{name, nameFuzzy, strong, anywhere}
+	return out
+}
+
+// suggestion is the text with its misspelt words corrected, or "" when none was.
+func suggestion(text string, slots []slot) string {
+	fix := map[string]string{}
+	for _, sl := range slots {
+		for i, f := range sl.fixes {
+			if f != "" {
+				fix[sl.words[i]] = f
+			}
+		}
+	}
+	if len(fix) == 0 {
+		return ""
+	}
+	ws := searchform.Words(text)
+	for i, w := range ws {
+		if f, ok := fix[w]; ok {
+			ws[i] = f
+		}
+	}
+	return strings.Join(ws, " ")
 }
 
 // collect appends to out up to take documents of t in rank order, after skipping skip.

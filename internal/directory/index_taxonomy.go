@@ -2,9 +2,10 @@ package directory
 
 import (
 	"context"
-	"dadirectory/internal/postgres"
 	"fmt"
 	"slices"
+
+	"dadirectory/internal/postgres"
 )
 
 // taxonomy is the index's copy of the areas, categories and audiences: the filter choices,
@@ -12,6 +13,7 @@ import (
 // shows them, as its own page does) but are not choices.
 type taxonomy struct {
 	areas, categories, audiences termSet
+	vocab                        vocabulary
 }
 
 type termSet struct {
@@ -56,12 +58,24 @@ func loadTaxonomy(ctx context.Context, q postgres.Querier) (taxonomy, error) {
 		}
 		*x.dst = set
 	}
-	return t, nil
+	var err error
+	t.vocab, err = loadVocabulary(ctx, q, t.areas)
+	return t, err
 }
 
 // public is the taxonomy as the directory's filters offer it.
 func (t taxonomy) public() Taxonomy {
 	return Taxonomy{Areas: t.areas.current, Categories: t.categories.current, Audiences: t.audiences.current}
+}
+
+// term is the current term with this id, or the zero Term.
+func (ts termSet) term(id int64) Term {
+	for _, t := range ts.current {
+		if ts.bySlug[t.Slug] == id {
+			return t
+		}
+	}
+	return Term{}
 }
 
 // names are the names of these term ids, in the admin's order.

@@ -21,6 +21,7 @@ type loadedDoc struct {
 	doc
 	public                bool
 	lexA, lexB, lexC      []string
+	words                 string // the text's words, when they are not just its lexemes
 	categories, audiences []int64
 }
 
@@ -32,6 +33,11 @@ func buildTestPart(first uint32, ds []*loadedDoc) (*part, *roaring.Bitmap, *roar
 	for i, d := range ds {
 		dd := d.doc
 		pb.add(uint32(i), &dd, d.public, tsvectorText(d), d.categories, d.audiences)
+		words := d.words
+		if words == "" {
+			words = strings.Join(slices.Concat(d.lexA, d.lexB, d.lexC), " ")
+		}
+		pb.addWords([]byte(words))
 	}
 	return pb.finish()
 }
@@ -115,39 +121,89 @@ func testTaxonomy() taxonomy {
 	return taxonomy{areas: set("area", 4), categories: set("cat", 3), audiences: set("aud", 2)}
 }
 
-// reference answers q by checking every document, in the order and tiers Search promises.
+// reference answers q by checking every document, in the order and tiers Search promises,
+// for the slots the analysis of q gives (the analysis itself is tested by the relevance set).
 func reference(s *snapshot, docs map[int64]*loadedDoc, staff bool, q Query) (total int, page []string) {
-	ws := s.analyse(q.Text)
-	matches := func(d *loadedDoc, w queryWord, c class, fuzzy bool) bool {
-		var lex []string
-		lex = append(lex, d.lexA...)
+	a := s.analyse(q.Text, staff)
+	lexemes := func(d *loadedDoc, c class) []string {
+		lex := slices.Clone(d.lexA)
 		if c >= inStrong {
 			lex = append(lex, d.lexB...)
 		}
 		if c >= inAny {
 			lex = append(lex, d.lexC...)
 		}
-		for _, l := range lex {
-			if strings.HasPrefix(l, w.stem) || ((fuzzy || w.typoOnly) && slices.Contains(w.typos, l)) {
+		return lex
+	}
+	matches := func(d *loadedDoc, sl *slot, qq quality, c class) bool {
+		if sl.typoOnly && qq < qTypo {
+			return false
+		}
+		lex := lexemes(d, c)
+		for _, alt := range sl.exact {
+			if !slices.ContainsFunc(alt, func(l string) bool { return !slices.Contains(lex, l) }) {
 				return true
 			}
 		}
-		for _, ph := range w.phrases {
-			if len(ph) > 0 && !slices.ContainsFunc(ph, func(p string) bool { return !slices.Contains(lex, p) }) {
+		if qq >= qPrefix && slices.ContainsFunc(sl.prefix, func(l string) bool { return slices.Contains(lex, l) }) {
+			return true
+		}
+		if !sl.typoOnly {
+			lex = d.lexA // near spellings of a word found as typed count in names only
+		}
+		return qq >= qTypo && slices.ContainsFunc(sl.typos, func(l string) bool { return slices.Contains(lex, l) })
+	}
+	passes := func(d *loadedDoc) bool {
+		if (!staff && !d.public) || (q.Open24 && !d.open24h) {
+			return false
+		}
+		if len(q.Areas) > 0 && !slices.ContainsFunc(d.areas, func(id int64) bool { return slices.Contains(q.Areas, fmt.Sprintf("area-%d", id)) }) {
+			return false
+		}
+		if len(q.Categories) > 0 && !slices.ContainsFunc(d.categories, func(id int64) bool { return slices.Contains(q.Categories, fmt.Sprintf("cat-%d", id)) }) {
+			return false
+		}
+		return len(q.Kinds) == 0 || slices.Contains(q.Kinds, string(d.kind))
+	}
+	all := func(d *loadedDoc, slots []slot, qq quality, c class) bool {
+		for i := range slots {
+			if !matches(d, &slots[i], qq, c) {
+				return false
+			}
+		}
+		return true
+	}
+	anyDoc := func(slots []slot) bool {
+		for _, d := range docs {
+			if passes(d) && all(d, slots, qTypo, inAny) {
 				return true
 			}
 		}
 		return false
 	}
+	// Leave out slots as search does: those matching nothing, then from the end.
+	slots := a.slots
+	if len(slots) > 0 && !anyDoc(slots) {
+		var kept []slot
+		for _, sl := range slots {
+			if anyDoc([]slot{sl}) {
+				kept = append(kept, sl)
+			}
+		}
+		for len(kept) > 1 && !anyDoc(kept) {
+			kept = kept[:len(kept)-1]
+		}
+		if len(kept) == 0 {
+			return 0, nil
+		}
+		slots = kept
+	}
 	tierOf := func(d *loadedDoc) int {
-		if len(ws) == 0 {
+		if len(slots) == 0 {
 			return 0
 		}
-		for t, tc := range []struct {
-			c     class
-			fuzzy bool
-		}{{inName, false}, {inName, true}, {inStrong, false}, {inAny, false}} {
-			if !slices.ContainsFunc(ws, func(w queryWord) bool { return !matches(d, w, tc.c, tc.fuzzy) }) {
+		for t, tc := range tierOrder {
+			if all(d, slots, tc.q, tc.c) {
 				return t
 			}
 		}
@@ -159,16 +215,7 @@ func reference(s *snapshot, docs map[int64]*loadedDoc, staff bool, q Query) (tot
 	}
 	var hits []hit
 	for _, d := range docs {
-		if (!staff && !d.public) || (q.Open24 && !d.open24h) {
-			continue
-		}
-		if len(q.Areas) > 0 && !slices.ContainsFunc(d.areas, func(id int64) bool { return slices.Contains(q.Areas, fmt.Sprintf("area-%d", id)) }) {
-			continue
-		}
-		if len(q.Categories) > 0 && !slices.ContainsFunc(d.categories, func(id int64) bool { return slices.Contains(q.Categories, fmt.Sprintf("cat-%d", id)) }) {
-			continue
-		}
-		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, string(d.kind)) {
+		if !passes(d) {
 			continue
 		}
 		if t := tierOf(d); t >= 0 {
@@ -225,7 +272,7 @@ func checkAgainstReference(t *testing.T, r *rand.Rand, s *snapshot, docs map[int
 	for range queries {
 		q := randomQuery(r)
 		staff := r.IntN(2) == 0
-		res, err := s.search(staff, q)
+		res, _, err := s.search(staff, q)
 		if err != nil {
 			t.Fatalf("%+v: %v", q, err)
 		}
@@ -294,28 +341,35 @@ func TestIndexRecentChangesMatchReference(t *testing.T) {
 
 func TestIndexForgivesTypos(t *testing.T) {
 	ds := []*loadedDoc{
-		{doc: doc{id: 1, slug: "womens-aid", name: "Women's Aid"}, public: true, lexA: []string{"women", "aid"}},
-		{doc: doc{id: 2, slug: "aid-line", name: "Aid Line"}, public: true, lexA: []string{"aid", "line"}, lexC: []string{"woman"}},
+		{doc: doc{id: 1, slug: "womens-aid", name: "Women's Aid"}, public: true, lexA: []string{"women", "aid"}, words: "womens aid"},
+		{doc: doc{id: 2, slug: "aid-line", name: "Aid Line"}, public: true, lexA: []string{"aid", "line"}, lexC: []string{"woman"},
+			words: "aid line woman"},
 	}
 	s := buildSnapshot(1, ds, testTaxonomy())
-	for _, text := range []string{"womens aid", "womns aid", "womans aid", "wmoen aid"} {
-		res, err := s.search(false, Query{Text: text, Page: 1})
+	// Words nothing matches as typed are read as their near spellings.
+	for _, text := range []string{"womens aid", "womns aid", "wmoens aid", "womesn aid"} {
+		res, _, err := s.search(false, Query{Text: text, Page: 1})
 		if err != nil || len(res.Agencies) == 0 || res.Agencies[0].Slug != "womens-aid" {
 			t.Errorf("%q: %v %+v", text, err, res.Agencies)
 		}
 	}
-	// A word found as typed is not widened: "woman" does not also find "women" outside names.
-	res, _ := s.search(false, Query{Text: "woman", Page: 1})
-	if res.Total != 2 || res.Agencies[0].Slug != "womens-aid" {
-		t.Errorf("woman: %+v", res.Agencies) // Women's Aid by its name (one typo), Aid Line by its text
+	// A word found as typed also finds near spellings in names, after every match as typed:
+	// "woman" finds Aid Line by its text first, then Women's Aid by its name.
+	res, _, _ := s.search(false, Query{Text: "woman", Page: 1})
+	if res.Total != 2 || res.Agencies[0].Slug != "aid-line" || res.Agencies[1].Slug != "womens-aid" {
+		t.Errorf("woman: %+v", res.Agencies)
+	}
+	// Short words forgive no typo: "aif" is not "aid".
+	if res, _, _ := s.search(false, Query{Text: "aif", Page: 1}); res.Total != 0 {
+		t.Errorf("aif: %+v", res.Agencies)
 	}
 }
 
 func TestIndexStopWordsAskForNothing(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	s := buildSnapshot(1, randomDocs(r, 50, 1), testTaxonomy())
-	all, _ := s.search(true, Query{Page: 1})
-	res, err := s.search(true, Query{Text: "the and of", Page: 1})
+	all, _, _ := s.search(true, Query{Page: 1})
+	res, _, err := s.search(true, Query{Text: "the and of", Page: 1})
 	if err != nil || res.Total != all.Total {
 		t.Errorf("stop words only: %d results, want all %d (%v)", res.Total, all.Total, err)
 	}
@@ -323,7 +377,7 @@ func TestIndexStopWordsAskForNothing(t *testing.T) {
 
 func TestIndexRefusesUnknownFilter(t *testing.T) {
 	s := buildSnapshot(1, nil, testTaxonomy())
-	_, err := s.search(false, Query{Areas: []string{"atlantis"}, Page: 1})
+	_, _, err := s.search(false, Query{Areas: []string{"atlantis"}, Page: 1})
 	if e, ok := err.(*searchform.UnknownFilterError); !ok || e.Field != "area" || e.Value != "atlantis" {
 		t.Errorf("err = %v", err)
 	}

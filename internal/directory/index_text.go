@@ -2,9 +2,11 @@ package directory
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
-	"github.com/agnivade/levenshtein"
 	"github.com/kljensen/snowball/english"
+	"golang.org/x/text/unicode/norm"
 )
 
 // The index holds the lexemes PostgreSQL's 'english' configuration made of each agency's
@@ -32,59 +34,69 @@ var stopWords = func() map[string]bool {
 // stem is the lexeme a folded query word becomes.
 func stem(w string) string { return english.Stem(w, true) }
 
-// minTypoLen is the shortest stem a typo is forgiven in: shorter words have too many near
-// neighbours ("aid", "aim", "air") for a guess to help.
-const minTypoLen = 4
-
-// deletions calls fn with every string made by deleting one character of w (by rune).
-func deletions(w string, fn func(string)) {
-	for i, r := range w {
-		fn(w[:i] + w[i+len(string(r)):])
+// eachWord calls fn with each word of text folded as searchform.Words folds a query (lower
+// case, apostrophes dropped, anything but letters and digits a break), without its limit on
+// the number of words. The word shares a scratch buffer: fn must copy it to keep it. Text
+// that is all ASCII, as most entries are, is split without normalising.
+func eachWord(text []byte, fn func(w []byte)) {
+	ascii := true
+	for _, c := range text {
+		if c >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
 	}
-}
-
-// nearWords returns the lexemes one typo from w: a letter missing, extra, wrong or two
-// letters swapped. It looks them up in byDeletion, which maps each lexeme and each of its
-// one-deletion variants to the lexeme (the symmetric-delete method: two words a typo apart
-// share a one-deletion variant), then confirms the distance, because sharing a variant can
-// also mean two separate edits.
-func nearWords(w string, byDeletion map[string][]string, fn func(string)) {
-	if len(w) < minTypoLen {
+	if !ascii {
+		for _, w := range foldWords(string(text)) {
+			fn([]byte(w))
+		}
 		return
 	}
-	seen := map[string]bool{w: true}
-	check := func(variant string) {
-		for _, cand := range byDeletion[variant] {
-			if seen[cand] {
-				continue
-			}
-			seen[cand] = true
-			if d := levenshtein.ComputeDistance(w, cand); d <= 1 || (d == 2 && isSwap(w, cand)) {
-				fn(cand)
+	var buf [64]byte
+	w := buf[:0]
+	for _, c := range text {
+		switch {
+		case c == '\'' || c == '`':
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			w = append(w, c)
+		case 'A' <= c && c <= 'Z':
+			w = append(w, c+'a'-'A')
+		default:
+			if len(w) > 0 {
+				fn(w)
+				w = w[:0]
 			}
 		}
 	}
-	check(w)
-	deletions(w, check)
+	if len(w) > 0 {
+		fn(w)
+	}
 }
 
-// isSwap reports whether a and b differ only by two neighbouring letters swapped.
-func isSwap(a, b string) bool {
-	if len(a) != len(b) {
-		return false
+// foldWords folds text like searchform.Words, with no limit on the number of words.
+func foldWords(text string) []string {
+	text = norm.NFKC.String(text)
+	var b strings.Builder
+	for _, r := range text {
+		switch {
+		case r == '\'' || r == '’' || r == '‘' || r == '`':
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			b.WriteByte(' ')
+		}
 	}
-	i := 0
-	for i < len(a) && a[i] == b[i] {
-		i++
-	}
-	return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	return strings.Fields(b.String())
 }
 
-// addDeletions files lexeme under itself and its one-deletion variants.
-func addDeletions(byDeletion map[string][]string, lexeme string) {
-	if len(lexeme) < minTypoLen-1 {
-		return
+// lexemesOf are the lexemes of text that PostgreSQL's english configuration would make: its
+// words without stop words, stemmed.
+func lexemesOf(text string) []string {
+	var out []string
+	for _, w := range foldWords(text) {
+		if !stopWords[w] {
+			out = append(out, stem(w))
+		}
 	}
-	byDeletion[lexeme] = append(byDeletion[lexeme], lexeme)
-	deletions(lexeme, func(v string) { byDeletion[v] = append(byDeletion[v], lexeme) })
+	return out
 }

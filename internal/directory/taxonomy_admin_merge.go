@@ -110,6 +110,9 @@ func (s *Store) MergeTerm(ctx context.Context, v access.Viewer, k TermKind, from
 		if before.Version != version {
 			return edit.Conflicted(before)
 		}
+		if err := mergePlaces(ctx, tx, k, before.ID, target.ID); err != nil {
+			return err
+		}
 		refs, err := termRefs(ctx, tx, k)
 		if err != nil {
 			return err
@@ -258,4 +261,19 @@ func touchOwners(ctx context.Context, tx pgx.Tx, ref termRef, owners []string) e
 		return wrapEdit("merge: touch contacts", err)
 	}
 	return nil
+}
+
+// mergePlaces gives the area merged into the other one's towns, villages and postcodes, so a
+// search naming them still finds the services (one row per area, so moveRefs cannot move it).
+func mergePlaces(ctx context.Context, tx pgx.Tx, k TermKind, from, into int64) error {
+	if k.Slug != "areas" {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `WITH gone AS (DELETE FROM area_places WHERE area_id = $1 RETURNING places, postcodes)
+INSERT INTO area_places (area_id, places, postcodes) SELECT $2, places, postcodes FROM gone
+ON CONFLICT (area_id) DO UPDATE SET
+	places = ARRAY(SELECT DISTINCT unnest(area_places.places || EXCLUDED.places) ORDER BY 1),
+	postcodes = ARRAY(SELECT DISTINCT unnest(area_places.postcodes || EXCLUDED.postcodes) ORDER BY 1),
+	version = area_places.version + 1, updated_at = now()`, from, into)
+	return wrapEdit("merge places", err)
 }

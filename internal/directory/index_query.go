@@ -1,0 +1,361 @@
+package directory
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"dadirectory/internal/searchform"
+)
+
+// A query is analysed once, in this order: phone numbers are taken out of the text; a
+// postcode, town, village or area named in it becomes a place (an area filter with local
+// services first); each remaining word gets what it may match (the word itself, its
+// completions if it is the last word, its near spellings); runs of words that make a synonym
+// phrase become one slot that any phrase of the set matches. Every slot must match, as far as
+// something can (see search).
+
+// slot is one thing the query asks for: a word, a synonym phrase or a phone number.
+type slot struct {
+	words []string // the query words it stands for, as folded
+
+	exact  [][]string // alternatives, each lexemes that must all be present
+	prefix []string   // lexemes of the words the last word may be the start of
+	typos  []string   // lexemes of near spellings
+	phones []string   // numbers in national form
+	// typoOnly: nothing matches the words as typed, so near spellings are all the slot has,
+	// and its matches rank as typo matches.
+	typoOnly bool
+	// fixes are, word by word, what a misspelt word was read as ("domestic" for "domestik");
+	// "" for a word read as typed.
+	fixes []string
+}
+
+// analysis is a query read against one snapshot.
+type analysis struct {
+	slots []slot
+	place string  // the place named, as written
+	areas []int64 // the areas it stands for
+}
+
+// placeConnectors are words that only tie a place to the rest ("refuge near Wishaw").
+var placeConnectors = map[string]bool{"near": true, "nearby": true, "around": true, "close": true, "area": true,
+	"town": true, "local": true, "postcode": true}
+
+var phoneLike = regexp.MustCompile(`\+?\(?[0-9][0-9 ()\-]{7,}[0-9]`)
+
+// nationalNumber turns a phone number written any way (01698 123456, +44 1698 123456,
+// 1698123456) into the digits numbers are stored as, or "" when it is not one.
+func nationalNumber(s string) string {
+	d := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+	switch {
+	case strings.HasPrefix(d, "0044"):
+		d = "0" + d[4:]
+	case strings.HasPrefix(d, "44") && len(d) >= 12:
+		d = "0" + d[2:]
+	case !strings.HasPrefix(d, "0") && len(d) == 10:
+		d = "0" + d
+	}
+	if len(d) < 10 || len(d) > 11 {
+		return ""
+	}
+	return d
+}
+
+// analyse reads text for a viewer who is staff or not: which words exist, and which are near
+// spellings of words that exist, depends on what that viewer may see.
+func (s *snapshot) analyse(text string, staff bool) analysis {
+	var a analysis
+	text = phoneLike.ReplaceAllStringFunc(text, func(m string) string {
+		if n := nationalNumber(m); n != "" {
+			a.slots = append(a.slots, slot{words: []string{n}, fixes: []string{""}, phones: []string{n}})
+			return " "
+		}
+		return m
+	})
+	ws := searchform.Words(text)
+	// Places first, so "Wishaw" is a place and not a word to match.
+	var rest []string
+	var places []string
+	for i := 0; i < len(ws); {
+		if areas, written, n := s.tax.vocab.postcodeAt(ws, i); n > 0 {
+			a.addPlace(areas)
+			places = append(places, written)
+			i += n
+			continue
+		}
+		if !stopWords[ws[i]] {
+			if areas, n := s.tax.vocab.placeAt(ws, i); n > 0 {
+				a.addPlace(areas)
+				places = append(places, placeName(ws[i:i+n]))
+				i += n
+				continue
+			}
+		}
+		rest = append(rest, ws[i])
+		i++
+	}
+	a.place = strings.Join(places, " and ")
+	var words []string
+	for _, w := range rest {
+		if stopWords[w] || (a.areas != nil && placeConnectors[w]) {
+			continue
+		}
+		words = append(words, w)
+	}
+	var textSlots []slot
+	for i, w := range words {
+		textSlots = append(textSlots, s.wordSlot(w, i == len(words)-1, staff))
+	}
+	a.slots = append(s.synonymSlots(textSlots), a.slots...)
+	return a
+}
+
+func (a *analysis) addPlace(areas []int64) {
+	for _, id := range areas {
+		if !slices.Contains(a.areas, id) {
+			a.areas = append(a.areas, id)
+		}
+	}
+}
+
+// placeName is a place as a heading names it: each word capitalised.
+func placeName(ws []string) string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = strings.ToUpper(w[:1]) + w[1:]
+	}
+	return strings.Join(out, " ")
+}
+
+// visibleLexeme reports whether lexeme lex matches anything the viewer may see.
+func (s *snapshot) visibleLexeme(lex string, staff bool) bool {
+	visible := s.public
+	if staff {
+		visible = s.live
+	}
+	for _, pt := range s.parts() {
+		if p := pt.post[lex]; p != nil && p.any.Intersects(visible) {
+			return true
+		}
+		if staff {
+			if b := pt.contactPost[lex]; b != nil && b.Intersects(visible) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// wordSlot is what one word may match.
+func (s *snapshot) wordSlot(w string, last, staff bool) slot {
+	sl := slot{words: []string{w}}
+	lex := stem(w)
+	sl.exact = [][]string{{lex}}
+	found := s.visibleLexeme(lex, staff)
+	seen := map[string]bool{lex: true}
+	if last {
+		// The last word may be unfinished: "refug", "stalkin".
+		for _, pt := range s.parts() {
+			lo, hi := prefixRange(pt.words, w)
+			for i := lo; i < hi; i++ {
+				if l := pt.wordLex[i]; !seen[l] && s.visibleLexeme(l, staff) {
+					seen[l] = true
+					sl.prefix = append(sl.prefix, l)
+				}
+			}
+		}
+		found = found || len(sl.prefix) > 0
+	}
+	best, bestDist, bestDocs := "", 3, uint64(0)
+	for _, pt := range s.parts() {
+		nearWords(pt.words, w, typoBudget(w), func(i, d int) {
+			l := pt.wordLex[i]
+			if l == lex || !s.visibleLexeme(l, staff) {
+				return
+			}
+			if !seen[l] {
+				seen[l] = true
+				sl.typos = append(sl.typos, l)
+			}
+			// The correction to suggest: the nearest, then the most used.
+			var n uint64
+			if p := pt.post[l]; p != nil {
+				n = p.any.GetCardinality()
+			}
+			if d < bestDist || (d == bestDist && n > bestDocs) {
+				best, bestDist, bestDocs = pt.words[i], d, n
+			}
+		})
+	}
+	sl.fixes = []string{""}
+	// Stems meet where words do not: "woman" is two letters from "womens" but one from its
+	// stem, "women".
+	for _, pt := range s.parts() {
+		nearWords(pt.lexemes, lex, typoBudget(w), func(i, _ int) {
+			if l := pt.lexemes[i]; l != lex && !seen[l] && s.visibleLexeme(l, staff) {
+				seen[l] = true
+				sl.typos = append(sl.typos, l)
+			}
+		})
+	}
+	if !found && len(sl.typos) > 0 {
+		sl.typoOnly, sl.fixes[0] = true, best
+	}
+	return sl
+}
+
+// key is the lexeme a slot's word is read as for synonym phrases: as typed, or its correction.
+func (sl *slot) key() string {
+	if sl.fixes[0] != "" {
+		return stem(sl.fixes[0])
+	}
+	if sl.typoOnly {
+		return sl.typos[0]
+	}
+	return stem(sl.words[0])
+}
+
+// synonymSlots joins runs of word slots that make a synonym phrase, longest first, into one
+// slot any phrase of its set matches. The words' own completions and near spellings stay
+// with a one-word phrase.
+func (s *snapshot) synonymSlots(in []slot) []slot {
+	v := &s.tax.vocab
+	var out []slot
+	for i := 0; i < len(in); {
+		matched := false
+		for l := min(v.phraseLen, len(in)-i); l > 0; l-- {
+			keys := make([]string, l)
+			for j := range keys {
+				keys[j] = in[i+j].key()
+			}
+			set, ok := v.phrases[strings.Join(keys, " ")]
+			if !ok {
+				continue
+			}
+			sl := slot{}
+			for _, w := range in[i : i+l] {
+				sl.words = append(sl.words, w.words...)
+				sl.fixes = append(sl.fixes, w.fixes...)
+				sl.typoOnly = sl.typoOnly || w.typoOnly
+			}
+			if l == 1 {
+				sl.prefix, sl.typos = in[i].prefix, in[i].typos
+			}
+			sl.exact = append(sl.exact, keys)
+			for _, p := range v.sets[set] {
+				if !slices.Equal(p, keys) {
+					sl.exact = append(sl.exact, p)
+				}
+			}
+			out = append(out, sl)
+			i += l
+			matched = true
+			break
+		}
+		if !matched {
+			out = append(out, in[i])
+			i++
+		}
+	}
+	return out
+}
+
+// quality is how well a slot matched: as typed, as the start of a word, or by a near spelling.
+type quality int
+
+const (
+	qExact quality = iota
+	qPrefix
+	qTypo
+)
+
+// bits is the documents in which slot sl matches at quality q or better in class c, for a
+// viewer who is staff or not.
+func (s *snapshot) slotBits(sl *slot, q quality, c class, staff bool) *roaring.Bitmap {
+	if sl.typoOnly && q < qTypo {
+		return roaring.New()
+	}
+	var bs []*roaring.Bitmap
+	for _, pt := range s.parts() {
+		for _, alt := range sl.exact {
+			if len(alt) == 1 {
+				bs = pt.lexemeBits(bs, alt[0], c, staff)
+				continue
+			}
+			all := make([]*roaring.Bitmap, 0, len(alt))
+			for _, l := range alt {
+				if one := pt.lexemeBits(nil, l, c, staff); len(one) > 0 {
+					all = append(all, roaring.FastOr(one...))
+				} else {
+					all = nil
+					break
+				}
+			}
+			if len(all) > 0 {
+				bs = append(bs, roaring.FastAnd(all...))
+			}
+		}
+		if q >= qPrefix {
+			for _, l := range sl.prefix {
+				bs = pt.lexemeBits(bs, l, c, staff)
+			}
+		}
+		// Near spellings count in names always ("womans aid" finds Women's Aid), and
+		// everywhere only for a word nothing else matches, so a typo never floods results.
+		if q >= qTypo {
+			tc := inName
+			if sl.typoOnly {
+				tc = c
+			}
+			for _, l := range sl.typos {
+				bs = pt.lexemeBits(bs, l, tc, staff)
+			}
+		}
+		if c != inName {
+			for _, n := range sl.phones {
+				bs = append(bs, pt.phoneBits(n, staff))
+			}
+		}
+	}
+	switch len(bs) {
+	case 0:
+		return roaring.New()
+	case 1:
+		return bs[0] // shared with the index: callers must not change it
+	}
+	return roaring.FastOr(bs...)
+}
+
+// lexemeBits appends the documents lexeme l is in, in class c; for staff, contacts' role
+// titles and names count as summary text.
+func (pt *part) lexemeBits(bs []*roaring.Bitmap, l string, c class, staff bool) []*roaring.Bitmap {
+	if p := pt.post[l]; p != nil {
+		bs = append(bs, p.get(c))
+	}
+	if staff && c != inName {
+		if b := pt.contactPost[l]; b != nil {
+			bs = append(bs, b)
+		}
+	}
+	return bs
+}
+
+// phoneBits is the documents reached on number n.
+func (pt *part) phoneBits(n string, staff bool) *roaring.Bitmap {
+	out := roaring.New()
+	i, _ := slices.BinarySearchFunc(pt.phones, n, func(e phoneEntry, n string) int { return strings.Compare(e.number, n) })
+	for ; i < len(pt.phones) && pt.phones[i].number == n; i++ {
+		if staff || !pt.phones[i].staffOnly {
+			out.Add(pt.phones[i].doc)
+		}
+	}
+	return out
+}
