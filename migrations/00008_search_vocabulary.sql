@@ -58,11 +58,11 @@ CREATE INDEX agencies_search_idx ON agencies USING gin (search_vector);
 
 -- The sets the field uses. The old built-in abbreviation table is part of them.
 INSERT INTO synonym_sets (phrases) VALUES
-    ('{domestic abuse,domestic violence,DA,DV,partner abuse,coercive control,controlling behaviour,abusive relationship,gender based violence,GBV,violence against women,VAW}'),
+    ('{domestic abuse,domestic violence,DA,DV,partner abuse,coercive control,controlling behaviour,abusive relationship,gender based violence,GBV,violence against women,VAW,checks my phone,partner checks my phone,tracks my phone,hits me,hurts me,scared of my partner,afraid of my partner,violent partner}'),
     ('{sexual violence,rape,sexual assault,sexual abuse}'),
     ('{honour based abuse,HBA,forced marriage,FGM,female genital mutilation}'),
     ('{stalking,harassment}'),
-    ('{refuge,safe house,emergency accommodation,somewhere to stay,somewhere safe,place to stay,shelter}'),
+    ('{refuge,safe house,emergency accommodation,somewhere to stay,somewhere safe,place to stay,nowhere to go,nowhere to stay,shelter}'),
     ('{LGBT,LGBTQ,LGBTQ+,LGBTQI,LGBTQIA,gay,lesbian,bisexual,trans,transgender}'),
     ('{men,male}'),
     ('{children,child,young people,kids,son,daughter,teenager}'),
@@ -79,7 +79,7 @@ INSERT INTO synonym_sets (phrases) VALUES
     ('{BSL,British Sign Language,sign language,deaf}'),
     ('{interpreter,interpreters,translator}'),
     ('{solicitor,lawyer,legal advice,court order,injunction,interdict}'),
-    ('{perpetrator,people who cause harm,abuser}');
+    ('{perpetrator,people who cause harm,abuser,my own behaviour,abusive behaviour}');
 
 -- +goose Down
 ALTER TABLE agencies DROP COLUMN search_vector;

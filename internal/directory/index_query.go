@@ -21,7 +21,7 @@ import (
 type slot struct {
 	words []string // the query words it stands for, as folded
 
-	exact  [][]string // alternatives, each lexemes that must all be present
+	exact  [][]string // alternatives, each lexemes that must all be present: what was typed, then synonyms
 	prefix []string   // lexemes of the words the last word may be the start of
 	typos  []string   // lexemes of near spellings
 	phones []string   // numbers in national form
@@ -36,8 +36,9 @@ type slot struct {
 // analysis is a query read against one snapshot.
 type analysis struct {
 	slots []slot
-	place string  // the place named, as written
-	areas []int64 // the areas it stands for
+	place      string   // the place named, as written
+	placeWords []string // its words, folded
+	areas      []int64  // the areas it stands for
 }
 
 // placeConnectors are words that only tie a place to the rest ("refuge near Wishaw").
@@ -95,6 +96,7 @@ func (s *snapshot) analyse(text string, staff bool) analysis {
 			if areas, n := s.tax.vocab.placeAt(ws, i); n > 0 {
 				a.addPlace(areas)
 				places = append(places, placeName(ws[i:i+n]))
+				a.placeWords = append(a.placeWords, ws[i:i+n]...)
 				i += n
 				continue
 			}
@@ -229,22 +231,39 @@ func (sl *slot) key() string {
 func (s *snapshot) synonymSlots(in []slot) []slot {
 	v := &s.tax.vocab
 	var out []slot
+	// phraseAt finds the longest phrase of l words at i, read as typed or, failing that, as
+	// corrected ("scared of my partner" is a phrase even if "scared" is in no entry).
+	phraseAt := func(i, l int) ([]string, int, bool) {
+		for _, corrected := range []bool{false, true} {
+			keys := make([]string, l)
+			for j := range keys {
+				keys[j] = stem(in[i+j].words[0])
+				if corrected {
+					keys[j] = in[i+j].key()
+				}
+			}
+			if set, ok := v.phrases[strings.Join(keys, " ")]; ok {
+				return keys, set, corrected
+			}
+		}
+		return nil, 0, false
+	}
 	for i := 0; i < len(in); {
 		matched := false
 		for l := min(v.phraseLen, len(in)-i); l > 0; l-- {
-			keys := make([]string, l)
-			for j := range keys {
-				keys[j] = in[i+j].key()
-			}
-			set, ok := v.phrases[strings.Join(keys, " ")]
-			if !ok {
+			keys, set, corrected := phraseAt(i, l)
+			if keys == nil {
 				continue
 			}
 			sl := slot{}
 			for _, w := range in[i : i+l] {
 				sl.words = append(sl.words, w.words...)
-				sl.fixes = append(sl.fixes, w.fixes...)
-				sl.typoOnly = sl.typoOnly || w.typoOnly
+				if corrected {
+					sl.fixes = append(sl.fixes, w.fixes...)
+					sl.typoOnly = sl.typoOnly || w.typoOnly
+				} else {
+					sl.fixes = append(sl.fixes, "")
+				}
 			}
 			if l == 1 {
 				sl.prefix, sl.typos = in[i].prefix, in[i].typos
@@ -268,13 +287,16 @@ func (s *snapshot) synonymSlots(in []slot) []slot {
 	return out
 }
 
-// quality is how well a slot matched: as typed, as the start of a word, or by a near spelling.
+// quality is how well a slot matched: as typed, through a synonym, as the start of a word, or
+// by a near spelling.
 type quality int
 
 const (
 	qExact quality = iota
+	qSynonym
 	qPrefix
 	qTypo
+	qTypoSynonym
 )
 
 // bits is the documents in which slot sl matches at quality q or better in class c, for a
@@ -284,8 +306,12 @@ func (s *snapshot) slotBits(sl *slot, q quality, c class, staff bool) *roaring.B
 		return roaring.New()
 	}
 	var bs []*roaring.Bitmap
+	alts := sl.exact
+	if (q == qExact || q == qTypo) && len(alts) > 1 {
+		alts = alts[:1] // what was typed (or read for a misspelling); the rest are synonyms
+	}
 	for _, pt := range s.parts() {
-		for _, alt := range sl.exact {
+		for _, alt := range alts {
 			if len(alt) == 1 {
 				bs = pt.lexemeBits(bs, alt[0], c, staff)
 				continue

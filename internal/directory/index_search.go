@@ -81,12 +81,13 @@ func (s *snapshot) filtered(staff bool, q Query) (*roaring.Bitmap, error) {
 }
 
 // search answers q for a viewer who is staff or not, and returns the analysis it searched
-// by. Results come in tiers, each in name order, as Meilisearch ranks: every slot matched
-// without a typo before any typo; within that, in the name before the summary before
-// anywhere; within that, as typed before as the start of a word. When the text names a place,
-// the services covering it come first and those covering the whole council area or the nation
-// after. When nothing matches every slot, slots that match nothing are left out, then slots
-// from the end, until something does, and the results say which words they leave out.
+// by. Results come in tiers, each in name order: every slot matched as typed, then allowing
+// synonyms, then allowing unfinished words, then near spellings (the looser the match, the
+// later); within each, in the name before the summary before anywhere. When the text names a
+// place, the services covering it come first (those naming it first of all) and those covering
+// the whole council area or the nation after. Words that match nothing are left out, and the
+// results say so; when the rest still match nothing together, the documents matching most of
+// them come first (Results.Partial).
 func (s *snapshot) search(staff bool, q Query) (Results, analysis, error) {
 	res := Results{Query: q}
 	match, err := s.filtered(staff, q)
@@ -115,15 +116,24 @@ func (s *snapshot) search(staff bool, q Query) (Results, analysis, error) {
 				return res, a, nil
 			}
 			tiers = []*roaring.Bitmap{match}
+		} else if len(slots) > 1 && s.together(slots, match, staff).IsEmpty() {
+			tiers, res.Partial = s.partial(slots, match, staff), true
 		} else {
 			tiers = s.tiers(slots, match, staff)
 		}
 	}
 	if a.areas != nil {
-		// Local services first, then the ones that cover everywhere, each in the tiers' order.
-		byReach := make([]*roaring.Bitmap, 0, 2*len(tiers))
+		// Local services first, those naming the place first of all, then the ones that
+		// cover everywhere, each in the tiers' order.
+		named := s.inNames(a.placeWords)
+		byReach := make([]*roaring.Bitmap, 0, 3*len(tiers))
 		for _, t := range tiers {
-			byReach = append(byReach, roaring.AndNot(t, wide))
+			byReach = append(byReach, roaring.And(roaring.AndNot(t, wide), named))
+		}
+		for _, t := range tiers {
+			l := roaring.AndNot(t, wide)
+			l.AndNot(named)
+			byReach = append(byReach, l)
 		}
 		for _, t := range tiers {
 			byReach = append(byReach, roaring.And(t, wide))
@@ -202,6 +212,27 @@ func (s *snapshot) placeSets(areas []int64) (local, wide *roaring.Bitmap) {
 	return local, wide
 }
 
+// inNames is the documents whose names have every one of these words.
+func (s *snapshot) inNames(words []string) *roaring.Bitmap {
+	lex := lexemesOf(strings.Join(words, " "))
+	out := roaring.New()
+	for _, pt := range s.parts() {
+		var all []*roaring.Bitmap
+		for _, l := range lex {
+			p := pt.post[l]
+			if p == nil {
+				all = nil
+				break
+			}
+			all = append(all, p.name)
+		}
+		if len(all) > 0 {
+			out.Or(roaring.FastAnd(all...))
+		}
+	}
+	return out
+}
+
 // allAreas are the ids of the council's current areas.
 func (s *snapshot) allAreas() []int64 {
 	out := make([]int64, 0, len(s.tax.areas.current))
@@ -227,47 +258,75 @@ func reachOf(d doc, every []int64) Reach {
 	return ReachCouncil
 }
 
-// droppable leaves out slots until the rest match something together: first those that match
-// nothing on their own ("tonight" in "somewhere to stay tonight"), then from the end. It
-// returns the slots kept and the words left out.
+// droppable leaves out the slots that match nothing on their own ("tonight" in "somewhere
+// to stay tonight") when not every slot matches together, and returns the slots kept and the
+// words left out.
 func (s *snapshot) droppable(slots []slot, match *roaring.Bitmap, staff bool) ([]slot, []string) {
-	var left []string
-	loosest := func(sl *slot) *roaring.Bitmap { return roaring.And(s.slotBits(sl, qTypo, inAny, staff), match) }
-	every := func(ss []slot) bool {
-		out := match.Clone()
-		for i := range ss {
-			out.And(s.slotBits(&ss[i], qTypo, inAny, staff))
-			if out.IsEmpty() {
-				return false
-			}
-		}
-		return true
-	}
-	if every(slots) {
+	if !s.together(slots, match, staff).IsEmpty() {
 		return slots, nil
 	}
+	var left []string
 	kept := slots[:0:0]
 	for i := range slots {
-		if loosest(&slots[i]).IsEmpty() {
+		if roaring.And(s.slotBits(&slots[i], qTypoSynonym, inAny, staff), match).IsEmpty() {
 			left = append(left, slots[i].words...)
 		} else {
 			kept = append(kept, slots[i])
 		}
 	}
-	for len(kept) > 1 && !every(kept) {
-		left = append(left, kept[len(kept)-1].words...)
-		kept = kept[:len(kept)-1]
-	}
 	return kept, left
 }
 
+// together is the documents in match that every slot matches, however loosely.
+func (s *snapshot) together(slots []slot, match *roaring.Bitmap, staff bool) *roaring.Bitmap {
+	out := match.Clone()
+	for i := range slots {
+		out.And(s.slotBits(&slots[i], qTypoSynonym, inAny, staff))
+		if out.IsEmpty() {
+			break
+		}
+	}
+	return out
+}
+
+// partial is the answer when no document matches every slot ("feeling suicidal" where one
+// service says "feeling low" and another "suicide"): the documents matching most of them
+// first, each group in name order, as Meilisearch's "words" rule ranks.
+func (s *snapshot) partial(slots []slot, match *roaring.Bitmap, staff bool) []*roaring.Bitmap {
+	// atLeast[k] is the documents matching at least k slots.
+	atLeast := []*roaring.Bitmap{match}
+	for i := range slots {
+		b := s.slotBits(&slots[i], qTypoSynonym, inAny, staff)
+		atLeast = append(atLeast, roaring.New())
+		for k := len(atLeast) - 1; k >= 1; k-- {
+			atLeast[k].Or(roaring.And(atLeast[k-1], b))
+		}
+	}
+	var out []*roaring.Bitmap
+	for k := len(slots); k >= 1; k-- {
+		t := atLeast[k].Clone()
+		if k < len(slots) {
+			t.AndNot(atLeast[k+1])
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
 // tierOrder is the order of (quality, class) pairs results show in.
-var tierOrder = []struct {
+var tierOrder = func() []tierKey {
+	var out []tierKey
+	for _, q := range []quality{qExact, qSynonym, qPrefix, qTypo, qTypoSynonym} {
+		for _, c := range []class{inName, inStrong, inAny} {
+			out = append(out, tierKey{q, c})
+		}
+	}
+	return out
+}()
+
+type tierKey struct {
 	q quality
 	c class
-}{
-	{qExact, inName}, {qPrefix, inName}, {qExact, inStrong}, {qPrefix, inStrong}, {qExact, inAny}, {qPrefix, inAny},
-	{qTypo, inName}, {qTypo, inStrong}, {qTypo, inAny},
 }
 
 // tiers splits the documents in match that every slot matches into the tiers of tierOrder.
@@ -291,7 +350,7 @@ func (s *snapshot) tiers(slots []slot, match *roaring.Bitmap, staff bool) []*roa
 		}
 		return out
 	}
-	everything := all(qTypo, inAny, match)
+	everything := all(qTypoSynonym, inAny, match)
 	seen := roaring.New()
 	out := make([]*roaring.Bitmap, 0, len(tierOrder))
 	for i, t := range tierOrder {

@@ -140,7 +140,11 @@ func reference(s *snapshot, docs map[int64]*loadedDoc, staff bool, q Query) (tot
 			return false
 		}
 		lex := lexemes(d, c)
-		for _, alt := range sl.exact {
+		alts := sl.exact
+		if (qq == qExact || qq == qTypo) && len(alts) > 1 {
+			alts = alts[:1]
+		}
+		for _, alt := range alts {
 			if !slices.ContainsFunc(alt, func(l string) bool { return !slices.Contains(lex, l) }) {
 				return true
 			}
@@ -175,14 +179,16 @@ func reference(s *snapshot, docs map[int64]*loadedDoc, staff bool, q Query) (tot
 	}
 	anyDoc := func(slots []slot) bool {
 		for _, d := range docs {
-			if passes(d) && all(d, slots, qTypo, inAny) {
+			if passes(d) && all(d, slots, qTypoSynonym, inAny) {
 				return true
 			}
 		}
 		return false
 	}
-	// Leave out slots as search does: those matching nothing, then from the end.
+	// Leave out slots as search does: those matching nothing; then, if the rest match
+	// nothing together, rank by how many match.
 	slots := a.slots
+	partial := false
 	if len(slots) > 0 && !anyDoc(slots) {
 		var kept []slot
 		for _, sl := range slots {
@@ -190,17 +196,26 @@ func reference(s *snapshot, docs map[int64]*loadedDoc, staff bool, q Query) (tot
 				kept = append(kept, sl)
 			}
 		}
-		for len(kept) > 1 && !anyDoc(kept) {
-			kept = kept[:len(kept)-1]
-		}
 		if len(kept) == 0 {
 			return 0, nil
 		}
-		slots = kept
+		slots, partial = kept, len(kept) > 1 && !anyDoc(kept)
 	}
 	tierOf := func(d *loadedDoc) int {
 		if len(slots) == 0 {
 			return 0
+		}
+		if partial {
+			n := 0
+			for i := range slots {
+				if matches(d, &slots[i], qTypoSynonym, inAny) {
+					n++
+				}
+			}
+			if n == 0 {
+				return -1
+			}
+			return len(slots) - n
 		}
 		for t, tc := range tierOrder {
 			if all(d, slots, tc.q, tc.c) {

@@ -21,6 +21,8 @@ type Results struct {
 	// Unmatched are words of the text that nothing matched and the search left out, so the
 	// page can say what it searched for.
 	Unmatched []string
+	// Partial: no organisation matched every word, so these match as many as any does.
+	Partial bool
 	// Suggestion is the text with its misspelt words corrected ("domestic abuse" for
 	// "domestik abuse"), when the results came from near spellings; "" otherwise.
 	Suggestion string
