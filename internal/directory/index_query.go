@@ -35,7 +35,7 @@ type slot struct {
 
 // analysis is a query read against one snapshot.
 type analysis struct {
-	slots []slot
+	slots      []slot
 	place      string   // the place named, as written
 	placeWords []string // its words, folded
 	areas      []int64  // the areas it stands for

@@ -9,9 +9,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"dadirectory/internal/abbrev"
 	"dadirectory/internal/access"
 	"dadirectory/internal/searchform"
+	"dadirectory/internal/vocab"
 )
 
 // PageSize is how many resources a results page shows.
@@ -85,7 +85,11 @@ func (s *Store) Search(ctx context.Context, v access.Viewer, q Query) (Results, 
 	where := []string{"r.archived_at IS NULL", visibleResource}
 	order := "r.title, r.id"
 	if ws := searchform.Words(q.Text); len(ws) > 0 {
-		tsq := "to_tsquery('english', " + arg(tsquery(ws)) + ")"
+		words, err := vocab.Load(ctx, s.db)
+		if err != nil {
+			return res, err
+		}
+		tsq := "to_tsquery('english', " + arg(tsquery(ws, words)) + ")"
 		fuzzy := arg(strings.Join(ws, " ")) + " <% fold_text(r.title)" // pg_trgm word similarity, for typos
 		// A query of only stop words ("the") becomes an empty tsquery: it matches everything.
 		where = append(where, "(numnode("+tsq+") = 0 OR r.search_vector @@ "+tsq+" OR "+fuzzy+")")
@@ -183,15 +187,16 @@ func (s *Store) Facets(ctx context.Context, v access.Viewer) (Facets, error) {
 	return f, nil
 }
 
-// tsquery makes every word a prefix, all required: "dash check" finds "DASH checklist". An
-// abbreviation also finds what it stands for: "dv" finds "domestic violence". Words hold only
-// letters and digits (and the expansions are ours), so quoting them keeps the syntax safe.
-func tsquery(ws []string) string {
+// tsquery makes every word a prefix, all required: "dash check" finds "DASH checklist". A word
+// that is a synonym also finds the rest of its set (internal/vocab): "dv" finds "domestic
+// violence". Words and expansions hold only letters and digits, so quoting them keeps the
+// syntax safe.
+func tsquery(ws []string, words vocab.Vocabulary) string {
 	parts := make([]string, len(ws))
 	for i, w := range ws {
 		alts := []string{"'" + w + "':*"}
-		for _, phrase := range abbrev.Expansions(w) {
-			alts = append(alts, "('"+strings.Join(strings.Fields(phrase), "' & '")+"')")
+		for _, phrase := range words.Expansions(w) {
+			alts = append(alts, "('"+strings.Join(phrase, "' & '")+"')")
 		}
 		parts[i] = "(" + strings.Join(alts, " | ") + ")"
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"dadirectory/internal/postgres"
+	"dadirectory/internal/searchform"
 )
 
 // Vocabulary is everything search reads from this package.
@@ -68,4 +69,29 @@ JOIN areas a ON a.id = p.area_id WHERE a.retired_at IS NULL ORDER BY a.sort_orde
 		return v, fmt.Errorf("vocab: load places: %w", err)
 	}
 	return v, nil
+}
+
+// Expansions are the other phrases of the synonym sets that have word (folded, as
+// searchform.Words folds) as a one-word phrase, each folded into its words: "dv" gives
+// "domestic violence", "domestic abuse" and the rest of its set. The words hold only letters
+// and digits.
+func (v Vocabulary) Expansions(word string) [][]string {
+	var out [][]string
+	for _, set := range v.Synonyms {
+		folded := make([][]string, len(set))
+		hit := false
+		for i, p := range set {
+			folded[i] = searchform.Words(p)
+			hit = hit || (len(folded[i]) == 1 && folded[i][0] == word)
+		}
+		if !hit {
+			continue
+		}
+		for _, f := range folded {
+			if len(f) > 0 && !(len(f) == 1 && f[0] == word) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
 }
