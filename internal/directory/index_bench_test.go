@@ -67,6 +67,11 @@ func BenchmarkIndexSearch(b *testing.B) {
 		{"empty", Query{Page: 1}},
 		{"broad-page5", Query{Text: "support", Page: 5}},
 		{"typo", Query{Text: "womns aid", Page: 1}},
+		{"typo2", Query{Text: "acommodaton", Page: 1}},
+		{"synonym", Query{Text: "domestic violence", Page: 1}},
+		{"place", Query{Text: "refuge in wishaw", Page: 1}},
+		{"postcode", Query{Text: "ML2 7AB", Page: 1}},
+		{"plain-words", Query{Text: "somewhere to stay tonight", Page: 1}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			var res Results
