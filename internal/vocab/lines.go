@@ -54,7 +54,9 @@ func badRune(s string, allowed func(rune) bool) (rune, bool) {
 
 // letterOrDigit allows the letters of any alphabet (with their accents, composed or not) and
 // digits.
-func letterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) }
+func letterOrDigit(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r)
+}
 
 // quote shows a line back to the person in a message: in quotation marks, cut short when long,
 // with what cannot be shown (control characters) as a placeholder.
