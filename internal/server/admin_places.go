@@ -72,7 +72,7 @@ func (s *Server) handleAdminAreaPlacesUpdate(w http.ResponseWriter, r *http.Requ
 	case err == nil:
 		msg := savedMessage("Saved the places of "+saved.AreaName+".", version, saved.Version)
 		if over, err := s.vocab.PlaceOverlaps(ctx, viewer(ctx), saved.AreaSlug, saved.Places); err == nil && len(over) > 0 && saved.Version != version {
-			msg += " " + overlapCount(len(over)) + " also listed under another area: see below."
+			msg += " " + overlapCount(len(over)) + " also listed under other areas: see below."
 		}
 		return s.redirectWithFlash(w, r, "/admin/places/"+saved.AreaSlug+"/edit", msg)
 	case errors.As(err, &invalid):
@@ -96,5 +96,5 @@ func overlapCount(n int) string {
 	if n == 1 {
 		return "One of them is"
 	}
-	return strconv.Itoa(n) + " of them are"
+	return strconv.Itoa(n) + " are"
 }
