@@ -38,6 +38,7 @@ func TestCleanPhrases(t *testing.T) {
 		{"direction override", "abc\u202egpj\nc", nil, "hidden control character"},
 		{"zero-width joiner", "a\u200db\nc", nil, "hidden control character"},
 		{"emoji", "help 🙂\nc", nil, "the character"},
+		{"punctuation only", "+\nDV", nil, "Line 1, “+”: a phrase needs at least one letter or digit"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -90,6 +91,7 @@ func TestCleanPlaces(t *testing.T) {
 		{"partial unit", "", "ML1 4A", "!", "!", "postcodes", "enter a postcode district"},
 		{"SQL in postcode", "", "ML1'; DROP TABLE area_places;--", "!", "!", "postcodes", "enter a postcode district"},
 		{"script in place", "<script>alert(1)</script>", "", "!", "!", "places", "angle brackets"},
+		{"punctuation only", "- .", "", "!", "!", "places", "needs at least one letter"},
 		{"ampersand in place", "Airdrie & Coatbridge", "", "!", "!", "places", `the character "&"`},
 		{"oversized place", strings.Repeat("a", 81), "", "!", "!", "places", "80 characters or fewer"},
 		{"invalid UTF-8", "ok\xff", "", "!", "!", "places", "cannot read"},

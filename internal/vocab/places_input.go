@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"dadirectory/internal/edit"
@@ -80,6 +81,9 @@ func CleanPlaces(in PlacesInput) (Places, validate.Errors) {
 	out.Places = cleanList(&errs, placesField, "place names", in.Places, MaxPlaces, func(l line) (string, string) {
 		if r, bad := badRune(l.Text, placeRune); bad {
 			return "", "remove " + describeRune(r) + ". A place name may hold letters, digits, spaces and ' - . only."
+		}
+		if !strings.ContainsFunc(l.Text, unicode.IsLetter) {
+			return "", "a place name needs at least one letter."
 		}
 		if n := utf8.RuneCountInString(l.Text); n > MaxPlaceLen {
 			return "", fmt.Sprintf("a place name must be %d characters or fewer (this has %d).", MaxPlaceLen, n)

@@ -52,6 +52,8 @@ func CleanPhrases(in SetInput) ([]string, validate.Errors) {
 		n := utf8.RuneCountInString(l.Text)
 		if r, bad := badRune(l.Text, phraseRune); bad {
 			problems = append(problems, lineError(l, "remove "+describeRune(r)+". A phrase may hold letters, digits, spaces and + - ' & only."))
+		} else if !strings.ContainsFunc(l.Text, letterOrDigit) {
+			problems = append(problems, lineError(l, "a phrase needs at least one letter or digit."))
 		} else if n > MaxPhraseLen {
 			problems = append(problems, lineError(l, fmt.Sprintf("a phrase must be %d characters or fewer (this has %d).", MaxPhraseLen, n)))
 		} else if first, dup := seen[key]; dup {
