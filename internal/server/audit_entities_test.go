@@ -20,13 +20,14 @@ import (
 // starts auditing a new entity type fails here until someone decides which.
 var (
 	// revertibleEntities are reverted from the trail: each needs an audit.Entity.
-	revertibleEntities = []string{"agency", "contact", "user"}
+	revertibleEntities = []string{"agency", "contact", "user", "synonym_set"}
 	// notRevertedEntities are audited but reverted by editing them again.
 	notRevertedEntities = []string{
 		"area", "category", "audience", // taxonomy terms: renames, retirements and merges
 		"topic", "resource", // the resource library
 		"training_course", "training_session", "training_booking",
 		"site_settings",
+		"area_places", // keyed by the area, not an id of its own: changed by editing them again
 	}
 )
 

@@ -399,6 +399,18 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 				archiveRow(t, a, `UPDATE areas SET retired_at = now(), version = version + 1 WHERE slug = 'motherwell'`)
 			}},
 
+		"POST /admin/synonyms/new": {as: admin, page: "/admin/synonyms/new", path: "/admin/synonyms/new",
+			set: url.Values{"phrases": {"hostile input\nunfriendly words"}}, fields: map[string]fieldKind{"phrases": kName},
+			control: http.StatusSeeOther},
+		"POST /admin/synonyms/{id}/edit": {as: admin, path: "/admin/synonyms/{id}/edit",
+			fields: map[string]fieldKind{"phrases": kName, "version": kNumber}, control: http.StatusSeeOther,
+			prepare: synonymTarget("edit")},
+		"POST /admin/synonyms/{id}/remove": {as: admin, path: "/admin/synonyms/{id}/remove",
+			fields: map[string]fieldKind{"version": kNumber}, control: http.StatusSeeOther, prepare: synonymTarget("remove")},
+		"POST /admin/places/{slug}/edit": {as: admin, page: "/admin/places/wishaw/edit", path: "/admin/places/wishaw/edit",
+			param: "wishaw", slug: true, set: url.Values{"places": {"Wishaw\nNewmains"}, "postcodes": {"ML2"}},
+			fields: map[string]fieldKind{"places": kName, "postcodes": kName, "version": kNumber}, control: http.StatusSeeOther},
+
 		"POST /admin/settings": {as: admin, page: "/admin/settings", path: "/admin/settings",
 			fields: map[string]fieldKind{"site_name": kName, "council_name": kName, "helpline_name": kName, "helpline_number": kPhone,
 				"helpline_hours": kText, "quick_exit_url": kLink, "banner": kText, "version": kNumber}, control: http.StatusSeeOther},
@@ -669,4 +681,19 @@ func cloneValues(v url.Values) url.Values {
 		out[k] = slices.Clone(vs)
 	}
 	return out
+}
+
+// synonymTarget points an entry at the seeded synonym set of stalking: its form is on the
+// page /admin/synonyms/{id}/<action> (the edit form, or the page asking to confirm a removal).
+func synonymTarget(action string) func(t *testing.T, a *app, _ *user, f *hostileForm) {
+	return func(t *testing.T, a *app, _ *user, f *hostileForm) {
+		t.Helper()
+		var id int64
+		if err := a.pool.QueryRow(context.Background(), `SELECT id FROM synonym_sets WHERE 'stalking' = ANY(phrases)`).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		f.param = strconv.FormatInt(id, 10)
+		f.page = "/admin/synonyms/" + f.param + "/" + action
+		f.path = strings.Replace(f.path, "{id}", f.param, 1)
+	}
 }

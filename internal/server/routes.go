@@ -76,6 +76,7 @@ func (s *Server) routes() chi.Router {
 		s.libraryRoutes(r)
 		s.curationRoutes(r)
 		s.userAdminRoutes(r)
+		s.vocabRoutes(r)
 
 		// Admins: the audit trail.
 		r.Group(func(r chi.Router) {

@@ -21,6 +21,7 @@ import (
 	"dadirectory/internal/library"
 	"dadirectory/internal/site"
 	"dadirectory/internal/training"
+	"dadirectory/internal/vocab"
 	"dadirectory/templates"
 	"dadirectory/web"
 )
@@ -40,6 +41,7 @@ type Server struct {
 	training  *training.Store
 	accounts  *accounts.Store
 	audit     *audit.Store
+	vocab     *vocab.Store
 
 	// bodyLimits are the routes ("METHOD /pattern") allowed a body larger than a form's.
 	bodyLimits map[string]int64
@@ -77,6 +79,7 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 		training: training.NewStore(db),
 		accounts: accountsStore,
 		audit:    trail,
+		vocab:    vocab.NewStore(db),
 	}
 	s.sessions = s.newSessions()
 	s.directory.Start() // build the search index now, not on the first visitor's search
@@ -86,7 +89,7 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 // auditEntities are the entity types the audit trail names and reverts, each described by the
 // feature that owns its rows.
 func auditEntities() []audit.Entity {
-	return slices.Concat(directory.AuditEntities(), accounts.AuditEntities())
+	return slices.Concat(directory.AuditEntities(), accounts.AuditEntities(), vocab.AuditEntities())
 }
 
 // Close stops the background work New started (keeping the search index current).
