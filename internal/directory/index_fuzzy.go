@@ -2,6 +2,7 @@ package directory
 
 import (
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -77,10 +78,18 @@ func nearWords(words []string, q string, k int, fn func(i, dist int)) {
 	}
 }
 
-// sortSearch is the number of words at the start of the sorted list that begin with p.
+// sortSearch is the number of words at the start of the sorted list that begin with p (at
+// least one). It gallops: a pruned prefix usually covers a few words, so doubling steps find
+// the end sooner than a search of the whole rest of the list.
 func sortSearch(words []string, p string) int {
-	n, _ := slices.BinarySearch(words, p+"\xff")
-	return max(n, 1)
+	hi := 1
+	for hi < len(words) && strings.HasPrefix(words[hi], p) {
+		hi *= 2
+	}
+	lo := hi / 2
+	hi = min(hi, len(words))
+	n, _ := slices.BinarySearch(words[lo:hi], p+"\xff")
+	return max(lo+n, 1)
 }
 
 func commonPrefix(a, b string) int {

@@ -20,6 +20,7 @@ import (
 // slot is one thing the query asks for: a word, a synonym phrase or a phone number.
 type slot struct {
 	words []string // the query words it stands for, as folded
+	lex   string   // for a one-word slot, the word's lexeme
 
 	exact  [][]string // alternatives, each lexemes that must all be present: what was typed, then synonyms
 	prefix []string   // lexemes of the words the last word may be the start of
@@ -28,9 +29,11 @@ type slot struct {
 	// typoOnly: nothing matches the words as typed, so near spellings are all the slot has,
 	// and its matches rank as typo matches.
 	typoOnly bool
+	memo     *slotMemo // what it matches, worked out once per search (slotBits)
 	// fixes are, word by word, what a misspelt word was read as ("domestic" for "domestik");
 	// "" for a word read as typed.
-	fixes []string
+	fixes  []string
+	fixLex string // the lexeme of a one-word slot's fix
 }
 
 // analysis is a query read against one snapshot.
@@ -117,6 +120,9 @@ func (s *snapshot) analyse(text string, staff bool) analysis {
 		textSlots = append(textSlots, s.wordSlot(w, i == len(words)-1, staff))
 	}
 	a.slots = append(s.synonymSlots(textSlots), a.slots...)
+	for i := range a.slots {
+		a.slots[i].memo = &slotMemo{}
+	}
 	return a
 }
 
@@ -158,8 +164,8 @@ func (s *snapshot) visibleLexeme(lex string, staff bool) bool {
 
 // wordSlot is what one word may match.
 func (s *snapshot) wordSlot(w string, last, staff bool) slot {
-	sl := slot{words: []string{w}}
 	lex := stem(w)
+	sl := slot{words: []string{w}, lex: lex}
 	sl.exact = [][]string{{lex}}
 	found := s.visibleLexeme(lex, staff)
 	seen := map[string]bool{lex: true}
@@ -199,8 +205,11 @@ func (s *snapshot) wordSlot(w string, last, staff bool) slot {
 	}
 	sl.fixes = []string{""}
 	// Stems meet where words do not: "woman" is two letters from "womens" but one from its
-	// stem, "women".
+	// stem, "women". Only asked when the words gave nothing, as it rarely adds to them.
 	for _, pt := range s.parts() {
+		if len(sl.typos) > 0 {
+			break
+		}
 		nearWords(pt.lexemes, lex, typoBudget(w), func(i, _ int) {
 			if l := pt.lexemes[i]; l != lex && !seen[l] && s.visibleLexeme(l, staff) {
 				seen[l] = true
@@ -217,7 +226,7 @@ func (s *snapshot) wordSlot(w string, last, staff bool) slot {
 // key is the lexeme a slot's word is read as for synonym phrases: as typed, or its correction.
 func (sl *slot) key() string {
 	if sl.fixes[0] != "" {
-		return stem(sl.fixes[0])
+		return sl.fixLex
 	}
 	if sl.typoOnly {
 		return sl.typos[0]
@@ -237,7 +246,7 @@ func (s *snapshot) synonymSlots(in []slot) []slot {
 		for _, corrected := range []bool{false, true} {
 			keys := make([]string, l)
 			for j := range keys {
-				keys[j] = stem(in[i+j].words[0])
+				keys[j] = in[i+j].lex
 				if corrected {
 					keys[j] = in[i+j].key()
 				}
@@ -299,44 +308,113 @@ const (
 	qTypoSynonym
 )
 
-// bits is the documents in which slot sl matches at quality q or better in class c, for a
-// viewer who is staff or not.
+// slotBits is the documents in which slot sl matches at quality q in class c, for a viewer
+// who is staff or not. The result may be shared with the index or the slot's memo: callers
+// must not change it.
 func (s *snapshot) slotBits(sl *slot, q quality, c class, staff bool) *roaring.Bitmap {
 	if sl.typoOnly && q < qTypo {
-		return roaring.New()
+		return empty
+	}
+	if sl.memo == nil {
+		sl.memo = &slotMemo{}
+	}
+	m := sl.memo
+	if b := m.combined[q][c]; b != nil {
+		return b
+	}
+	part := func(k int) *roaring.Bitmap {
+		if m.parts[k][c] == nil {
+			m.parts[k][c] = s.slotPart(sl, k, c, staff)
+		}
+		return m.parts[k][c]
 	}
 	var bs []*roaring.Bitmap
-	alts := sl.exact
-	if (q == qExact || q == qTypo) && len(alts) > 1 {
-		alts = alts[:1] // what was typed (or read for a misspelling); the rest are synonyms
+	switch q {
+	case qExact:
+		bs = []*roaring.Bitmap{part(partTyped)}
+	case qSynonym:
+		bs = []*roaring.Bitmap{part(partTyped), part(partSynonyms)}
+	case qPrefix:
+		bs = []*roaring.Bitmap{part(partTyped), part(partSynonyms), part(partPrefix)}
+	case qTypo:
+		bs = []*roaring.Bitmap{part(partTyped), part(partPrefix), part(partTypos)}
+	default:
+		bs = []*roaring.Bitmap{part(partTyped), part(partSynonyms), part(partPrefix), part(partTypos)}
 	}
+	bs = slices.DeleteFunc(bs, (*roaring.Bitmap).IsEmpty)
+	var out *roaring.Bitmap
+	switch len(bs) {
+	case 0:
+		out = empty
+	case 1:
+		out = bs[0]
+	default:
+		out = roaring.FastOr(bs...)
+	}
+	m.combined[q][c] = out
+	return out
+}
+
+// empty is a bitmap with nothing in it, never to be changed.
+var empty = roaring.New()
+
+// slotMemo keeps what a slot matches, by part of the slot and class, for one search: the
+// tiers ask for overlapping unions of the same few sets many times.
+type slotMemo struct {
+	parts    [4][3]*roaring.Bitmap
+	combined [qTypoSynonym + 1][3]*roaring.Bitmap
+}
+
+// The parts of a slot.
+const (
+	partTyped    = iota // the words as typed (or as read, for a misspelling), and numbers
+	partSynonyms        // the other phrases of its synonym set
+	partPrefix          // the words the last word may be the start of
+	partTypos           // near spellings
+)
+
+// slotPart is the documents in which part k of slot sl matches in class c.
+func (s *snapshot) slotPart(sl *slot, k int, c class, staff bool) *roaring.Bitmap {
+	var bs []*roaring.Bitmap
 	for _, pt := range s.parts() {
-		for _, alt := range alts {
-			if len(alt) == 1 {
-				bs = pt.lexemeBits(bs, alt[0], c, staff)
-				continue
+		switch k {
+		case partTyped, partSynonyms:
+			alts := sl.exact
+			if len(alts) > 0 && k == partTyped {
+				alts = alts[:1]
+			} else if len(alts) > 0 {
+				alts = alts[1:]
 			}
-			all := make([]*roaring.Bitmap, 0, len(alt))
-			for _, l := range alt {
-				if one := pt.lexemeBits(nil, l, c, staff); len(one) > 0 {
+			for _, alt := range alts {
+				if len(alt) == 1 {
+					bs = pt.lexemeBits(bs, alt[0], c, staff)
+					continue
+				}
+				all := make([]*roaring.Bitmap, 0, len(alt))
+				for _, l := range alt {
+					one := pt.lexemeBits(nil, l, c, staff)
+					if len(one) == 0 {
+						all = nil
+						break
+					}
 					all = append(all, roaring.FastOr(one...))
-				} else {
-					all = nil
-					break
+				}
+				if len(all) > 0 {
+					bs = append(bs, roaring.FastAnd(all...))
 				}
 			}
-			if len(all) > 0 {
-				bs = append(bs, roaring.FastAnd(all...))
+			if k == partTyped && c != inName {
+				for _, n := range sl.phones {
+					bs = append(bs, pt.phoneBits(n, staff))
+				}
 			}
-		}
-		if q >= qPrefix {
+		case partPrefix:
 			for _, l := range sl.prefix {
 				bs = pt.lexemeBits(bs, l, c, staff)
 			}
-		}
-		// Near spellings count in names always ("womans aid" finds Women's Aid), and
-		// everywhere only for a word nothing else matches, so a typo never floods results.
-		if q >= qTypo {
+		case partTypos:
+			// Near spellings count in names always ("womans aid" finds Women's Aid), and
+			// everywhere only for a word nothing else matches, so a typo never floods results.
 			tc := inName
 			if sl.typoOnly {
 				tc = c
@@ -345,17 +423,12 @@ func (s *snapshot) slotBits(sl *slot, q quality, c class, staff bool) *roaring.B
 				bs = pt.lexemeBits(bs, l, tc, staff)
 			}
 		}
-		if c != inName {
-			for _, n := range sl.phones {
-				bs = append(bs, pt.phoneBits(n, staff))
-			}
-		}
 	}
 	switch len(bs) {
 	case 0:
-		return roaring.New()
+		return empty
 	case 1:
-		return bs[0] // shared with the index: callers must not change it
+		return bs[0]
 	}
 	return roaring.FastOr(bs...)
 }

@@ -351,17 +351,40 @@ func (s *snapshot) tiers(slots []slot, match *roaring.Bitmap, staff bool) []*roa
 		return out
 	}
 	everything := all(qTypoSynonym, inAny, match)
+	total := everything.GetCardinality()
 	seen := roaring.New()
 	out := make([]*roaring.Bitmap, 0, len(tierOrder))
+	// sameAsBefore: every slot matches at this pair exactly what it matched at an earlier
+	// quality in the same class (a word with no synonyms, say), so the tier adds nothing.
+	sameAsBefore := func(t tierKey) bool {
+		for q := qExact; q < t.q; q++ {
+			same := true
+			for i := range slots {
+				if s.slotBits(&slots[i], t.q, t.c, staff) != s.slotBits(&slots[i], q, t.c, staff) {
+					same = false
+					break
+				}
+			}
+			if same {
+				return true
+			}
+		}
+		return false
+	}
 	for i, t := range tierOrder {
 		var tier *roaring.Bitmap
-		if i == len(tierOrder)-1 {
+		switch {
+		case seen.GetCardinality() == total || sameAsBefore(t):
+			tier = empty
+		case i == len(tierOrder)-1:
 			tier = everything
-		} else {
+		default:
 			tier = all(t.q, t.c, everything)
 		}
-		tier.AndNot(seen)
-		seen.Or(tier)
+		if tier != empty {
+			tier.AndNot(seen)
+			seen.Or(tier)
+		}
 		out = append(out, tier)
 	}
 	return out
