@@ -10,6 +10,22 @@ import (
 	"dadirectory/internal/uktime"
 )
 
+// HomeHelpline is one of the other helplines on the public home page: a key contact and what
+// it is for, in plain words.
+type HomeHelpline struct {
+	directory.Contact
+	Purpose string
+}
+
+// roleShown is the contact's role when it says more than that this is a helpline, which the
+// list already says ("Non-emergency line", but not "Helpline (free, 24 hours)").
+func (h HomeHelpline) roleShown() string {
+	if strings.HasPrefix(strings.ToLower(h.RoleTitle), "helpline") {
+		return ""
+	}
+	return h.RoleTitle
+}
+
 // HomeStaffPage is what a housing officer's home page shows.
 type HomeStaffPage struct {
 	Champions []directory.AreaChampions
