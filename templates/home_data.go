@@ -17,10 +17,11 @@ type HomeHelpline struct {
 	Purpose string
 }
 
-// roleShown is the contact's role when it says more than that this is a helpline, which the
-// list already says ("Non-emergency line", but not "Helpline (free, 24 hours)").
+// roleShown is the contact's role when it says more than the list and the organisation's
+// name already do ("Non-emergency line", but not "Helpline (free, 24 hours)").
 func (h HomeHelpline) roleShown() string {
-	if strings.HasPrefix(strings.ToLower(h.RoleTitle), "helpline") {
+	role := strings.ToLower(h.RoleTitle)
+	if strings.HasPrefix(role, "helpline") || strings.Contains(strings.ToLower(h.AgencyName), role) {
 		return ""
 	}
 	return h.RoleTitle

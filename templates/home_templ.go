@@ -41,7 +41,7 @@ func Home(b Base, helplines []HomeHelpline) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1 class=\"home-title\">Get help with domestic abuse</h1><section class=\"panel panel--urgent home-panel\" aria-labelledby=\"danger-heading\"><h2 id=\"danger-heading\">If you are in danger now</h2><p class=\"home-panel__call\">Call <a class=\"big-tel\" href=\"tel:999\">999</a> and ask for the police.</p><p>If you cannot speak, listen to the operator. From a mobile, press <strong>55</strong> when asked: this tells them you need help but cannot talk. From a landline, stay on the line.</p></section><section class=\"panel home-panel\" aria-labelledby=\"helpline-heading\"><h2 id=\"helpline-heading\">Talk to someone, day or night</h2><p class=\"home-panel__call\"><span class=\"home-panel__name\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1 class=\"home-title\">Get help with domestic abuse</h1><section class=\"panel panel--urgent home-panel\" aria-labelledby=\"danger-heading\"><h2 id=\"danger-heading\">If you are in danger now</h2><p class=\"home-panel__999\">Call <a class=\"big-tel\" href=\"tel:999\">999</a> and ask for the police.</p><p>Cannot speak? On a mobile, press <strong>55</strong> when asked, so the operator knows you need help. On a landline, stay on the line.</p></section><section class=\"panel home-panel\" aria-labelledby=\"helpline-heading\"><h2 id=\"helpline-heading\">Talk to someone, day or night</h2><p class=\"home-panel__call\"><span class=\"home-panel__name\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -98,7 +98,7 @@ func Home(b Base, helplines []HomeHelpline) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, ". Free to call, with interpreters if you need one.</p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, ". Free to call, interpreters available.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
