@@ -10,6 +10,23 @@ import (
 	"dadirectory/internal/uktime"
 )
 
+// HomeHelpline is one of the other helplines on the public home page: a key contact and what
+// it is for, in plain words.
+type HomeHelpline struct {
+	directory.Contact
+	Purpose string
+}
+
+// roleShown is the contact's role when it says more than the list and the organisation's
+// name already do ("Non-emergency line", but not "Helpline (free, 24 hours)").
+func (h HomeHelpline) roleShown() string {
+	role := strings.ToLower(h.RoleTitle)
+	if strings.HasPrefix(role, "helpline") || strings.Contains(strings.ToLower(h.AgencyName), role) {
+		return ""
+	}
+	return h.RoleTitle
+}
+
 // HomeStaffPage is what a housing officer's home page shows.
 type HomeStaffPage struct {
 	Champions []directory.AreaChampions

@@ -207,7 +207,7 @@ func staffQuickSearch() templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<section aria-labelledby=\"search-heading\"><h2 id=\"search-heading\">Search the directory</h2><form class=\"search-form\" method=\"get\" action=\"/directory\" role=\"search\"><label class=\"label\" for=\"home-q\">Organisation, service or need</label><div class=\"search-form__row\"><input class=\"input\" type=\"search\" id=\"home-q\" name=\"q\" maxlength=\"200\" autocomplete=\"off\"> <button class=\"button\" type=\"submit\">Search</button></div></form><p><a href=\"/directory\">Browse all organisations</a> · <a href=\"/contacts\">Useful contacts</a></p></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<section aria-labelledby=\"search-heading\"><h2 id=\"search-heading\">Search the directory</h2><form class=\"search-form\" method=\"get\" action=\"/directory\" role=\"search\"><label class=\"label\" for=\"home-q\">Organisation, need, place, contact or phone number</label><p class=\"hint\" id=\"home-q-hint\">For example: refuge, Wishaw, ML2, domestic abuse lead or 01698 123456</p><div class=\"search-form__row\"><input class=\"input\" type=\"search\" id=\"home-q\" name=\"q\" maxlength=\"200\" aria-describedby=\"home-q-hint\" autocomplete=\"off\"> <button class=\"button\" type=\"submit\">Search</button></div></form><p><a href=\"/directory\">Browse all organisations</a> · <a href=\"/contacts\">Useful contacts</a></p></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -247,7 +247,7 @@ func championsByArea(areas []directory.AreaChampions) templ.Component {
 			var templ_7745c5c3_Var10 string
 			templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(a.Area.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `home_staff.templ`, Line: 74, Col: 19}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `home_staff.templ`, Line: 75, Col: 19}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
 			if templ_7745c5c3_Err != nil {
@@ -265,7 +265,7 @@ func championsByArea(areas []directory.AreaChampions) templ.Component {
 				var templ_7745c5c3_Var11 string
 				templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(a.Area.Name)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `home_staff.templ`, Line: 76, Col: 45}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `home_staff.templ`, Line: 77, Col: 45}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
 				if templ_7745c5c3_Err != nil {
@@ -347,7 +347,7 @@ func homeReviewTag(s directory.ReviewStatus) templ.Component {
 		var templ_7745c5c3_Var15 string
 		templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(homeReviewStatusLabel(s))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `home_staff.templ`, Line: 85, Col: 70}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `home_staff.templ`, Line: 86, Col: 70}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 		if templ_7745c5c3_Err != nil {

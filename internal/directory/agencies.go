@@ -32,10 +32,10 @@ func (s *Store) agency(ctx context.Context, viewer access.Viewer, slug string) (
 	var id int64
 	err := s.db.QueryRow(ctx, `SELECT a.id, a.slug, a.name, a.kind, a.summary, a.phone, a.open_24h,
 		a.visibility = 'staff', a.description, a.website, a.email, a.referral_route, a.eligibility,
-		a.opening_hours, a.languages
+		a.opening_hours, a.languages, a.reviewed_at
 		FROM agencies a WHERE a.slug = $2 AND `+visibleAgency, viewer.IsStaff(), slug).Scan(
 		&id, &a.Slug, &a.Name, &a.Kind, &a.Summary, &a.Phone, &a.Open24h, &a.StaffOnly, &a.Description,
-		&a.Website, &a.Email, &a.ReferralRoute, &a.Eligibility, &a.OpeningHours, &a.Languages)
+		&a.Website, &a.Email, &a.ReferralRoute, &a.Eligibility, &a.OpeningHours, &a.Languages, &a.CheckedOn)
 	if isNoRows(err) {
 		return a, edit.ErrNotFound
 	}

@@ -26,7 +26,7 @@ func TestOnlyDirectoryWritesWaitForTheIndex(t *testing.T) {
 	resp, body := officer.post(t, "/my/organisation", form)
 	wantStatus(t, "save", resp, body, http.StatusSeeOther)
 	_, body = a.get(t, "/directory?q=quokka")
-	mustContain(t, "search after the save", body, `href="/agencies/link-group"`)
+	mustContain(t, "search after the save", body, `href="/agencies/link-group?back=%2Fdirectory%3Fq%3Dquokka"`)
 
 	a.srv.directory.Close() // the index stops listening: waiting for it can only time out now
 	const waited = "answering before the directory index caught up"
