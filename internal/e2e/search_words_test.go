@@ -15,7 +15,9 @@ func TestSearchInOwnWordsInTheBrowser(t *testing.T) {
 	text := func(selector string) string {
 		return eval[string](t, ctx, `[...document.querySelectorAll(`+"`"+selector+"`"+`)].map(e => e.innerText).join("\n")`)
 	}
-	firstResult := func() string { return eval[string](t, ctx, `document.querySelector("ol.results h2, ol.results h3")?.innerText ?? ""`) }
+	firstResult := func() string {
+		return eval[string](t, ctx, `document.querySelector("ol.results h2, ol.results h3")?.innerText ?? ""`)
+	}
 
 	// A town narrows to the services covering it, local ones first, wide ones labelled.
 	open(t, ctx, a.URL+"/directory?q=refuge+in+wishaw")
