@@ -2,7 +2,6 @@ package directory
 
 import (
 	"cmp"
-	"slices"
 	"strings"
 	"unicode"
 
@@ -155,12 +154,4 @@ type phoneEntry struct {
 	number    string // national digits, as phone numbers are stored
 	doc       uint32
 	staffOnly bool
-}
-
-// prefixed calls fn with every lexeme of the part that starts with p.
-func (pt *part) prefixed(p string, fn func(string)) {
-	i, _ := slices.BinarySearch(pt.lexemes, p)
-	for ; i < len(pt.lexemes) && strings.HasPrefix(pt.lexemes[i], p); i++ {
-		fn(pt.lexemes[i])
-	}
 }

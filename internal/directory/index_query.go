@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -138,7 +140,8 @@ func (a *analysis) addPlace(areas []int64) {
 func placeName(ws []string) string {
 	out := make([]string, len(ws))
 	for i, w := range ws {
-		out[i] = strings.ToUpper(w[:1]) + w[1:]
+		r, n := utf8.DecodeRuneInString(w)
+		out[i] = string(unicode.ToUpper(r)) + w[n:]
 	}
 	return strings.Join(out, " ")
 }

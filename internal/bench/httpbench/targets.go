@@ -83,7 +83,7 @@ func pickTargets(ctx context.Context, dbURL string, n int) ([]target, error) {
 		if raw != "" {
 			p += "?" + raw
 		}
-		return target{Name: name, Path: p, File: name + ".html", MinRatio: 0.15, MaxP99: 30 * time.Millisecond}
+		return target{Name: name, Path: p, File: name + ".html", MinRatio: 0.20, MaxP99: 30 * time.Millisecond}
 	}
 	filters := url.Values{"area": {area}, "category": {category}}
 	return []target{
@@ -91,6 +91,10 @@ func pickTargets(ctx context.Context, dbURL string, n int) ([]target, error) {
 		search("narrow", "q="+url.QueryEscape(narrow)),
 		search("filters", filters.Encode()),
 		search("empty", ""),
+		// Issue 12's ways of reading a query: a synonym set, a place, two typos.
+		search("synonym", "q=domestic+violence"),
+		search("place", "q=refuge+in+wishaw"),
+		search("typo2", "q=acommodaton"),
 		{Name: "agency", Path: "/agencies/" + agency, File: "agency.html", MinRatio: 0.25},
 		{Name: "home", Path: "/", File: "home.html"},
 	}, nil
