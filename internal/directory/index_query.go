@@ -69,6 +69,9 @@ func nationalNumber(s string) string {
 	case !strings.HasPrefix(d, "0") && len(d) == 10:
 		d = "0" + d
 	}
+	if strings.HasPrefix(d, "00") { // +44 (0)1698 ...
+		d = d[1:]
+	}
 	if len(d) < 10 || len(d) > 11 {
 		return ""
 	}

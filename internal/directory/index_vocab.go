@@ -28,6 +28,11 @@ func loadVocabulary(ctx context.Context, q postgres.Querier, areas termSet) (voc
 	if err != nil {
 		return vocabulary{}, err
 	}
+	return compileVocabulary(raw, areas), nil
+}
+
+// compileVocabulary files the vocabulary for the analysis of queries.
+func compileVocabulary(raw vocab.Vocabulary, areas termSet) vocabulary {
 	v := vocabulary{phrases: map[string]int{}, places: map[string][]int64{}, postcodes: map[string][]int64{}}
 	for _, set := range raw.Synonyms {
 		var phrases [][]string
@@ -77,7 +82,7 @@ func loadVocabulary(ctx context.Context, q postgres.Querier, areas termSet) (voc
 		}
 	}
 	slices.Sort(v.placeWords)
-	return v, nil
+	return v
 }
 
 var (
