@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -39,6 +40,9 @@ func NewAssets() (*Assets, error) {
 		if err != nil {
 			return err
 		}
+		if path.Ext(p) == ".css" {
+			body = stripComments(body)
+		}
 		sum := sha256.Sum256(body)
 		name := strings.TrimPrefix(p, "static/")
 		ext := path.Ext(name)
@@ -49,6 +53,13 @@ func NewAssets() (*Assets, error) {
 	})
 	return a, err
 }
+
+// cssComment is a CSS comment and the line break after it. The stylesheet's comments say why
+// a rule is there, for the people who edit it; browsers need none of them, and the page's
+// budget for CSS and script is 30 KB.
+var cssComment = regexp.MustCompile(`(?s)/\*.*?\*/\n?`)
+
+func stripComments(css []byte) []byte { return cssComment.ReplaceAll(css, nil) }
 
 // URL is the hashed address of a static file; it panics for a name that is not embedded,
 // which the tests catch before anyone sees a broken page.

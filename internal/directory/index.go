@@ -122,6 +122,7 @@ type snapshot struct {
 	live    *roaring.Bitmap  // current documents: what staff may see
 	public  *roaring.Bitmap  // current documents the public may see
 	tax     taxonomy
+	langs   []Term // the languages of public documents, by name (languages)
 }
 
 func (s *snapshot) doc(n uint32) doc {
@@ -149,9 +150,26 @@ func newPart(first uint32) *part {
 	}
 }
 
-// phoneEntry is one number and the document it reaches.
+// phoneEntry is one number and the document it reaches, packed: at 100,000 agencies there
+// are 400,000 of them, so no string each.
 type phoneEntry struct {
-	number    string // national digits, as phone numbers are stored
+	number    uint64 // phoneKey of the digits
 	doc       uint32
 	staffOnly bool
+}
+
+// phoneKey packs a number of up to 18 digits, keeping its leading zeros: a 1 goes before them.
+func phoneKey(digits string) (uint64, bool) {
+	if len(digits) == 0 || len(digits) > 18 {
+		return 0, false
+	}
+	k := uint64(1)
+	for i := 0; i < len(digits); i++ {
+		c := digits[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		k = k*10 + uint64(c-'0')
+	}
+	return k, true
 }

@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -256,7 +257,9 @@ func (b *partBuilder) add(i uint32, d *doc, public bool, vector []byte, categori
 	fileIDs(pt.audiences, audiences, n)
 	pt.docs.add(d)
 	if d.phone != "" {
-		pt.phones = append(pt.phones, phoneEntry{number: d.phone, doc: n})
+		if k, ok := phoneKey(d.phone); ok {
+			pt.phones = append(pt.phones, phoneEntry{number: k, doc: n})
+		}
 	}
 	k := pt.kinds[d.kind]
 	if k == nil {
@@ -367,7 +370,9 @@ func (b *partBuilder) addContacts(ctx context.Context, tx pgx.Tx, ranked []int64
 		}
 		for _, num := range numbers {
 			if num != "" {
-				b.pt.phones = append(b.pt.phones, phoneEntry{number: num, doc: n, staffOnly: true})
+				if k, ok := phoneKey(num); ok {
+					b.pt.phones = append(b.pt.phones, phoneEntry{number: k, doc: n, staffOnly: true})
+				}
 			}
 		}
 	}
@@ -408,7 +413,7 @@ func (b *partBuilder) finish() (*part, *roaring.Bitmap, *roaring.Bitmap) {
 	for i, w := range pt.words {
 		pt.wordLex[i] = stem(w)
 	}
-	slices.SortFunc(pt.phones, func(a, b phoneEntry) int { return strings.Compare(a.number, b.number) })
+	slices.SortFunc(pt.phones, func(a, b phoneEntry) int { return cmp.Compare(a.number, b.number) })
 	for _, bm := range pt.contactPost {
 		bm.RunOptimize()
 	}
@@ -428,6 +433,7 @@ func newSnapshot(version uint64, base *part, live, public *roaring.Bitmap, tax t
 		s.byID[r.id] = uint32(i)
 	}
 	s.recent = newPart(uint32(base.docs.len()))
+	s.langs = s.languages()
 	return s
 }
 
@@ -449,5 +455,7 @@ func (s *snapshot) withChanges(version uint64, changed map[int64]bool, pt *part,
 	basePublic.And(baseLive)
 	live.Or(baseLive)
 	public.Or(basePublic)
-	return &snapshot{version: version, base: s.base, recent: pt, byID: s.byID, live: live, public: public, tax: s.tax}
+	next := &snapshot{version: version, base: s.base, recent: pt, byID: s.byID, live: live, public: public, tax: s.tax}
+	next.langs = next.languages()
+	return next
 }

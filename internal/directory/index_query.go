@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"cmp"
 	"regexp"
 	"slices"
 	"strings"
@@ -456,8 +457,12 @@ func (pt *part) lexemeBits(bs []*roaring.Bitmap, l string, c class, staff bool) 
 // phoneBits is the documents reached on number n.
 func (pt *part) phoneBits(n string, staff bool) *roaring.Bitmap {
 	out := roaring.New()
-	i, _ := slices.BinarySearchFunc(pt.phones, n, func(e phoneEntry, n string) int { return strings.Compare(e.number, n) })
-	for ; i < len(pt.phones) && pt.phones[i].number == n; i++ {
+	k, ok := phoneKey(n)
+	if !ok {
+		return out
+	}
+	i, _ := slices.BinarySearchFunc(pt.phones, k, func(e phoneEntry, k uint64) int { return cmp.Compare(e.number, k) })
+	for ; i < len(pt.phones) && pt.phones[i].number == k; i++ {
 		if staff || !pt.phones[i].staffOnly {
 			out.Add(pt.phones[i].doc)
 		}

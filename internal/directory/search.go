@@ -136,7 +136,7 @@ func (s *Store) Taxonomy(ctx context.Context) (Taxonomy, error) {
 		return Taxonomy{}, err
 	}
 	t := snap.tax.public()
-	t.Languages = snap.languages()
+	t.Languages = snap.langs
 	return t, nil
 }
 
