@@ -243,13 +243,14 @@ func hoursInBrackets(hours string) string {
 	return " (" + hours + ")"
 }
 
-// agencyURL is an agency's page, carrying this search so that its way back returns here.
-func (p DirectoryPage) agencyURL(slug string) string {
+// backParam is what a result's link carries so the agency page's way back keeps the search:
+// "?back=" and the search, or nothing for the plain first page. Worked out once per page.
+func (p DirectoryPage) backParam() string {
 	q := p.Results.Query
 	if q.IsEmpty() && q.Page <= 1 {
-		return "/agencies/" + slug
+		return ""
 	}
-	return "/agencies/" + slug + "?back=" + url.QueryEscape(q.PageURL(q.Page))
+	return "?back=" + url.QueryEscape(q.PageURL(q.Page))
 }
 
 // councilArea is the council's name as a place: "North Lanarkshire" for

@@ -166,7 +166,12 @@ func (s *snapshot) search(staff bool, q Query) (Results, analysis, error) {
 	councilWide := s.allAreas()
 	for i, d := range page {
 		res.Agencies[i] = AgencySummary{Slug: d.slug, Name: d.name, Kind: d.kind, Summary: d.summary,
-			Phone: d.phone, Open24h: d.open24h, StaffOnly: d.staffOnly, Areas: s.tax.areas.names(d.areas)}
+			Phone: d.phone, Open24h: d.open24h, StaffOnly: d.staffOnly}
+		if reach := reachOf(d, councilWide); reach == ReachLocal || (reach == ReachNational && !coversAll(d, councilWide)) {
+			res.Agencies[i].Areas = s.tax.areas.names(d.areas)
+		} else {
+			res.Agencies[i].CoversAll = true
+		}
 		if a.areas != nil {
 			res.Agencies[i].Reach = reachOf(d, councilWide)
 		}
@@ -244,18 +249,23 @@ func (s *snapshot) allAreas() []int64 {
 
 // reachOf says how document d covers a place: a national helpline, every area, or locally.
 func reachOf(d doc, every []int64) Reach {
-	if d.kind == "helpline" {
+	switch {
+	case d.kind == "helpline":
 		return ReachNational
+	case coversAll(d, every):
+		return ReachCouncil
 	}
+	return ReachLocal
+}
+
+// coversAll reports whether document d covers every one of the council's areas.
+func coversAll(d doc, every []int64) bool {
 	for _, id := range every {
 		if !slices.Contains(d.areas, id) {
-			return ReachLocal
+			return false
 		}
 	}
-	if len(every) == 0 {
-		return ReachLocal
-	}
-	return ReachCouncil
+	return len(every) > 0
 }
 
 // droppable leaves out the slots that match nothing on their own ("tonight" in "somewhere

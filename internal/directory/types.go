@@ -74,6 +74,8 @@ type AgencySummary struct {
 	Open24h   bool
 	StaffOnly bool
 	Areas     []string
+	// CoversAll: the agency covers every area of the council (Areas is then left empty).
+	CoversAll bool
 	// Reach says, when the search named a place, whether the agency is local to it or serves
 	// the whole council area or the nation (and so shows after the local ones).
 	Reach Reach
