@@ -169,6 +169,20 @@ func (s *snapshot) visibleLexeme(lex string, staff bool) bool {
 	return false
 }
 
+// inSomeName reports whether lexeme lex is in the name of a document the viewer may see.
+func (s *snapshot) inSomeName(lex string, staff bool) bool {
+	visible := s.public
+	if staff {
+		visible = s.live
+	}
+	for _, pt := range s.parts() {
+		if p := pt.post[lex]; p != nil && p.name.Intersects(visible) {
+			return true
+		}
+	}
+	return false
+}
+
 // wordSlot is what one word may match.
 func (s *snapshot) wordSlot(w string, last, staff bool) slot {
 	lex := stem(w)
@@ -189,9 +203,16 @@ func (s *snapshot) wordSlot(w string, last, staff bool) slot {
 		}
 		found = found || len(sl.prefix) > 0
 	}
+	// Near spellings: for a word nothing matches, the only way to read it; for a word found
+	// as typed, they count in names only, so a word already in names needs none ("Airdrie
+	// Independent Advocacy" asks for no typo walk at all).
+	budget := typoBudget(w)
+	if found && s.inSomeName(lex, staff) {
+		budget = 0
+	}
 	best, bestDist, bestDocs := "", 3, uint64(0)
 	for _, pt := range s.parts() {
-		nearWords(pt.words, w, typoBudget(w), func(i, d int) {
+		nearWords(pt.words, w, budget, func(i, d int) {
 			l := pt.wordLex[i]
 			if l == lex || !s.visibleLexeme(l, staff) {
 				return
@@ -217,7 +238,7 @@ func (s *snapshot) wordSlot(w string, last, staff bool) slot {
 		if len(sl.typos) > 0 {
 			break
 		}
-		nearWords(pt.lexemes, lex, typoBudget(w), func(i, _ int) {
+		nearWords(pt.lexemes, lex, budget, func(i, _ int) {
 			if l := pt.lexemes[i]; l != lex && !seen[l] && s.visibleLexeme(l, staff) {
 				seen[l] = true
 				sl.typos = append(sl.typos, l)
