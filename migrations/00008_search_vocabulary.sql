@@ -58,7 +58,7 @@ CREATE INDEX agencies_search_idx ON agencies USING gin (search_vector);
 
 -- The sets the field uses. The old built-in abbreviation table is part of them.
 INSERT INTO synonym_sets (phrases) VALUES
-    ('{domestic abuse,domestic violence,DA,DV,partner abuse,coercive control,controlling behaviour,abusive relationship,gender based violence,GBV,violence against women,VAW,checks my phone,partner checks my phone,tracks my phone,hits me,hurts me,scared of my partner,afraid of my partner,violent partner}'),
+    ('{domestic abuse,domestic violence,DA,DV,partner abuse,coercive control,controlling behaviour,abusive relationship,gender based violence,GBV,violence against women,VAW,checks my phone,partner checks my phone,tracks my phone,hits me,scared of my partner,afraid of my partner,violent partner}'),
     ('{sexual violence,rape,sexual assault,sexual abuse}'),
     ('{honour based abuse,HBA,forced marriage,FGM,female genital mutilation}'),
     ('{stalking,harassment}'),
