@@ -2,11 +2,11 @@ package directory
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
-	"golang.org/x/text/unicode/norm"
+
+	"dadirectory/internal/searchform"
 )
 
 // The index holds the lexemes PostgreSQL's 'english' configuration made of each agency's
@@ -74,20 +74,7 @@ func eachWord(text []byte, fn func(w []byte)) {
 }
 
 // foldWords folds text like searchform.Words, with no limit on the number of words.
-func foldWords(text string) []string {
-	text = norm.NFKC.String(text)
-	var b strings.Builder
-	for _, r := range text {
-		switch {
-		case r == '\'' || r == '’' || r == '‘' || r == '`':
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
-		default:
-			b.WriteByte(' ')
-		}
-	}
-	return strings.Fields(b.String())
-}
+func foldWords(text string) []string { return searchform.AllWords(text) }
 
 // lexemesOf are the lexemes of text that PostgreSQL's english configuration would make: its
 // words without stop words, stemmed.

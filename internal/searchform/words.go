@@ -11,6 +11,15 @@ import (
 // compatibility-normalised, lower case, apostrophes dropped so "women's" meets "womens";
 // anything but letters and digits separates words. It keeps the first MaxWords.
 func Words(text string) []string {
+	ws := AllWords(text)
+	if len(ws) > MaxWords {
+		ws = ws[:MaxWords]
+	}
+	return ws
+}
+
+// AllWords folds text as Words does, keeping every word: for what is searched, not queries.
+func AllWords(text string) []string {
 	text = norm.NFKC.String(text)
 	var b strings.Builder
 	for _, r := range text {
@@ -22,9 +31,5 @@ func Words(text string) []string {
 			b.WriteByte(' ')
 		}
 	}
-	ws := strings.Fields(b.String())
-	if len(ws) > MaxWords {
-		ws = ws[:MaxWords]
-	}
-	return ws
+	return strings.Fields(b.String())
 }
