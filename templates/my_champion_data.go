@@ -18,6 +18,7 @@ type ChampionForm struct {
 	AreaOptions []directory.Term
 	Errors      []FieldError
 	Saved       bool
+	Unchanged   bool   // the last save changed nothing, so nothing was written
 	Original    string // the values the form started from (JSON), to show what changed after a conflict
 	Conflict    *edit.Conflict
 }

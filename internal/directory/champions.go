@@ -171,6 +171,11 @@ func (s *Store) UpdateOwnChampion(ctx context.Context, viewer access.Viewer, in 
 		if before.Version != in.Version {
 			return championConflict(ctx, tx, before)
 		}
+		// A save that changes nothing writes nothing: no audit event, the version stays.
+		if f := ChampionForm(nil); f.Same(f.Clean(in), f.Clean(before.Input())) {
+			after = before
+			return nil
+		}
 		phonesJSON, err := json.Marshal(phones)
 		if err != nil {
 			return fmt.Errorf("directory: encode phones: %w", err)

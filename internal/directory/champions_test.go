@@ -166,3 +166,27 @@ func TestChampionFormComparesNumbersAsStored(t *testing.T) {
 		t.Errorf("merged %+v: want my hours and their areas", merged)
 	}
 }
+
+// Saving the form as it was shown changes nothing: the version stays and no event is written.
+func TestUpdateOwnChampionWithoutChangesWritesNothing(t *testing.T) {
+	s, pool := demoStore(t)
+	ctx := context.Background()
+	champ := insertUser(t, pool, access.Champion, "", motherwellChampion)
+	e, err := s.OwnChampionEntry(ctx, champ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := e.Input()
+	in.Hours = " " + in.Hours + " " // as a browser may send it
+	after, err := s.UpdateOwnChampion(ctx, champ, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE entity_type = 'contact' AND entity_id = $1`, e.ID).Scan(&events); err != nil {
+		t.Fatal(err)
+	}
+	if after.Version != e.Version || events != 0 {
+		t.Errorf("an unchanged save moved the version to %d (from %d) and wrote %d audit events", after.Version, e.Version, events)
+	}
+}

@@ -26,7 +26,7 @@ func (s *Server) handleMyChampion(w http.ResponseWriter, r *http.Request) error 
 	// Numbers are shown as people write them; saving normalises them back to digits.
 	in := entry.Input()
 	form := templates.ChampionForm{Entry: entry, Version: entry.Version, Phones: in.Phones, Hours: in.Hours, Areas: in.Areas,
-		Original: edit.Original(in), Saved: r.URL.Query().Get("saved") == "1"}
+		Original: edit.Original(in), Saved: r.URL.Query().Get("saved") == "1", Unchanged: r.URL.Query().Get("saved") == "same"}
 	return s.renderChampionForm(w, r, http.StatusOK, form)
 }
 
@@ -49,10 +49,13 @@ func (s *Server) handleMyChampionUpdate(w http.ResponseWriter, r *http.Request) 
 	original := r.PostForm.Get("original")
 	form := templates.ChampionForm{Version: version, Phones: in.Phones, Hours: in.Hours, Areas: in.Areas, Original: original}
 
-	_, err := s.directory.UpdateOwnChampion(ctx, viewer(ctx), in)
+	after, err := s.directory.UpdateOwnChampion(ctx, viewer(ctx), in)
 	var invalid validate.Errors
 	var conflict *edit.ConflictError[directory.ChampionEntry]
 	switch {
+	case err == nil && after.Version == version:
+		http.Redirect(w, r, "/my/champion?saved=same", http.StatusSeeOther)
+		return nil
 	case err == nil:
 		http.Redirect(w, r, "/my/champion?saved=1", http.StatusSeeOther)
 		return nil

@@ -129,6 +129,18 @@ func TestMyChampionSaves(t *testing.T) {
 	_, body = champ.get(t, "/my/champion?saved=1")
 	wantIn(t, "after saving", body, "Your champion entry has been saved", `value="wishaw" checked`, `name="version" value="2"`)
 
+	// Saving again without a change writes nothing and says so.
+	resp, _ = champ.post(t, "/my/champion", championForm("2", "Tuesday to Friday, 10am to 4pm",
+		[]string{"motherwell", "wishaw"}, "Desk", "01632 960999", "", "", "Mobile", "07700 900999"))
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/my/champion?saved=same" {
+		t.Fatalf("unchanged POST: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if again := a.motherwellEntry(t); again.Version != 2 {
+		t.Errorf("an unchanged save moved the version to %d", again.Version)
+	}
+	_, same := champ.get(t, "/my/champion?saved=same")
+	wantIn(t, "after an unchanged save", same, "Nothing had changed, so nothing was saved.")
+
 	var actor int64
 	var action string
 	var before, after []byte
