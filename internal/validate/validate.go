@@ -137,8 +137,39 @@ func (e *Errors) Email(field, label, value string) string {
 	at := strings.LastIndex(value, "@")
 	if len(value) > 254 || at < 1 || at == len(value)-1 || !strings.Contains(value[at+1:], ".") ||
 		strings.ContainsAny(value, " <>\"'(),;:\\[]") || strings.Count(value, "@") != 1 || !utf8.ValidString(value) ||
-		strings.ContainsFunc(value, unicode.IsControl) { // a NUL would reach PostgreSQL, which refuses it
+		strings.ContainsFunc(value, unicode.IsControl) || // a NUL would reach PostgreSQL, which refuses it
+		strings.ContainsAny(value, "?#&=%") || !emailDomain(value[at+1:]) { // mailto: headers (?bcc=, &cc=) and %-escapes
 		e.Add(field, label+" must be an email address, like name@example.org")
+	}
+	return value
+}
+
+// emailDomain reports whether d reads as a mail domain: labels of letters, digits and hyphens
+// separated by single dots. Anything else after the @ ("org.uk/x", "org..uk") is not a domain
+// mail can go to, and may be part of a trick on a mailto: link.
+func emailDomain(d string) bool {
+	for _, label := range strings.Split(d, ".") {
+		if label == "" || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") ||
+			strings.ContainsFunc(label, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' }) {
+			return false
+		}
+	}
+	return true
+}
+
+// PlainText cleans a multi-line note as Text does, and also refuses HTML tags and the
+// characters that reverse the direction of text: a note is read by someone else, in pages and
+// emails, and nobody's note needs either.
+func (e *Errors) PlainText(field, label, value string, required bool, max int) string {
+	value = e.Text(field, label, value, required, max, true)
+	if e.Has(field) {
+		return value
+	}
+	switch {
+	case markupTag.MatchString(value):
+		e.Add(field, label+" must be plain text. Remove the part in angle brackets, such as <b> or <script>.")
+	case strings.ContainsFunc(value, isBidiControl):
+		e.Add(field, label+" contains characters that are not allowed.")
 	}
 	return value
 }

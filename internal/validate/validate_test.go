@@ -46,7 +46,9 @@ func TestTextEmailPhone(t *testing.T) {
 	if e2.Email("email", "Email", "duty@example.org"); e2.Err() != nil {
 		t.Error(e2)
 	}
-	for _, bad := range []string{"nobody", "a@b", "a b@c.org", "<a@b.org>", "a@b@c.org", "a\x00b@c.org", "a\tb@c.org"} {
+	for _, bad := range []string{"nobody", "a@b", "a b@c.org", "<a@b.org>", "a@b@c.org", "a\x00b@c.org", "a\tb@c.org",
+		"help@org.uk?bcc=x@evil.example", "help@org.uk?bcc=x", "help@org.uk&cc=x", "help@org.uk%0Abcc", "help@org.uk#x",
+		"help@org..uk", "help@org.uk/x", "help@-org.uk"} {
 		var e Errors
 		if e.Email("email", "Email", bad); !e.Has("email") {
 			t.Errorf("email %q accepted", bad)
