@@ -27,7 +27,8 @@ var (
 		"topic", "resource", // the resource library
 		"training_course", "training_session", "training_booking",
 		"site_settings",
-		"area_places", // keyed by the area, not an id of its own: changed by editing them again
+		"area_places",    // keyed by the area, not an id of its own: changed by editing them again
+		"problem_report", // a report's status: moved on again by editing it
 	}
 )
 

@@ -77,6 +77,7 @@ func (s *Server) routes() chi.Router {
 		s.curationRoutes(r)
 		s.userAdminRoutes(r)
 		s.vocabRoutes(r)
+		s.reportRoutes(r)
 
 		// Admins: the audit trail.
 		r.Group(func(r chi.Router) {

@@ -19,6 +19,7 @@ import (
 	"dadirectory/internal/config"
 	"dadirectory/internal/directory"
 	"dadirectory/internal/library"
+	"dadirectory/internal/reports"
 	"dadirectory/internal/site"
 	"dadirectory/internal/training"
 	"dadirectory/internal/vocab"
@@ -42,6 +43,7 @@ type Server struct {
 	accounts  *accounts.Store
 	audit     *audit.Store
 	vocab     *vocab.Store
+	reports   *reports.Store
 
 	// bodyLimits are the routes ("METHOD /pattern") allowed a body larger than a form's.
 	bodyLimits map[string]int64
@@ -80,6 +82,7 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 		accounts: accountsStore,
 		audit:    trail,
 		vocab:    vocab.NewStore(db),
+		reports:  reports.NewStore(db, reports.DefaultThrottle),
 	}
 	s.sessions = s.newSessions()
 	s.directory.Start() // build the search index now, not on the first visitor's search
