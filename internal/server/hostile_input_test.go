@@ -411,6 +411,25 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 			param: "wishaw", slug: true, set: url.Values{"places": {"Wishaw\nNewmains"}, "postcodes": {"ML2"}},
 			fields: map[string]fieldKind{"places": kName, "postcodes": kName, "version": kNumber}, control: http.StatusSeeOther},
 
+		"POST /agencies/{slug}/report": {as: access.Anonymous, page: "/agencies/" + matrixOrg + "/report",
+			path: "/agencies/" + matrixOrg + "/report", param: matrixOrg, slug: true,
+			set:    url.Values{"kind": {"phone"}, "note": {"The number rings out"}, "reply_email": {"reader@example.org"}},
+			fields: map[string]fieldKind{"kind": kChoice, "note": kName, "reply_email": kEmail}, control: http.StatusSeeOther},
+		"POST /admin/reports/{id}": {as: admin, path: "/admin/reports/{id}",
+			set:    url.Values{"status": {"resolved"}, "resolution_note": {"Number corrected"}},
+			fields: map[string]fieldKind{"status": kChoice, "resolution_note": kName, "version": kNumber}, control: http.StatusSeeOther,
+			prepare: func(t *testing.T, a *app, _ *user, f *hostileForm) {
+				t.Helper()
+				var id int64
+				if err := a.pool.QueryRow(context.Background(), `INSERT INTO problem_reports (agency_id, kind)
+					SELECT id, 'phone' FROM agencies WHERE slug = $1 RETURNING id`, matrixOrg).Scan(&id); err != nil {
+					t.Fatal(err)
+				}
+				f.param = strconv.FormatInt(id, 10)
+				f.page = "/admin/reports/" + f.param
+				f.path = f.page
+			}},
+
 		"POST /admin/settings": {as: admin, page: "/admin/settings", path: "/admin/settings",
 			fields: map[string]fieldKind{"site_name": kName, "council_name": kName, "helpline_name": kName, "helpline_number": kPhone,
 				"helpline_hours": kText, "quick_exit_url": kLink, "banner": kText, "version": kNumber}, control: http.StatusSeeOther},
