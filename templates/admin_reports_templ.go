@@ -69,11 +69,11 @@ func (p AdminReportsPage) isCurrent(href string) bool {
 }
 
 func (p AdminReportsPage) heading() string {
-	what := "problem reports"
-	if p.Status != "" {
-		what = "problem reports: " + p.Status.Label()
+	n := adminPlural(len(p.Reports), "report", "reports")
+	if p.Status == "" {
+		return n
 	}
-	return adminPlural(len(p.Reports), "report", "reports") + " (" + what + ")"
+	return p.Status.Label() + ": " + n
 }
 
 func (p AdminReportPage) statusOptions() []Option {

@@ -21,6 +21,9 @@ type Base struct {
 	Viewer   access.Viewer
 	UserName string
 	Path     string // the request path, to mark the current navigation item
+	// OpenReports is how many problem reports are open, for the admin navigation; set only
+	// on admin pages.
+	OpenReports int
 }
 
 // navItem is one entry of the main navigation.

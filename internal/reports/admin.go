@@ -76,6 +76,16 @@ func (s *Store) Counts(ctx context.Context, v access.Viewer) (Counts, error) {
 	return c, wrap("count", rows.Err())
 }
 
+// OpenCount returns how many reports are open.
+func (s *Store) OpenCount(ctx context.Context, v access.Viewer) (int, error) {
+	if !v.IsAdmin() {
+		return 0, edit.ErrNotFound
+	}
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT count(*) FROM problem_reports WHERE status = 'open'`).Scan(&n)
+	return n, wrap("count open", err)
+}
+
 // Report returns report id.
 func (s *Store) Report(ctx context.Context, v access.Viewer, id int64) (Report, error) {
 	if !v.IsAdmin() || id <= 0 {

@@ -263,4 +263,10 @@ func TestListOrderAndCounts(t *testing.T) {
 	if err != nil || c[reports.StatusOpen] != 2 || c[reports.StatusResolved] != 1 {
 		t.Errorf("counts: %v %v", err, c)
 	}
+	if n, err := s.OpenCount(ctx, ana); err != nil || n != 2 {
+		t.Errorf("open count: %d %v", n, err)
+	}
+	if _, err := s.OpenCount(ctx, access.Public); !errors.Is(err, edit.ErrNotFound) {
+		t.Errorf("public open count: %v", err)
+	}
 }

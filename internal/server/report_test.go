@@ -156,7 +156,7 @@ func TestAdminReports(t *testing.T) {
 	ana, ben := a.signIn(t, access.Admin, ""), a.signIn(t, access.Admin, "")
 	resp, body := ana.get(t, "/admin/reports")
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Rings out") || !strings.Contains(body, "reader@example.org") ||
-		!strings.Contains(body, `href="/admin/reports"`) {
+		!strings.Contains(body, `href="/admin/reports"`) || !strings.Contains(body, "Reports (1 open)") {
 		t.Fatalf("list: %d", resp.StatusCode)
 	}
 	// Ben opens the report; Ana moves it on first.
@@ -176,7 +176,8 @@ func TestAdminReports(t *testing.T) {
 		t.Errorf("resolve: %d", resp.StatusCode)
 	}
 	resp, body = ben.get(t, "/admin/reports?status=resolved")
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Rings out") || !strings.Contains(body, "Resolved") {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Rings out") || !strings.Contains(body, "Resolved: 1 report") ||
+		strings.Contains(body, "open)") {
 		t.Errorf("resolved list: %d", resp.StatusCode)
 	}
 	var n int

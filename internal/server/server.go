@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/a-h/templ"
@@ -105,7 +106,15 @@ func (s *Server) base(r *http.Request) templates.Base {
 	if err != nil {
 		settings = s.site.Defaults()
 	}
-	return s.baseWith(r, settings)
+	b := s.baseWith(r, settings)
+	// Admin pages say in their navigation how many problem reports are open: one indexed
+	// count, and a page still draws without it.
+	if b.Viewer.IsAdmin() && (b.Path == "/admin" || strings.HasPrefix(b.Path, "/admin/")) {
+		if n, err := s.reports.OpenCount(r.Context(), b.Viewer); err == nil {
+			b.OpenReports = n
+		}
+	}
+	return b
 }
 
 // baseWith is base with the settings given. The 503 page passes the defaults: asking a
