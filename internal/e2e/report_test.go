@@ -21,6 +21,7 @@ func TestReportAProblemInTheBrowser(t *testing.T) {
 	if got := open(t, public, a.URL+"/agencies/"+slug); got != 200 {
 		t.Fatalf("agency page: %d", got)
 	}
+	screenshots(t, public, "report-agency-page")
 	if got := submitForm(t, public, chromedp.Click(chromedp.CSS(`a[href$="/report"]`))); got != 200 {
 		t.Fatalf("report form: %d", got)
 	}
