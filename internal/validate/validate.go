@@ -88,7 +88,12 @@ var markupTag = regexp.MustCompile(`<\s*[a-zA-Z/!?]`)
 // text. A name is shown in lists, exports, calendar files and emails, not all of which escape
 // markup, and a reversed name can disguise what it says; nobody's name needs either.
 func (e *Errors) Name(field, label, value string, required bool, max int) string {
-	value = e.Text(field, label, value, required, max, false)
+	return e.plain(field, label, value, required, max, false)
+}
+
+// plain cleans text as Text does and refuses HTML tags and direction-reversing characters.
+func (e *Errors) plain(field, label, value string, required bool, max int, multiline bool) string {
+	value = e.Text(field, label, value, required, max, multiline)
 	if e.Has(field) {
 		return value
 	}
@@ -161,17 +166,7 @@ func emailDomain(d string) bool {
 // characters that reverse the direction of text: a note is read by someone else, in pages and
 // emails, and nobody's note needs either.
 func (e *Errors) PlainText(field, label, value string, required bool, max int) string {
-	value = e.Text(field, label, value, required, max, true)
-	if e.Has(field) {
-		return value
-	}
-	switch {
-	case markupTag.MatchString(value):
-		e.Add(field, label+" must be plain text. Remove the part in angle brackets, such as <b> or <script>.")
-	case strings.ContainsFunc(value, isBidiControl):
-		e.Add(field, label+" contains characters that are not allowed.")
-	}
-	return value
+	return e.plain(field, label, value, required, max, true)
 }
 
 // Phone checks and normalises an optional UK phone number to digits.
