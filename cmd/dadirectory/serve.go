@@ -38,6 +38,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 // cmdDev is `make run`: with no DATABASE_URL it starts a private cluster under DATA_DIR (kept
 // between runs), then migrates, loads the demo data and serves until Ctrl-C.
 func cmdDev(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+	cfg.Dev = true // mail without SMTP_URL goes to /dev/mail
 	dbURL := cfg.DatabaseURL
 	if dbURL == "" {
 		dir, err := filepath.Abs(filepath.Join(cfg.DataDir, "postgres"))

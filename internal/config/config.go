@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -34,6 +35,14 @@ type Config struct {
 	TrustedProxies  []*net.IPNet  // TRUSTED_PROXIES: proxies whose X-Forwarded-For is believed
 
 	PprofAddr string // PPROF_ADDR: loopback host:port for Go's profiler; empty (default) for none
+
+	SMTPURL       *url.URL      // SMTP_URL: where mail goes; nil means mail is off (dev keeps it in /dev/mail)
+	MailFrom      string        // MAIL_FROM: the sender of every email, "Name <address>"
+	ReminderEvery time.Duration // REMINDER_EVERY: how often due review reminders are looked for
+
+	// Dev is set by the dev command (never from the environment): mail without SMTP_URL is
+	// kept in a mailbox page, /dev/mail, instead of being off.
+	Dev bool
 }
 
 // Load builds a Config from getenv (os.Getenv in production, a map in tests).
@@ -124,7 +133,44 @@ func Load(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("PPROF_ADDR %q: want a loopback host:port such as 127.0.0.1:6060", c.PprofAddr))
 		}
 	}
+	duration("REMINDER_EVERY", "1h", &c.ReminderEvery)
+	if raw := get("SMTP_URL", ""); raw != "" {
+		u, err := parseSMTPURL(raw)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		c.SMTPURL = u
+	}
+	host := "localhost"
+	if c.BaseURL != nil && c.BaseURL.Hostname() != "" {
+		host = c.BaseURL.Hostname()
+	}
+	c.MailFrom = get("MAIL_FROM", c.SiteName+" <no-reply@"+host+">")
+	if a, err := mail.ParseAddress(c.MailFrom); err != nil || strings.ContainsAny(c.MailFrom, "\r\n") {
+		errs = append(errs, fmt.Errorf("MAIL_FROM %q: want an address such as \"Directory <no-reply@council.gov.uk>\"", c.MailFrom))
+	} else {
+		c.MailFrom = a.String()
+	}
 	return c, errors.Join(errs...)
+}
+
+// parseSMTPURL reads SMTP_URL: smtp://[user:pass@]host[:port] (STARTTLS when the server
+// offers it; port 587 unless given) or smtps://[user:pass@]host[:port] (TLS from the first
+// byte; port 465 unless given). The error never repeats the URL: it may hold a password.
+func parseSMTPURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" || u.Opaque != "":
+		return nil, errors.New("SMTP_URL: want smtp://user:password@host:587, smtps://user:password@host:465 or smtp://host:25")
+	case u.Path != "" && u.Path != "/", u.RawQuery != "", u.Fragment != "":
+		return nil, errors.New("SMTP_URL: want no path, query or fragment after host:port")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, errors.New("SMTP_URL: the port must be a number from 1 to 65535")
+		}
+	}
+	return u, nil
 }
 
 // Secure reports whether people reach the site over https, so cookies must be Secure.

@@ -78,6 +78,7 @@ func (s *Server) routes() chi.Router {
 		s.userAdminRoutes(r)
 		s.vocabRoutes(r)
 		s.reportRoutes(r)
+		s.devMailRoutes(r)
 
 		// Admins: the audit trail.
 		r.Group(func(r chi.Router) {

@@ -19,7 +19,9 @@ import (
 	"dadirectory/internal/audit"
 	"dadirectory/internal/config"
 	"dadirectory/internal/directory"
+	"dadirectory/internal/jobs"
 	"dadirectory/internal/library"
+	"dadirectory/internal/mail"
 	"dadirectory/internal/reports"
 	"dadirectory/internal/site"
 	"dadirectory/internal/training"
@@ -45,6 +47,12 @@ type Server struct {
 	audit     *audit.Store
 	vocab     *vocab.Store
 	reports   *reports.Store
+
+	// Mail: queue is the job queue (off when mail is off), outbox where features post
+	// letters, and mailbox dev's /dev/mail (nil outside dev). See mail.go.
+	queue   *jobs.Queue
+	outbox  *mail.Outbox
+	mailbox *mail.Mailbox
 
 	// bodyLimits are the routes ("METHOD /pattern") allowed a body larger than a form's.
 	bodyLimits map[string]int64
@@ -86,6 +94,9 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 		reports:  reports.NewStore(db, reports.DefaultThrottle),
 	}
 	s.sessions = s.newSessions()
+	if err := s.startMail(); err != nil {
+		return nil, err
+	}
 	s.directory.Start() // build the search index now, not on the first visitor's search
 	return s, nil
 }
@@ -96,8 +107,12 @@ func auditEntities() []audit.Entity {
 	return slices.Concat(directory.AuditEntities(), accounts.AuditEntities(), vocab.AuditEntities())
 }
 
-// Close stops the background work New started (keeping the search index current).
-func (s *Server) Close() { s.directory.Close() }
+// Close stops the background work New started (the job queue, and keeping the search index
+// current).
+func (s *Server) Close() {
+	s.queue.Stop(s.cfg.ShutdownWait)
+	s.directory.Close()
+}
 
 // base gathers what the layout of every page needs. When the settings cannot be read (the
 // database is away) it still returns the defaults, so error pages can be drawn.

@@ -201,6 +201,8 @@ func templateName() (string, error) {
 		h.Write(b)
 		h.Write([]byte{0})
 	}
+	// The job queue's migrations come with River's version.
+	fmt.Fprint(h, postgres.RiverVersions())
 	return "tmpl_" + hex.EncodeToString(h.Sum(nil))[:12], nil
 }
 
