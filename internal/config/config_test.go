@@ -57,3 +57,39 @@ func TestPprofOnlyOnLoopback(t *testing.T) {
 		}
 	}
 }
+
+func TestMailSettings(t *testing.T) {
+	c, err := Load(env(map[string]string{"BASE_URL": "https://da.example.gov.uk"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTPURL != nil || c.MailFrom != `"Domestic Abuse Digital Directory" <no-reply@da.example.gov.uk>` || c.ReminderEvery.String() != "1h0m0s" {
+		t.Errorf("mail defaults: SMTP %v, from %q, every %v", c.SMTPURL, c.MailFrom, c.ReminderEvery)
+	}
+	for raw, ok := range map[string]bool{
+		"smtp://user:pass@mail.example.org:587": true, "smtps://u:p@mail.example.org": true, "smtp://mail.example.org:25": true,
+		"smtp://mail.example.org": true, "http://mail.example.org": false, "smtp://": false, "mail.example.org:25": false,
+		"smtp://mail.example.org:99999": false, "smtp://mail.example.org/path": false, "smtp://mail.example.org?x=1": false,
+	} {
+		c, err := Load(env(map[string]string{"SMTP_URL": raw}))
+		if (err == nil) != ok || (ok && c.SMTPURL == nil) {
+			t.Errorf("SMTP_URL=%q: err=%v", raw, err)
+		}
+	}
+	if _, err := Load(env(map[string]string{"SMTP_URL": "http://user:s3cret@mail.example.org"})); err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("a bad SMTP_URL's error must not repeat its password: %v", err)
+	}
+	for from, ok := range map[string]bool{
+		"Directory <dir@council.gov.uk>": true, "dir@council.gov.uk": true, "not an address": false,
+		"Dir <dir@council.gov.uk>\r\nBcc: x@evil.example": false,
+	} {
+		if _, err := Load(env(map[string]string{"MAIL_FROM": from})); (err == nil) != ok {
+			t.Errorf("MAIL_FROM=%q: err=%v", from, err)
+		}
+	}
+	for every, ok := range map[string]bool{"15m": true, "0s": false, "-1h": false, "soon": false} {
+		if _, err := Load(env(map[string]string{"REMINDER_EVERY": every})); (err == nil) != ok {
+			t.Errorf("REMINDER_EVERY=%q: err=%v", every, err)
+		}
+	}
+}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"dadirectory/internal/mail"
 )
 
 // Kind is what is wrong on the page.
@@ -129,10 +131,14 @@ type Agency struct {
 type Store struct {
 	db       *pgxpool.Pool
 	throttle Throttle
+	outbox   *mail.Outbox
 }
 
-// NewStore returns a Store over db, throttling reports by t.
-func NewStore(db *pgxpool.Pool, t Throttle) *Store { return &Store{db: db, throttle: t} }
+// NewStore returns a Store over db, throttling reports by t and telling the people who keep an
+// organisation's entry about reports through outbox (nil, or off, for no mail).
+func NewStore(db *pgxpool.Pool, t Throttle, outbox *mail.Outbox) *Store {
+	return &Store{db: db, throttle: t, outbox: outbox}
+}
 
 func wrap(what string, err error) error {
 	if err == nil {

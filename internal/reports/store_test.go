@@ -49,7 +49,7 @@ func setup(t *testing.T) (*pgxpool.Pool, *reports.Store) {
 	exec(t, pool, `INSERT INTO agencies (slug, name, kind, visibility) VALUES ('refuge', 'Town Refuge', 'da_agency', 'public'),
 		('duty-desk', 'Duty Desk', 'council', 'staff')`)
 	exec(t, pool, `INSERT INTO agencies (slug, name, kind, archived_at) VALUES ('gone', 'Gone Agency', 'other', now())`)
-	return pool, reports.NewStore(pool, reports.Throttle{Window: time.Hour, Limit: 3})
+	return pool, reports.NewStore(pool, reports.Throttle{Window: time.Hour, Limit: 3}, nil)
 }
 
 func TestSubmitValidation(t *testing.T) {

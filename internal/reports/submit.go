@@ -5,12 +5,15 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/edit"
+	"dadirectory/internal/mail"
 	"dadirectory/internal/postgres"
 )
 
@@ -107,16 +110,68 @@ func (s *Store) Submit(ctx context.Context, v access.Viewer, slug string, in Inp
 		if out, err = loadReport(ctx, tx, id, false); err != nil {
 			return err
 		}
-		return notify(ctx, tx, out)
+		return s.notify(ctx, tx, out)
 	})
 	return out, err
 }
 
-// notify is where a new report will be sent on: issue 13 emails it to the organisation's RSL
-// officers, or to the admins when it has none, queued (River) in this same transaction so the
-// mail exists exactly when the report does. There is no mail yet: admins see reports at
-// /admin/reports.
-func notify(ctx context.Context, tx pgx.Tx, r Report) error { return nil }
+// notify emails a new report to the organisation's RSL officers, or to the admins when it has
+// none, queued in this same transaction so the mail exists exactly when the report does. The
+// email says what kind of problem and what the reporter wrote (often the right number); the
+// reply address stays in the directory, for admins, since the form promises it is used for
+// nothing else.
+func (s *Store) notify(ctx context.Context, tx pgx.Tx, r Report) error {
+	if !s.outbox.On() {
+		return nil
+	}
+	rows, err := tx.Query(ctx, `SELECT u.email, u.name, u.role = 'rsl_officer' FROM users u
+		WHERE u.active AND (u.role = 'rsl_officer' AND u.agency_id = $1
+			OR u.role = 'admin' AND NOT EXISTS (
+				SELECT 1 FROM users o WHERE o.active AND o.role = 'rsl_officer' AND o.agency_id = $1))
+		ORDER BY u.id`, r.AgencyID)
+	if err != nil {
+		return wrap("who to tell", err)
+	}
+	type person struct {
+		email, name string
+		officer     bool
+	}
+	people, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (person, error) {
+		var p person
+		return p, row.Scan(&p.email, &p.name, &p.officer)
+	})
+	if err != nil {
+		return wrap("who to tell", err)
+	}
+	for _, p := range people {
+		l := mail.Letter{
+			To:       p.email,
+			Subject:  "Problem reported: " + r.AgencyName,
+			Greeting: "Hello " + p.name + ",",
+			Lines: []string{
+				"Someone has reported a problem with the directory's page about " + r.AgencyName + ": " + strings.ToLower(r.Kind.Short()) + ".",
+			},
+			Footer: "You are getting this because you keep this organisation's entry in the directory.",
+		}
+		if r.Note != "" {
+			l.Lines = append(l.Lines, "They wrote: “"+r.Note+"”")
+		}
+		if p.officer {
+			l.Lines = append(l.Lines, "Please check your organisation's entry and correct it if it is wrong.")
+			l.Actions = []mail.Link{{Label: "Check your organisation's entry", URL: s.outbox.URL("/my/organisation", nil)}}
+		} else {
+			l.Actions = []mail.Link{
+				{Label: "Read the report", URL: s.outbox.URL("/admin/reports/"+strconv.FormatInt(r.ID, 10), nil)},
+				{Label: "See the page", URL: s.outbox.URL("/agencies/"+r.AgencySlug, nil)},
+			}
+			l.Footer = "You are getting this because you are an administrator and this organisation has no RSL officer to tell."
+		}
+		if err := s.outbox.Send(ctx, tx, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // clientKey is the throttle's key for addr: HMAC-SHA-256 under the database's own random key.
 func clientKey(ctx context.Context, tx pgx.Tx, addr string) ([]byte, error) {

@@ -5,15 +5,13 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"dadirectory/internal/jobs"
 	"dadirectory/internal/mail"
 )
 
-// startMail sets up the job queue and where mail goes: SMTP_URL when set; else, in dev, the
+// startMail opens the job queue and decides where mail goes: SMTP_URL when set; else, in dev, the
 // mailbox page /dev/mail; else nowhere, said once in the log, and the queue stays off (admins
 // are shown invitation links instead, as they were before there was mail).
 func (s *Server) startMail() error {
-	s.queue = jobs.New()
 	var sender mail.Sender
 	switch {
 	case s.cfg.SMTPURL != nil:
@@ -23,11 +21,9 @@ func (s *Server) startMail() error {
 		sender = s.mailbox
 	default:
 		s.log.Warn("mail is off: set SMTP_URL to send invitations, password resets and review reminders")
-		s.outbox = mail.NewOutbox(s.queue, s.cfg.BaseURL, s.siteName)
 		return nil
 	}
 	river.AddWorker(s.queue.Workers(), &mail.Worker{Sender: sender})
-	s.outbox = mail.NewOutbox(s.queue, s.cfg.BaseURL, s.siteName)
 	s.registerJobs()
 	if err := s.queue.Open(s.db, s.log); err != nil {
 		return err

@@ -91,8 +91,11 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 		accounts: accountsStore,
 		audit:    trail,
 		vocab:    vocab.NewStore(db),
-		reports:  reports.NewStore(db, reports.DefaultThrottle),
+		queue:    jobs.New(),
 	}
+	// Stores that send mail get the outbox now; startMail decides below whether it is on.
+	s.outbox = mail.NewOutbox(s.queue, cfg.BaseURL, s.siteName)
+	s.reports = reports.NewStore(db, reports.DefaultThrottle, s.outbox)
 	s.sessions = s.newSessions()
 	if err := s.startMail(); err != nil {
 		return nil, err

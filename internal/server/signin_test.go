@@ -25,6 +25,12 @@ func startAppWith(t *testing.T, pool *pgxpool.Pool, env map[string]string) *app 
 	if err != nil {
 		t.Fatal(err)
 	}
+	return startAppConfig(t, pool, cfg)
+}
+
+// startAppConfig starts the app with cfg as it is (for settings no variable sets, like Dev).
+func startAppConfig(t *testing.T, pool *pgxpool.Pool, cfg config.Config) *app {
+	t.Helper()
 	logs := &syncBuffer{}
 	srv, err := New(cfg, slog.New(slog.NewJSONHandler(logs, nil)), pool)
 	if err != nil {
