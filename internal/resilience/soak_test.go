@@ -22,6 +22,7 @@ import (
 	"dadirectory/internal/access"
 	"dadirectory/internal/accounts"
 	"dadirectory/internal/config"
+	"dadirectory/internal/mail/mailtest"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/postgres/pgtest"
 	"dadirectory/internal/seed"
@@ -164,7 +165,8 @@ func TestSoak(t *testing.T) {
 // `dadirectory serve`, until the test ends.
 func startInProcess(t *testing.T, dbURL string, pool *pgxpool.Pool, log *slog.Logger) string {
 	t.Helper()
-	env := map[string]string{"DATABASE_URL": dbURL, "LISTEN_ADDR": "127.0.0.1:0"}
+	// Mail on, as a council runs it: the job queue works alongside the requests.
+	env := map[string]string{"DATABASE_URL": dbURL, "LISTEN_ADDR": "127.0.0.1:0", "SMTP_URL": mailtest.Start(t).URL().String()}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
