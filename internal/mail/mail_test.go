@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -155,5 +156,33 @@ func TestOutboxOffSendsNothing(t *testing.T) {
 	var nilBox *mail.Outbox
 	if nilBox.On() {
 		t.Error("a nil outbox says mail is on")
+	}
+}
+
+func TestTwoInstancesSendEachLetterOnce(t *testing.T) {
+	pool := pgtest.New(t)
+	smtp := mailtest.Start(t)
+	first := startQueue(t, pool, smtp)
+	_ = startQueue(t, pool, smtp) // a second instance working the same queue
+	const n = 30
+	for i := range n {
+		send(t, pool, first, mail.Letter{To: "p" + strconv.Itoa(i) + "@example.org", Subject: "Letter"}, true)
+	}
+	for i := range n {
+		smtp.Wait(t, "letter "+strconv.Itoa(i), mailtest.To("p"+strconv.Itoa(i)+"@example.org", "Letter"))
+	}
+	// River records completions in batches: wait for every job to be finished, then none may
+	// have been sent twice.
+	var left int
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if err := pool.QueryRow(t.Context(), `SELECT count(*) FROM river_job WHERE kind = 'mail' AND state <> 'completed'`).Scan(&left); err != nil {
+			t.Fatal(err)
+		}
+		if left == 0 {
+			break
+		}
+	}
+	if got := len(smtp.All()); got != n || left != 0 {
+		t.Errorf("%d letters queued: %d sent, %d jobs unfinished", n, got, left)
 	}
 }
