@@ -37,3 +37,16 @@ func LexemeClasses(ctx context.Context, pool *pgxpool.Pool) (map[string]map[stri
 	}
 	return out, nil
 }
+
+// MisdirectNotifications makes s's index LISTEN on another channel from its next connection
+// on, as behind a transaction-mode PgBouncer: the connection works, no error comes, and no
+// notification arrives. It drops the current connection to take effect.
+func MisdirectNotifications(s *Store) {
+	s.index.mu.Lock()
+	s.index.channel = "directory_changed_elsewhere"
+	drop := s.index.drop
+	s.index.mu.Unlock()
+	if drop != nil {
+		drop()
+	}
+}

@@ -175,6 +175,48 @@ func TestIndexRefusesWhileOutOfTouchAndRecovers(t *testing.T) {
 	}
 }
 
+// Notifications can stop with no error at all (a transaction-mode PgBouncer sends the
+// LISTEN to another server connection). The index must notice from its heartbeat and stop
+// serving what it no longer knows to be current: an agency made staff-only must not stay
+// in public searches beyond the heartbeat's deadline.
+func TestIndexNoticesWhenNotificationsStopSilently(t *testing.T) {
+	db, other := twoInstances(t)
+	ctx := context.Background()
+	directory.MisdirectNotifications(other)
+	// A Sync through the deaf index cannot complete: it must fail, not hang.
+	syncCtx, cancel := context.WithTimeout(ctx, time.Second)
+	if err := other.Sync(syncCtx); err == nil {
+		t.Error("Sync succeeded with no notification arriving")
+	}
+	cancel()
+	if _, err := db.Exec(ctx, `UPDATE agencies SET visibility = 'staff' WHERE slug = 'samaritans'`); err != nil {
+		t.Fatal(err)
+	}
+	changed := time.Now()
+	// Stale answers are allowed only until the heartbeat has had time to miss its echo (5 s)
+	// and then some, for a busy machine; after that, every answer is a refusal or current.
+	const staleAllowed = 15 * time.Second
+	var fresh, refused int
+	for time.Since(changed) < 25*time.Second && fresh == 0 {
+		res, err := other.Search(ctx, access.Public, directory.Query{Text: "samaritans", Page: 1})
+		switch {
+		case err != nil && postgres.IsUnavailable(err):
+			refused++
+		case err != nil:
+			t.Fatalf("search: %v", err)
+		case res.Total == 0:
+			fresh++
+		case time.Since(changed) > staleAllowed:
+			t.Fatalf("%s after the agency was made staff-only, the public still finds it", time.Since(changed).Round(time.Second))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if fresh == 0 {
+		t.Fatal("the index never caught up with the change")
+	}
+	t.Logf("current after %s (refusals meanwhile: %d)", time.Since(changed).Round(100*time.Millisecond), refused)
+}
+
 // The index reads each agency's search_vector as text: it must file exactly the lexemes, and
 // the weights, that PostgreSQL's own functions list.
 func TestIndexFilesWhatPostgresIndexed(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/puddle/v2"
 
@@ -36,6 +37,14 @@ const maxRecent = 1000
 // rows starts after it arrives, so the load sees the change. When the connection is lost
 // changes may be missed, so the index refuses to answer (503, like any page that needs the
 // database) until it has reconnected and rebuilt.
+//
+// Notifications can also stop without any error: behind a transaction-mode PgBouncer the
+// LISTEN lands on another server connection, and a half-open connection after a failover
+// waits for ever. So the index sends itself a heartbeat notification every second, and
+// every Sync sends one too; one the database accepted but that has not come back within
+// echoDeadline means notifications are not arriving. The index then refuses to answer and
+// reconnects, as for a lost connection. A busy database delays the sending, which is not
+// counted; only the echo is timed, and generously.
 type index struct {
 	db   *pgxpool.Pool
 	snap atomic.Pointer[snapshot]
@@ -46,6 +55,16 @@ type index struct {
 
 	healthy   atomic.Bool
 	connected atomic.Uint64 // generation of the live listening connection, 0 when none
+
+	// channel is what the listener LISTENs on: changesChannel, except in a test that
+	// simulates notifications going astray.
+	channel string
+
+	// echoes are the heartbeat and sync notifications the database accepted and that have
+	// not come back yet, by token, with when they were accepted; drop ends the current
+	// listening connection. Both under mu.
+	echoes map[string]time.Time
+	drop   context.CancelFunc
 
 	mu      sync.Mutex
 	pending changes
@@ -67,8 +86,18 @@ type changes struct {
 }
 
 func newIndex(db *pgxpool.Pool) *index {
-	return &index{db: db, built: make(chan struct{}), kick: make(chan struct{}, 1), waiters: map[string]chan struct{}{}}
+	return &index{db: db, built: make(chan struct{}), kick: make(chan struct{}, 1), waiters: map[string]chan struct{}{},
+		channel: changesChannel, echoes: map[string]time.Time{}}
 }
+
+// heartbeatEvery is how often the index checks that notifications arrive; echoDeadline is
+// how long a notification the database accepted may take to come back before the index
+// judges that notifications have stopped. Echoes take milliseconds; the deadline is
+// generous so that a busy machine is not mistaken for a broken one.
+const (
+	heartbeatEvery = time.Second
+	echoDeadline   = 5 * time.Second
+)
 
 // start runs the listener and applier once, until close or until the pool is closed.
 func (ix *index) start() {
@@ -77,6 +106,7 @@ func (ix *index) start() {
 		ix.stop = cancel
 		go ix.listen(ctx)
 		go ix.apply(ctx)
+		go ix.heartbeat(ctx)
 	})
 }
 
@@ -145,14 +175,82 @@ func (ix *index) sync(ctx context.Context) error {
 		delete(ix.waiters, token)
 		ix.mu.Unlock()
 	}()
-	if _, err := ix.db.Exec(ctx, `SELECT pg_notify($1, $2)`, changesChannel, "s:"+token); err != nil {
+	if err := ix.sendEcho(ctx, "s", token); err != nil {
 		return fmt.Errorf("directory: sync index: %w", err)
 	}
 	select {
 	case <-done:
 		return nil
 	case <-ctx.Done():
+		// The caller stops waiting, but the echo is still expected: if it never comes, the
+		// heartbeat's check treats it as a missed heartbeat.
 		return fmt.Errorf("directory: sync index: %w", errors.Join(postgres.ErrUnavailable, ctx.Err()))
+	}
+}
+
+// sendEcho notifies the channel with kind:token and, once the database has accepted it,
+// expects it back on the listening connection within echoDeadline.
+func (ix *index) sendEcho(ctx context.Context, kind, token string) error {
+	// Expected before it is sent, since the echo can arrive before Exec returns; timed only
+	// from when the database accepted it (a zero time is not yet accepted).
+	ix.mu.Lock()
+	if ix.connected.Load() != 0 {
+		ix.echoes[token] = time.Time{}
+	}
+	ix.mu.Unlock()
+	_, err := ix.db.Exec(ctx, `SELECT pg_notify($1, $2)`, changesChannel, kind+":"+token)
+	ix.mu.Lock()
+	if _, waiting := ix.echoes[token]; waiting {
+		if err != nil {
+			delete(ix.echoes, token)
+		} else {
+			ix.echoes[token] = time.Now()
+		}
+	}
+	ix.mu.Unlock()
+	return err
+}
+
+// heartbeat sends a notification to itself every heartbeatEvery and checks that every echo
+// expected has come back in time; when one has not, notifications have stopped arriving:
+// the index stops answering and the listener reconnects (and the index rebuilds).
+func (ix *index) heartbeat(ctx context.Context) {
+	t := time.NewTicker(heartbeatEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if ix.connected.Load() == 0 {
+			continue // reconnecting: the listener marks health itself
+		}
+		b := make([]byte, 12)
+		rand.Read(b)
+		sendCtx, cancel := context.WithTimeout(ctx, heartbeatEvery)
+		// A failure to send is the database's unavailability, which the listener's own
+		// connection reports; only echoes that do not return are judged here.
+		_ = ix.sendEcho(sendCtx, "h", hex.EncodeToString(b))
+		cancel()
+		ix.mu.Lock()
+		var late bool
+		for _, at := range ix.echoes {
+			if !at.IsZero() && time.Since(at) > echoDeadline {
+				late = true
+				break
+			}
+		}
+		drop := ix.drop
+		if late {
+			clear(ix.echoes)
+		}
+		ix.mu.Unlock()
+		if late && drop != nil {
+			ix.healthy.Store(false)
+			slog.Warn("directory index: notifications stopped arriving; reconnecting", "after", echoDeadline)
+			drop()
+		}
 	}
 }
 
@@ -185,6 +283,8 @@ func (ix *index) listen(ctx context.Context) {
 }
 
 func (ix *index) listenOnce(ctx context.Context, gen uint64) error {
+	ctx, drop := context.WithCancel(ctx)
+	defer drop()
 	pc, err := ix.db.Acquire(ctx)
 	if err != nil {
 		return err
@@ -192,15 +292,27 @@ func (ix *index) listenOnce(ctx context.Context, gen uint64) error {
 	// The connection leaves the pool: it only waits, and must not serve queries.
 	conn := pc.Hijack()
 	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, "LISTEN "+changesChannel); err != nil {
+	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{ix.channel}.Sanitize()); err != nil {
 		return err
 	}
+	ix.mu.Lock()
+	clear(ix.echoes) // what was sent before this connection listened cannot come back on it
+	ix.drop = drop
+	ix.mu.Unlock()
 	ix.connected.Store(gen)
 	ix.note(func(c *changes) { c.all = gen })
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return err
+		}
+		if kind, token, _ := strings.Cut(n.Payload, ":"); kind == "h" || kind == "s" {
+			ix.mu.Lock()
+			delete(ix.echoes, token)
+			ix.mu.Unlock()
+			if kind == "h" {
+				continue
+			}
 		}
 		ix.note(func(c *changes) { c.add(n.Payload) })
 	}
