@@ -65,7 +65,9 @@ func TestReportIsEmailedToTheOrganisationsOfficersElseToAdmins(t *testing.T) {
 	}
 	// Both reports have been mailed by now: the admin was not told about the officer's
 	// organisation, and each email went once.
-	if n := smtp.Count(func(m mailtest.Received) bool { return mailtest.To(admin, "")(m) && strings.Contains(m.Text, "try 01632") }); n != 0 {
+	if n := smtp.Count(func(m mailtest.Received) bool {
+		return mailtest.To(admin, "")(m) && strings.Contains(m.Text, "try 01632")
+	}); n != 0 {
 		t.Errorf("the admin got %d emails about an organisation with an officer", n)
 	}
 	if n := smtp.Count(mailtest.To(officer, "Problem reported")); n != 1 {
