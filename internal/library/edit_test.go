@@ -218,3 +218,32 @@ func TestFileRoundTrip(t *testing.T) {
 		t.Errorf("file of a link: %v", err)
 	}
 }
+
+// An organisation that is archived has left the directory: its officer may neither add to the
+// library nor change what it published (issue 14, finding 6).
+func TestOfficerOfArchivedOrganisationKeepsNothing(t *testing.T) {
+	t.Parallel()
+	s, pool := demoStore(t)
+	ctx := context.Background()
+	officer := viewerOf(t, pool, access.RSLOfficer, "link-group")
+	r, err := s.Create(ctx, officer, linkInput("Our tenancy guide"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE agencies SET archived_at = now() WHERE slug = 'link-group'`); err != nil {
+		t.Fatal(err)
+	}
+	before := count(t, pool, `SELECT count(*) FROM resources`)
+	if _, err := s.Create(ctx, officer, linkInput("Published after archiving"), nil); !errors.Is(err, edit.ErrNotFound) {
+		t.Errorf("create for an archived organisation: %v, want not found", err)
+	}
+	if _, err := s.ForEdit(ctx, officer, r.Slug); !errors.Is(err, edit.ErrNotFound) {
+		t.Errorf("edit of an archived organisation's resource: %v, want not found", err)
+	}
+	if got, err := s.Managed(ctx, officer); err != nil || len(got) != 0 {
+		t.Errorf("the officer still keeps %d resources (%v)", len(got), err)
+	}
+	if after := count(t, pool, `SELECT count(*) FROM resources`); after != before {
+		t.Errorf("resources %d -> %d", before, after)
+	}
+}

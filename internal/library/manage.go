@@ -22,8 +22,10 @@ func (s *Store) ForEdit(ctx context.Context, v access.Viewer, slug string) (Reso
 }
 
 // mayEdit is the condition that resource r may be changed by the viewer whose EditScope values
-// are $3 and $4. In SQL, like visibility, so another organisation's resource looks missing.
-const mayEdit = `((r.archived_at IS NULL AND r.owner_id = $3::bigint) OR $4::bool)`
+// are $3 and $4. In SQL, like visibility, so another organisation's resource looks missing;
+// an officer of an archived organisation keeps nothing.
+const mayEdit = `((r.archived_at IS NULL AND r.owner_id = $3::bigint
+	AND EXISTS (SELECT 1 FROM agencies o WHERE o.id = $3::bigint AND o.archived_at IS NULL)) OR $4::bool)`
 
 func loadForEdit(ctx context.Context, q postgres.Querier, v access.Viewer, slug string, lock bool) (Resource, error) {
 	own, admin := v.EditScope()

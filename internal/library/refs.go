@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/validate"
 )
 
@@ -48,6 +49,15 @@ func lookupRefs(ctx context.Context, tx pgx.Tx, v access.Viewer, c Input, resour
 	}
 	own, admin := v.EditScope()
 	if !admin {
+		// An officer adds to the library for a live organisation only: one archived is no
+		// longer in the directory, and nor is what it publishes.
+		var live bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM agencies WHERE id = $1 AND archived_at IS NULL)`, own).Scan(&live); err != nil {
+			return nil, nil, fmt.Errorf("library: look up owner: %w", err)
+		}
+		if !live {
+			return nil, nil, edit.ErrNotFound
+		}
 		return topics, &own, nil
 	}
 	if c.Owner == "" || e.Has(fieldOwner) {
