@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"syscall"
 
+	"github.com/go-chi/chi/v5"
+
 	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/templates"
@@ -32,6 +34,13 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	var maxBytes *http.MaxBytesError
 	switch {
 	case errors.Is(err, edit.ErrNotFound):
+		// To the person, what they may not see does not exist. The log says who asked for
+		// what: a signed-in person probing another organisation's ids shows up here, with the
+		// route and the object, never the query string.
+		if u, ok := currentUser(r.Context()); ok {
+			s.log.InfoContext(r.Context(), "not found or not theirs", "id", RequestIDFrom(r.Context()),
+				"user", u.ID, "role", string(u.Role), "method", r.Method, "route", routePattern(r), "path", r.URL.Path)
+		}
 		s.errorPage(w, r, http.StatusNotFound)
 	case errors.Is(err, edit.ErrConflict):
 		// Handlers answer a conflict with the form and what changed; one that reaches here
@@ -79,4 +88,12 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int) {
 	if err := s.render(w, r, status, templates.ErrorPage(base, text[0], text[1])); err != nil {
 		http.Error(w, text[0], status)
 	}
+}
+
+// routePattern is the route that answered r ("/my/organisation/contacts/{id}"), for logs.
+func routePattern(r *http.Request) string {
+	if rc := chi.RouteContext(r.Context()); rc != nil {
+		return rc.RoutePattern()
+	}
+	return ""
 }

@@ -180,6 +180,12 @@ func TestMyOrganisationAnotherOrganisationsContactIsNotFound(t *testing.T) {
 	if title != "Domestic abuse lead officer" || after != version || archived {
 		t.Errorf("another organisation's contact changed: %q version %d archived %v", title, after, archived)
 	}
+	// The person sees a plain 404; the log says who asked for which object (issue 14).
+	want := `"msg":"not found or not theirs","id":`
+	logs := a.log.String()
+	if !strings.Contains(logs, want) || !strings.Contains(logs, fmt.Sprintf(`"user":%d,"role":"rsl_officer","method":"POST","route":"/my/organisation/contacts/{id}","path":"%s"`, officer.ID, path)) {
+		t.Errorf("refusal not logged with the user and the object:\n%.3000s", logs)
+	}
 }
 
 func TestMyOrganisationStaleVersionIsAConflict(t *testing.T) {
