@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/trustelem/zxcvbn"
 	"golang.org/x/crypto/argon2"
 )
 
@@ -33,9 +34,12 @@ type PasswordError struct{ Message string }
 
 func (e *PasswordError) Error() string { return e.Message }
 
-// CheckPassword refuses passwords that are short, enormous, not text, or among the most
-// commonly breached. Spaces and any script are fine: passphrases are encouraged.
-func CheckPassword(pw string) error {
+// CheckPassword refuses passwords that are short, enormous, not text, among the most
+// commonly breached, or easy to guess by zxcvbn's estimate (a score under 3 of 4: it knows
+// 30,000 common passwords, English words and names, keyboard patterns, sequences, repeats and
+// dates); personal are the person's own words (name, email) that make a guess easier. Spaces
+// and any script are fine: passphrases are encouraged.
+func CheckPassword(pw string, personal ...string) error {
 	switch {
 	case !utf8.ValidString(pw):
 		return &PasswordError{"Password contains characters we cannot read."}
@@ -46,7 +50,64 @@ func CheckPassword(pw string) error {
 	case commonPasswords[strings.ToLower(pw)]:
 		return &PasswordError{"That password is one of the most commonly used, so it is easy to guess. Choose another."}
 	}
+	if why := guessable(pw, personal); why != "" {
+		return &PasswordError{"That password would be easy to guess: " + why + ". Add another word or two that are not about you or this site."}
+	}
 	return nil
+}
+
+// scoredRunes bounds what zxcvbn reads: its matching grows with the square of the length (a
+// 1,000-character password took seconds), and a password this long that is still weak at
+// its start is weak.
+const scoredRunes = 64
+
+// guessable says why pw is easy to guess, or "" when it is not.
+func guessable(pw string, personal []string) string {
+	if r := []rune(pw); len(r) > scoredRunes {
+		pw = string(r[:scoredRunes])
+	}
+	var inputs []string
+	for _, p := range personal {
+		// An email's parts are guessed separately: "sam.jones" and "council".
+		inputs = append(inputs, strings.FieldsFunc(strings.ToLower(p), func(r rune) bool {
+			return r == '@' || r == '.' || r == ' ' || r == '_' || r == '-' || r == '(' || r == ')'
+		})...)
+	}
+	// zxcvbn's floor for a long password scores a name with a few digits as fair; a password
+	// that is mostly the person's own words is not.
+	rest := strings.ToLower(pw)
+	for _, in := range inputs {
+		if utf8.RuneCountInString(in) >= 3 {
+			rest = strings.ReplaceAll(rest, in, "")
+		}
+	}
+	if utf8.RuneCountInString(rest) < 8 && rest != strings.ToLower(pw) {
+		return "it is mostly your name or email address"
+	}
+	res := zxcvbn.PasswordStrength(pw, inputs)
+	if res.Score >= 3 {
+		return ""
+	}
+	// The most telling reason among the parts zxcvbn found, most specific first.
+	reasons := []struct {
+		pattern, dictionary, why string
+	}{
+		{"dictionary", "user_inputs", "it contains your name or email address"},
+		{"spatial", "", "it follows a pattern of keys, like qwerty"},
+		{"repeat", "", "it repeats the same letters"},
+		{"sequence", "", "it follows a sequence, like abc or 123"},
+		{"date", "", "it relies on a date or a year"},
+		{"regex", "", "it relies on a date or a year"},
+		{"dictionary", "passwords", "it is built on a commonly used password"},
+	}
+	for _, r := range reasons {
+		for _, m := range res.Sequence {
+			if m.Pattern == r.pattern && (r.dictionary == "" || m.DictionaryName == r.dictionary) {
+				return r.why
+			}
+		}
+	}
+	return "it is made of common words or names"
 }
 
 // HashPassword returns the PHC string of pw under argon2id with params and a random salt.

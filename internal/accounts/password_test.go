@@ -8,7 +8,8 @@ import (
 var fast = HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}
 
 func TestCheckPassword(t *testing.T) {
-	for _, ok := range []string{"correct horse battery", "Ünïcødé pässphrase", strings.Repeat("long ", 100)} {
+	long := "ferns grow under the old viaduct by the river " + strings.Repeat("x", 900)
+	for _, ok := range []string{"correct horse battery", "Ünïcødé pässphrase", long} {
 		if err := CheckPassword(ok); err != nil {
 			t.Errorf("%q refused: %v", ok, err)
 		}
@@ -17,6 +18,28 @@ func TestCheckPassword(t *testing.T) {
 		if err := CheckPassword(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+	// Easy to guess, each with the reason in words (zxcvbn's estimate, score under 3).
+	for pw, why := range map[string]string{
+		"mnbvcxzlkjhgfds":            "a pattern of keys",
+		"abcdefghijklmnop":           "a sequence",
+		"abababababababab":           "repeats",
+		"michaeljennifer":            "common words or names",
+		"Password12345!":             "commonly used password",
+		strings.Repeat("long ", 200): "repeats",
+	} {
+		err := CheckPassword(pw)
+		if err == nil || !strings.Contains(err.Error(), why) {
+			t.Errorf("%.20q: %v, want it refused as %q", pw, err, why)
+		}
+	}
+	// The person's own name and email make a guess easier.
+	if err := CheckPassword("samanthajones99", "Samantha Jones", "samantha.jones@council.gov.uk"); err == nil ||
+		!strings.Contains(err.Error(), "your name or email address") {
+		t.Errorf("own name: %v", err)
+	}
+	if err := CheckPassword("samanthajones99"); err != nil {
+		t.Logf("without personal words: %v", err)
 	}
 }
 

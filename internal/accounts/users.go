@@ -57,7 +57,7 @@ func Create(ctx context.Context, db *pgxpool.Pool, u NewUser, params HashParams)
 	if u.Role == access.RSLOfficer && u.OrgSlug == "" {
 		return 0, errors.New("an rsl_officer needs --org, the slug of their organisation")
 	}
-	if err := CheckPassword(u.Password); err != nil {
+	if err := CheckPassword(u.Password, u.Name, u.Email); err != nil {
 		return 0, err
 	}
 	hash, err := HashPassword(u.Password, params)
