@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -32,22 +33,34 @@ func (u User) Viewer() access.Viewer {
 	return access.Viewer{UserID: u.ID, Role: u.Role, AgencyID: u.AgencyID}
 }
 
-// Throttle limits failed sign-ins: per account (keyed by the email typed, whether or not an
-// account has it) and, more loosely, per client address.
+// Throttle limits failed sign-ins three ways, so that guessing is slow however it is spread
+// and no stranger can lock a person out:
+//   - per account and client address (the email typed, whether or not an account has it, from
+//     one address): PerPair in Window;
+//   - per client address, whatever the emails: PerAddress in Window;
+//   - per account from every address but those the account has signed in from before:
+//     PerAccount in AccountWindow, the slower limit on guessing spread over many addresses,
+//     which the person's own usual address never meets.
 type Throttle struct {
-	Window     time.Duration
-	PerAccount int
-	PerAddress int
+	Window        time.Duration
+	PerPair       int
+	PerAddress    int
+	AccountWindow time.Duration
+	PerAccount    int
 }
 
-// DefaultThrottle allows 5 failures per account and 50 per address in 15 minutes.
-var DefaultThrottle = Throttle{Window: 15 * time.Minute, PerAccount: 5, PerAddress: 50}
+// DefaultThrottle allows 5 failures per account and address and 50 per address in 15
+// minutes, and 20 per account in an hour from addresses it has not signed in from.
+var DefaultThrottle = Throttle{Window: 15 * time.Minute, PerPair: 5, PerAddress: 50, AccountWindow: time.Hour, PerAccount: 20}
 
 // ErrBadCredentials is the one answer to an unknown email and a wrong password alike.
 var ErrBadCredentials = errors.New("accounts: email or password not recognised")
 
-// ThrottledError says sign-in is paused and for how long, and whether the limit reached was the
-// one for the client's address (many accounts tried from one place) rather than the account.
+// ErrBusy means so many sign-ins are waiting for the password hasher that this one was turned
+// away at once, unchecked, rather than queued behind them (429, try again in a moment).
+var ErrBusy = errors.New("accounts: too many sign-ins at once")
+
+// ThrottledError says sign-in is paused, for how long, and which limit was reached.
 type ThrottledError struct {
 	Wait      time.Duration
 	ByAddress bool
@@ -60,14 +73,24 @@ func (e *ThrottledError) Minutes() int { return int((e.Wait + time.Minute - 1) /
 
 // Store is the accounts feature: signing in and out, one-time links, and the admins' management
 // of accounts. hashing bounds concurrent argon2id work: each hash takes 19 MiB and a core for
-// tens of milliseconds, and a burst of sign-ins must not starve pages.
+// tens of milliseconds, and a burst of sign-ins must not starve pages; queued bounds how many
+// may wait for it, so a burst is answered at once instead of stalling every real sign-in.
 type Store struct {
 	db       *pgxpool.Pool
 	params   HashParams
 	throttle Throttle
 	hashing  chan struct{}
+	queued   atomic.Int32
+	maxQueue int32
 	dummy    string // a hash to verify against when no account matches, so timing reveals nothing
 }
+
+// queuePerSlot is how many hashes may wait per hashing slot: at tens of milliseconds each, a
+// full queue is still answered within about a second.
+const queuePerSlot = 8
+
+// hashWait bounds how long a hash waits for a slot on a machine slower than expected.
+const hashWait = 10 * time.Second
 
 // NewStore returns a Store over the pool, hashing passwords with params (at most concurrency at
 // once) and throttling failed sign-ins by t.
@@ -76,22 +99,24 @@ func NewStore(db *pgxpool.Pool, params HashParams, t Throttle, concurrency int) 
 	if err != nil {
 		return nil, err
 	}
-	return &Store{db: db, params: params, throttle: t, hashing: make(chan struct{}, concurrency), dummy: dummy}, nil
+	return &Store{db: db, params: params, throttle: t, hashing: make(chan struct{}, concurrency),
+		maxQueue: int32(concurrency * queuePerSlot), dummy: dummy}, nil
 }
 
-// SignIn checks email and password. It returns the user, ErrBadCredentials, or a
-// *ThrottledError; every outcome is written to the audit trail.
+// SignIn checks email and password. It returns the user, ErrBadCredentials, a
+// *ThrottledError or ErrBusy; every check is written to the audit trail. The attempt is
+// counted before the password is checked, under a lock per throttle key, so parallel guesses
+// are counted one by one: at most the limit of them are ever checked.
 func (s *Store) SignIn(ctx context.Context, email, password, clientAddr string) (User, error) {
 	norm := cleanEmail(email)
-	if wait, byAddr, err := s.throttled(ctx, norm, clientAddr); err != nil {
+	attempt, err := s.beginAttempt(ctx, norm, clientAddr)
+	if err != nil {
 		return User{}, err
-	} else if wait > 0 {
-		return User{}, &ThrottledError{Wait: wait, ByAddress: byAddr}
 	}
 	var u User
 	var hash string
 	var agencyID, contactID *int64
-	err := s.db.QueryRow(ctx, `SELECT id, email, name, role, agency_id, contact_id, active, session_epoch, password_hash
+	err = s.db.QueryRow(ctx, `SELECT id, email, name, role, agency_id, contact_id, active, session_epoch, password_hash
 		FROM users WHERE email = $1`, norm).Scan(&u.ID, &u.Email, &u.Name, &u.Role, &agencyID, &contactID, &u.Active, &u.Epoch, &hash)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return User{}, fmt.Errorf("accounts: sign in: %w", err)
@@ -101,11 +126,18 @@ func (s *Store) SignIn(ctx context.Context, email, password, clientAddr string) 
 		hash = s.dummy
 	}
 	ok, stale, verr := s.verify(ctx, password, hash)
+	if errors.Is(verr, ErrBusy) {
+		// Not checked, so not counted.
+		if _, err := s.db.Exec(ctx, `DELETE FROM login_failures WHERE id = ANY($1)`, attempt); err != nil {
+			return User{}, fmt.Errorf("accounts: sign in: %w", err)
+		}
+		return User{}, ErrBusy
+	}
 	if verr != nil && found {
 		return User{}, fmt.Errorf("accounts: sign in %d: %w", u.ID, verr)
 	}
 	if !found || !ok {
-		return User{}, s.recordFailure(ctx, norm, clientAddr, u.ID)
+		return User{}, s.recordFailure(ctx, norm, u.ID)
 	}
 	if agencyID != nil {
 		u.AgencyID = *agencyID
@@ -126,7 +158,13 @@ func (s *Store) SignIn(ctx context.Context, email, password, clientAddr string) 
 		if _, err := tx.Exec(ctx, `UPDATE users SET last_login_at = now() WHERE id = $1`, u.ID); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE key = $1`, "email:"+norm); err != nil {
+		// This attempt was not a failure, and the person's earlier slips from this address
+		// are forgiven; what was tried against the account from elsewhere still counts.
+		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE id = ANY($1) OR key = $2`, attempt, pairKey(norm, clientAddr)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO sign_in_known_clients (email, client) VALUES ($1, $2)
+			ON CONFLICT (email, client) DO UPDATE SET last_seen = now()`, norm, clientAddr); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO audit_events (actor_id, action, entity_type, entity_id, agency_id)
@@ -140,13 +178,31 @@ func (s *Store) SignIn(ctx context.Context, email, password, clientAddr string) 
 }
 
 func (s *Store) verify(ctx context.Context, password, hash string) (ok, stale bool, err error) {
+	if err := s.hashSlot(ctx); err != nil {
+		return false, false, err
+	}
+	defer func() { <-s.hashing }()
+	return VerifyPassword(password, hash, s.params)
+}
+
+// hashSlot waits for a hashing slot, or returns ErrBusy at once when too many already wait
+// (or after hashWait). The caller frees the slot.
+func (s *Store) hashSlot(ctx context.Context) error {
+	if s.queued.Add(1) > s.maxQueue {
+		s.queued.Add(-1)
+		return ErrBusy
+	}
+	defer s.queued.Add(-1)
+	t := time.NewTimer(hashWait)
+	defer t.Stop()
 	select {
 	case s.hashing <- struct{}{}:
-		defer func() { <-s.hashing }()
+		return nil
+	case <-t.C:
+		return ErrBusy
 	case <-ctx.Done():
-		return false, false, ctx.Err()
+		return ctx.Err()
 	}
-	return VerifyPassword(password, hash, s.params)
 }
 
 // cleanEmail is the throttling and look-up key for what was typed: lower case, without
@@ -169,38 +225,94 @@ func cleanEmail(email string) string {
 	return norm
 }
 
-// throttled returns how long sign-in is paused for this email or address (0 when it is not),
-// and whether the address limit is the one reached.
-func (s *Store) throttled(ctx context.Context, email, addr string) (wait time.Duration, byAddr bool, err error) {
-	for _, k := range []struct {
-		key    string
-		limit  int
-		byAddr bool
-	}{{"email:" + email, s.throttle.PerAccount, false}, {"addr:" + addr, s.throttle.PerAddress, true}} {
-		// The limit-th most recent failure inside the window decides when the pause ends.
-		var oldest *time.Time
-		err := s.db.QueryRow(ctx, `SELECT failed_at FROM login_failures WHERE key = $1 AND failed_at > now() - $2::interval
-			ORDER BY failed_at DESC OFFSET $3 - 1 LIMIT 1`, k.key, s.throttle.Window.String(), k.limit).Scan(&oldest)
-		if errors.Is(err, pgx.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return 0, false, fmt.Errorf("accounts: throttle: %w", err)
-		}
-		if w := time.Until(oldest.Add(s.throttle.Window)); w > wait {
-			wait, byAddr = w, k.byAddr
-		}
-	}
-	return wait, byAddr, nil
-}
+func pairKey(email, addr string) string { return "pair:" + email + "|" + addr }
 
-func (s *Store) recordFailure(ctx context.Context, email, addr string, userID int64) error {
+// beginAttempt counts a sign-in attempt before its password is checked. Under a transaction
+// lock per key it finds whether any limit is reached (then returns a *ThrottledError and
+// counts nothing) and otherwise records the attempt as a failure under every key, returning
+// the rows to take away again if the password is right. Only failures in the window count,
+// and rows older than a day are trimmed here, so the table stays small without a job.
+func (s *Store) beginAttempt(ctx context.Context, email, addr string) ([]int64, error) {
+	type limit struct {
+		key    string
+		window time.Duration
+		max    int
+		byAddr bool
+	}
+	limits := []limit{
+		{pairKey(email, addr), s.throttle.Window, s.throttle.PerPair, false},
+		{"addr:" + addr, s.throttle.Window, s.throttle.PerAddress, true},
+		{"email:" + email, s.throttle.AccountWindow, s.throttle.PerAccount, false},
+	}
+	var ids []int64
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO login_failures (key) VALUES ($1), ($2)`, "email:"+email, "addr:"+addr); err != nil {
+		// Locks in one order (the keys' hashes), so two attempts never wait on each other in a
+		// circle.
+		keys := make([]string, len(limits))
+		for i, l := range limits {
+			keys[i] = l.key
+		}
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('sign_in'), h)
+			FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($1::text[]) k ORDER BY 1) x`, keys); err != nil {
 			return err
 		}
-		// Old rows are useless; trimming them here keeps the table small without a job.
-		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE failed_at < now() - interval '1 day'`); err != nil {
+		var known bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM sign_in_known_clients
+			WHERE email = $1 AND client = $2 AND last_seen > now() - interval '90 days')`, email, addr).Scan(&known); err != nil {
+			return err
+		}
+		var wait time.Duration
+		byAddr := false
+		for _, l := range limits {
+			if l.key == "email:"+email && known {
+				continue // the person's own usual address: never stopped by a stranger's guesses
+			}
+			// The limit-th most recent failure inside the window decides when the pause ends.
+			var nth time.Time
+			err := tx.QueryRow(ctx, `SELECT failed_at FROM login_failures WHERE key = $1 AND failed_at > now() - $2::interval
+				ORDER BY failed_at DESC OFFSET $3 - 1 LIMIT 1`, l.key, l.window.String(), l.max).Scan(&nth)
+			if errors.Is(err, pgx.ErrNoRows) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if w := time.Until(nth.Add(l.window)); w > wait {
+				wait, byAddr = w, l.byAddr
+			}
+		}
+		if wait > 0 {
+			return &ThrottledError{Wait: wait, ByAddress: byAddr}
+		}
+		rows, err := tx.Query(ctx, `INSERT INTO login_failures (key) SELECT unnest($1::text[]) RETURNING id`, keys)
+		if err != nil {
+			return err
+		}
+		if ids, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM login_failures WHERE failed_at < now() - interval '1 day'`)
+		return err
+	})
+	var throttled *ThrottledError
+	if errors.As(err, &throttled) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("accounts: throttle: %w", err)
+	}
+	return ids, nil
+}
+
+// failedSignInRetention is how long the audit trail keeps failed sign-ins.
+const failedSignInRetention = "90 days"
+
+// recordFailure writes a failed sign-in to the audit trail (its attempt rows already count
+// it) and returns ErrBadCredentials.
+func (s *Store) recordFailure(ctx context.Context, email string, userID int64) error {
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM audit_events WHERE action = 'auth.sign_in_failed'
+			AND occurred_at < now() - $1::interval`, failedSignInRetention); err != nil {
 			return err
 		}
 		// The typed email is kept only when it names an account: what someone types into the
@@ -217,6 +329,18 @@ func (s *Store) recordFailure(ctx context.Context, email, addr string, userID in
 		return fmt.Errorf("accounts: record failed sign in: %w", err)
 	}
 	return ErrBadCredentials
+}
+
+// ClearFailures forgets the failed sign-ins against the account with email (a normalised
+// address), inside tx: a person who has just proved who they are (a reset link) is not kept
+// waiting by what anyone tried before.
+func ClearFailures(ctx context.Context, tx pgx.Tx, email string) error {
+	_, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE key = $1 OR key LIKE $2`,
+		"email:"+email, "pair:"+strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(email)+"|%")
+	if err != nil {
+		return fmt.Errorf("accounts: clear failed sign-ins: %w", err)
+	}
+	return nil
 }
 
 // SignOut records that the user signed out.

@@ -31,7 +31,8 @@ func (s *Server) handleSignInForm(w http.ResponseWriter, r *http.Request) error 
 }
 
 // handleSignIn checks the email and password. Unknown email and wrong password get the same
-// message; repeated failures pause sign-in for that email (and, more loosely, that address).
+// message; repeated failures pause sign-in (accounts.Throttle says which limits), and a burst
+// larger than the password hasher can queue is turned away at once.
 func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return badForm(err)
@@ -61,6 +62,10 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 		form.Errors = []templates.FieldError{{Field: "email", Message: "There have been too many attempts to sign in " + what + ". Wait " +
 			strconv.Itoa(throttled.Minutes()) + " minutes and try again, or ask an administrator to reset your password."}}
 		w.Header().Set("Retry-After", strconv.Itoa(int(throttled.Wait.Seconds())+1))
+		return s.render(w, r, http.StatusTooManyRequests, templates.SignIn(s.base(r), form))
+	case errors.Is(err, accounts.ErrBusy):
+		form.Errors = []templates.FieldError{{Field: "email", Message: "Too many people are signing in at this moment. Wait a few seconds and try again."}}
+		w.Header().Set("Retry-After", "5")
 		return s.render(w, r, http.StatusTooManyRequests, templates.SignIn(s.base(r), form))
 	case errors.Is(err, accounts.ErrBadCredentials):
 		form.Errors = []templates.FieldError{{Field: "email", Message: "Enter a correct email address and password. Both are case-sensitive except the email."}}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"dadirectory/internal/access"
@@ -88,5 +89,76 @@ func TestSignInOddEmailsAreNotServerErrors(t *testing.T) {
 		if resp.StatusCode >= 500 {
 			t.Errorf("email %q: status %d", email[:4], resp.StatusCode)
 		}
+	}
+}
+
+// Parallel guesses are counted one by one: of 60 wrong passwords sent at once for one account
+// from one address, only the limit (5) are ever checked; the rest are told to wait.
+func TestSignInParallelGuessesAreCountedOneByOne(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	_, email := a.createUser(t, access.HousingStaff, "")
+	const n = 60
+	codes := make(chan int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, _ := a.postLogin(t, creds(email, "wrong passphrase "+strconv.Itoa(i)), nil, nil)
+			codes <- resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	count := map[int]int{}
+	for c := range codes {
+		count[c]++
+	}
+	t.Logf("%d parallel guesses: %d checked (401), %d refused unchecked (429)", n, count[http.StatusUnauthorized], count[http.StatusTooManyRequests])
+	if count[http.StatusUnauthorized] != 5 || count[http.StatusTooManyRequests] != n-5 {
+		t.Errorf("answers %v: want exactly 5 checked and %d refused", count, n-5)
+	}
+	var audited int
+	if err := a.pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_events WHERE action = 'auth.sign_in_failed'`).Scan(&audited); err != nil {
+		t.Fatal(err)
+	}
+	if audited != count[http.StatusUnauthorized] {
+		t.Errorf("%d failed sign-ins audited for %d checked", audited, count[http.StatusUnauthorized])
+	}
+}
+
+// A stranger guessing from many addresses slows guessing at the account down, but cannot lock
+// the person out: from the address they have signed in from before, the right password works.
+func TestSignInStrangerCannotLockThePersonOut(t *testing.T) {
+	t.Parallel()
+	pool := newApp(t).pool
+	a := startAppWith(t, pool, map[string]string{"TRUSTED_PROXIES": "127.0.0.1/32,::1/128"})
+	_, email := a.createUser(t, access.HousingStaff, "")
+	from := func(ip string) map[string]string { return map[string]string{"X-Forwarded-For": ip} }
+	home := from("198.51.100.10")
+	if resp, _ := a.postLogin(t, creds(email, testPassword), nil, home); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first sign-in from home: %d", resp.StatusCode)
+	}
+	// 20 guesses spread over 20 addresses (each under its own limits) reach the account's.
+	for i := range 20 {
+		if resp, _ := a.postLogin(t, creds(email, "wrong passphrase"), nil, from("203.0.113."+strconv.Itoa(i+1))); resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d", i+1, resp.StatusCode)
+		}
+	}
+	resp, _ := a.postLogin(t, creds(email, "another wrong passphrase"), nil, from("203.0.113.99"))
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("21st guess from a new address: %d, want 429", resp.StatusCode)
+	}
+	// The stranger's own address: the pair limit after 5 of their guesses there.
+	for i := range 5 {
+		a.postLogin(t, creds(email, "wrong passphrase "+strconv.Itoa(i)), nil, from("203.0.113.1"))
+	}
+	if resp, _ := a.postLogin(t, creds(email, testPassword), nil, from("203.0.113.1")); resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("the right password from the stranger's address: %d, want 429", resp.StatusCode)
+	}
+	// The person at home: signed in, while the stranger is still paused.
+	if resp, _ := a.postLogin(t, creds(email, testPassword), nil, home); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the person from their own address while a stranger guesses: %d, want 303", resp.StatusCode)
 	}
 }
