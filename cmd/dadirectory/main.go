@@ -10,6 +10,8 @@
 //	                                   load N synthetic agencies for scale tests and benchmarks
 //	dadirectory user add --email E --name N --role R [--org SLUG]
 //	                                   add an account; the password is read from standard input
+//	dadirectory backup FILE            write the whole database (uploads included) to FILE
+//	dadirectory restore [--force] FILE load FILE into an empty database (--force: replace)
 package main
 
 import (
@@ -40,6 +42,11 @@ commands:
   user add --email E --name N --role R [--org SLUG]
                         add an account (roles: admin, champion, housing_staff, rsl_officer;
                         --org is required for rsl_officer); password read from standard input
+  backup FILE           write the whole database at DATABASE_URL, uploaded files included, to
+                        FILE (pg_dump's custom format)
+  restore [--force] FILE
+                        load FILE (made by backup) into the database at DATABASE_URL, which
+                        must be empty unless --force, which replaces what it holds
 
 Settings come from environment variables; see the README.
 `
@@ -89,6 +96,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdSeed(ctx, cfg, log, args[1:], stdout)
 	case "user":
 		return cmdUser(ctx, cfg, args[1:], stdin, stdout)
+	case "backup":
+		return cmdBackup(ctx, cfg, log, args[1:])
+	case "restore":
+		return cmdRestore(ctx, cfg, log, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
