@@ -155,6 +155,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	if cfg.PprofAddr != "" {
 		servePprof(ctx, cfg.PprofAddr, log)
 	}
+	if cfg.MetricsAddr != "" {
+		if err := serveMetrics(ctx, cfg.MetricsAddr, srv.MetricsHandler(), log); err != nil {
+			return err
+		}
+	}
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

@@ -34,7 +34,8 @@ type Config struct {
 	Argon2Time      uint32        // ARGON2_TIME: password hashing passes
 	TrustedProxies  []*net.IPNet  // TRUSTED_PROXIES: proxies whose X-Forwarded-For is believed
 
-	PprofAddr string // PPROF_ADDR: loopback host:port for Go's profiler; empty (default) for none
+	PprofAddr   string // PPROF_ADDR: loopback host:port for Go's profiler; empty (default) for none
+	MetricsAddr string // METRICS_ADDR: host:port for /metrics (Prometheus); empty (default) for none
 
 	SMTPURL       *url.URL      // SMTP_URL: where mail goes; nil means mail is off (dev keeps it in /dev/mail)
 	MailFrom      string        // MAIL_FROM: the sender of every email, "Name <address>"
@@ -131,6 +132,15 @@ func Load(getenv func(string) string) (Config, error) {
 		host, _, err := net.SplitHostPort(c.PprofAddr)
 		if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
 			errs = append(errs, fmt.Errorf("PPROF_ADDR %q: want a loopback host:port such as 127.0.0.1:6060", c.PprofAddr))
+		}
+	}
+	// Metrics say how the service runs, not who uses it, but they are still not for the
+	// public: a listener of their own, never the site's.
+	if c.MetricsAddr = get("METRICS_ADDR", ""); c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("METRICS_ADDR %q: want host:port, such as 127.0.0.1:9090", c.MetricsAddr))
+		} else if c.MetricsAddr == c.ListenAddr {
+			errs = append(errs, fmt.Errorf("METRICS_ADDR %q: must differ from LISTEN_ADDR, so metrics are never on the public listener", c.MetricsAddr))
 		}
 	}
 	duration("REMINDER_EVERY", "1h", &c.ReminderEvery)

@@ -93,3 +93,15 @@ func TestMailSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestMetricsAddr(t *testing.T) {
+	for addr, ok := range map[string]bool{"127.0.0.1:9090": true, "0.0.0.0:9090": true, ":9090": true, "9090": false, "127.0.0.1:8080": false} {
+		c, err := Load(env(map[string]string{"METRICS_ADDR": addr}))
+		if (err == nil) != ok || (ok && c.MetricsAddr != addr) {
+			t.Errorf("METRICS_ADDR=%q: err=%v", addr, err)
+		}
+	}
+	if c, _ := Load(env(nil)); c.MetricsAddr != "" {
+		t.Errorf("metrics on by default: %q", c.MetricsAddr)
+	}
+}

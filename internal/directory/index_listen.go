@@ -66,6 +66,11 @@ type index struct {
 	echoes map[string]time.Time
 	drop   context.CancelFunc
 
+	// For metrics: when the last notification arrived (Unix nanoseconds), and how many
+	// times the index was rebuilt whole.
+	lastHeard atomic.Int64
+	rebuilds  atomic.Uint64
+
 	mu      sync.Mutex
 	pending changes
 	kick    chan struct{}
@@ -306,6 +311,7 @@ func (ix *index) listenOnce(ctx context.Context, gen uint64) error {
 		if err != nil {
 			return err
 		}
+		ix.lastHeard.Store(time.Now().UnixNano())
 		if kind, token, _ := strings.Cut(n.Payload, ":"); kind == "h" || kind == "s" {
 			ix.mu.Lock()
 			delete(ix.echoes, token)
@@ -418,6 +424,7 @@ func (ix *index) applyBatch(ctx context.Context, c changes) error {
 		ix.lastVersion++
 		ix.recent = map[int64]bool{}
 		ix.snap.Store(newSnapshot(ix.lastVersion, base, live, public, tax))
+		ix.rebuilds.Add(1)
 		// Healthy again only if the connection that asked for this rebuild is still the
 		// live one; a rebuild for a bulk load leaves health as it is.
 		if gen := ix.connected.Load(); gen != 0 && (c.all == gen || ix.healthy.Load()) {
@@ -472,4 +479,27 @@ func (ix *index) version() (uint64, bool) {
 		return 0, false
 	}
 	return s.version, true
+}
+
+// IndexStats says how the search index stands, for metrics.
+type IndexStats struct {
+	Built     bool
+	Healthy   bool      // in touch with the database: answering
+	Documents uint64    // current agencies (what staff may see)
+	Public    uint64    // of which the public may see
+	Version   uint64    // changes with every applied change
+	LastHeard time.Time // the last notification (heartbeats arrive every second)
+	Rebuilds  uint64    // whole rebuilds since start
+}
+
+func (ix *index) stats() IndexStats {
+	st := IndexStats{Healthy: ix.healthy.Load(), Rebuilds: ix.rebuilds.Load()}
+	if n := ix.lastHeard.Load(); n != 0 {
+		st.LastHeard = time.Unix(0, n)
+	}
+	if s := ix.snap.Load(); s != nil {
+		st.Built, st.Version = true, s.version
+		st.Documents, st.Public = s.live.GetCardinality(), s.public.GetCardinality()
+	}
+	return st
 }

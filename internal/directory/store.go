@@ -41,6 +41,9 @@ func (s *Store) Ready(ctx context.Context) bool { return s.index.ready(ctx) }
 // shows within milliseconds anyway; Sync is for answering the person who made it.
 func (s *Store) Sync(ctx context.Context) error { return s.index.sync(ctx) }
 
+// IndexStats says how the search index stands (for metrics), without waiting for it.
+func (s *Store) IndexStats() IndexStats { return s.index.stats() }
+
 // visibleAgency is the condition every query that shows agency a uses: not archived, and
 // public unless the viewer is staff ($1 must be the viewer's IsStaff).
 const visibleAgency = `a.archived_at IS NULL AND (a.visibility = 'public' OR $1::bool)`

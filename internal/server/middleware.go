@@ -71,6 +71,7 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
+		s.metrics.Request(routePattern(r), r.Method, rec.status, time.Since(start))
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("id", RequestIDFrom(r.Context())),
 			slog.String("method", r.Method),

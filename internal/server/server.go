@@ -22,6 +22,7 @@ import (
 	"dadirectory/internal/jobs"
 	"dadirectory/internal/library"
 	"dadirectory/internal/mail"
+	"dadirectory/internal/metrics"
 	"dadirectory/internal/reports"
 	"dadirectory/internal/site"
 	"dadirectory/internal/training"
@@ -53,6 +54,8 @@ type Server struct {
 	queue   *jobs.Queue
 	outbox  *mail.Outbox
 	mailbox *mail.Mailbox
+
+	metrics *metrics.Metrics
 
 	// bodyLimits are the routes ("METHOD /pattern") allowed a body larger than a form's.
 	bodyLimits map[string]int64
@@ -96,12 +99,21 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 	// Stores that send mail get the outbox now; startMail decides below whether it is on.
 	s.outbox = mail.NewOutbox(s.queue, cfg.BaseURL, s.siteName)
 	s.reports = reports.NewStore(db, reports.DefaultThrottle, s.outbox)
+	s.metrics = metrics.New(db, s.directory.IndexStats)
 	s.sessions = s.newSessions()
 	if err := s.startMail(); err != nil {
 		return nil, err
 	}
 	s.directory.Start() // build the search index now, not on the first visitor's search
 	return s, nil
+}
+
+// MetricsHandler serves /metrics in the Prometheus text format, for the METRICS_ADDR
+// listener only: Handler never routes to it.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metrics.Handler())
+	return mux
 }
 
 // auditEntities are the entity types the audit trail names and reverts, each described by the

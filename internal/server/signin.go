@@ -55,6 +55,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	var throttled *accounts.ThrottledError
 	switch {
 	case errors.As(err, &throttled):
+		s.metrics.SignIn("throttled")
 		what := "with this email address"
 		if throttled.ByAddress {
 			what = "from your network"
@@ -64,15 +65,18 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Retry-After", strconv.Itoa(int(throttled.Wait.Seconds())+1))
 		return s.render(w, r, http.StatusTooManyRequests, templates.SignIn(s.base(r), form))
 	case errors.Is(err, accounts.ErrBusy):
+		s.metrics.SignIn("busy")
 		form.Errors = []templates.FieldError{{Field: "email", Message: "Too many people are signing in at this moment. Wait a few seconds and try again."}}
 		w.Header().Set("Retry-After", "5")
 		return s.render(w, r, http.StatusTooManyRequests, templates.SignIn(s.base(r), form))
 	case errors.Is(err, accounts.ErrBadCredentials):
+		s.metrics.SignIn("failed")
 		form.Errors = []templates.FieldError{{Field: "email", Message: "Enter a correct email address and password. Both are case-sensitive except the email."}}
 		return s.render(w, r, http.StatusUnauthorized, templates.SignIn(s.base(r), form))
 	case err != nil:
 		return err
 	}
+	s.metrics.SignIn("success")
 	// A new token at sign-in stops a session fixed before it from being carried over.
 	if err := s.sessions.RenewToken(r.Context()); err != nil {
 		return err
