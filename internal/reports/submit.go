@@ -149,7 +149,7 @@ func (s *Store) notify(ctx context.Context, tx pgx.Tx, r Report) error {
 			Subject:  "Problem reported: " + r.AgencyName,
 			Greeting: "Hello " + p.name + ",",
 			Lines: []string{
-				"Someone has reported a problem with the directory's page about " + r.AgencyName + ": " + strings.ToLower(r.Kind.Short()) + ".",
+				"Someone reported a problem with the directory's page about " + r.AgencyName + ": " + lowerFirst(r.Kind.Label()) + ".",
 			},
 			Footer: "You are getting this because you keep this organisation's entry in the directory.",
 		}
@@ -171,6 +171,14 @@ func (s *Store) notify(ctx context.Context, tx pgx.Tx, r Report) error {
 		}
 	}
 	return nil
+}
+
+// lowerFirst puts a label ("A phone number is wrong") in the middle of a sentence.
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 // clientKey is the throttle's key for addr: HMAC-SHA-256 under the database's own random key.

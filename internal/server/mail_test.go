@@ -47,7 +47,7 @@ func TestReportIsEmailedToTheOrganisationsOfficersElseToAdmins(t *testing.T) {
 		t.Fatalf("report: %d", resp.StatusCode)
 	}
 	got := smtp.Wait(t, "to the officer", mailtest.To(officer, "Problem reported"))
-	if !strings.Contains(got.Text, "phone number") || !strings.Contains(got.Text, "try 01632 960 111") ||
+	if !strings.Contains(got.Text, "Clyde Valley Housing Association: a phone number is wrong.") || !strings.Contains(got.Text, "try 01632 960 111") ||
 		!strings.Contains(got.Text, "http://directory.example.org/my/organisation") {
 		t.Errorf("officer's email:\n%s", got.Text)
 	}
@@ -60,7 +60,7 @@ func TestReportIsEmailedToTheOrganisationsOfficersElseToAdmins(t *testing.T) {
 		t.Fatalf("report: %d", resp.StatusCode)
 	}
 	got = smtp.Wait(t, "to the admin", mailtest.To(admin, "Problem reported"))
-	if !strings.Contains(got.Text, "service closed") || !strings.Contains(got.Text, "http://directory.example.org/admin/reports/") {
+	if !strings.Contains(got.Text, ": the service has closed.") || !strings.Contains(got.Text, "http://directory.example.org/admin/reports/") {
 		t.Errorf("admin's email:\n%s", got.Text)
 	}
 	// Both reports have been mailed by now: the admin was not told about the officer's
@@ -120,7 +120,7 @@ func TestDevKeepsMailInItsMailboxAndServeHasNone(t *testing.T) {
 	}
 	id := dev.srv.mailbox.List()[0].ID
 	resp, body := dev.get(t, "/dev/mail/"+strconv.Itoa(id))
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "opening hours") {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "the opening hours are wrong") {
 		t.Errorf("one email: %d\n%s", resp.StatusCode, body)
 	}
 	resp, _ = dev.get(t, "/dev/mail/"+strconv.Itoa(id)+"/html")
