@@ -2,11 +2,7 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,40 +12,6 @@ import (
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/postgres/pgtest"
 )
-
-// emptyDatabase creates a database with nothing in it, dropped when the test ends.
-func emptyDatabase(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("TEST_DATABASE_URL")
-	if base == "" {
-		t.Skip("TEST_DATABASE_URL is not set")
-	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "restore_" + hex.EncodeToString(b)
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c, err := pgx.Connect(context.Background(), base)
-		if err == nil {
-			c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-			c.Close(context.Background())
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
-}
 
 // tableDigests is, for every table, a digest of all its rows in a fixed order.
 func tableDigests(t *testing.T, dbURL string) map[string]string {
@@ -108,7 +70,7 @@ func TestBackupAndRestoreKeepEveryRow(t *testing.T) {
 		t.Fatalf("backup: %v", err)
 	}
 
-	dst := emptyDatabase(t)
+	dst := pgtest.Empty(t)
 	if _, err := runCmd(t, dst, "", "restore", file); err != nil {
 		t.Fatalf("restore: %v", err)
 	}

@@ -50,6 +50,7 @@ type AdminAgency struct {
 	ArchivedAt *time.Time
 	UpdatedAt  time.Time
 	Contacts   []AdminContact // live ones first, then archived
+	MainPhone  string         // the main contact's first number (digits), "" when none is marked main
 }
 
 // StaffOnly reports whether only signed-in staff see the agency.
@@ -109,10 +110,10 @@ func (s *Store) CreateAgency(ctx context.Context, v access.Viewer, in AdminAgenc
 		a := clean.AgencyInput
 		var id int64
 		err = tx.QueryRow(ctx, `INSERT INTO agencies (slug, name, kind, visibility, open_24h, languages, summary,
-				description, website, email, phone, opening_hours, referral_route, eligibility, keywords, reviewed_at, review_due)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now(), $16::date) RETURNING id`,
+				description, website, email, opening_hours, referral_route, eligibility, keywords, reviewed_at, review_due)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, now(), $15::date) RETURNING id`,
 			slug, clean.Name, clean.Kind, clean.Visibility, clean.Open24h, splitLanguages(clean.Languages), a.Summary,
-			a.Description, a.Website, a.Email, a.Phone, a.OpeningHours, a.ReferralRoute, a.Eligibility, a.Keywords,
+			a.Description, a.Website, a.Email, a.OpeningHours, a.ReferralRoute, a.Eligibility, a.Keywords,
 			clean.ReviewDue).Scan(&id)
 		if err != nil {
 			return wrapEdit("create agency", err)
@@ -172,14 +173,14 @@ func (s *Store) UpdateAgencyAdmin(ctx context.Context, v access.Viewer, id int64
 		rollDue := clean.Reviewed && clean.ReviewDue == before.ReviewDue
 		a := clean.AgencyInput
 		tag, err := tx.Exec(ctx, `UPDATE agencies a SET name = $3, kind = $4, visibility = $5, open_24h = $6, languages = $7,
-				summary = $8, description = $9, website = $10, email = $11, phone = $12, opening_hours = $13,
-				referral_route = $14, eligibility = $15, keywords = $16,
-				reviewed_at = CASE WHEN $17::bool THEN now() ELSE a.reviewed_at END,
-				review_due = CASE WHEN $18::bool THEN `+reviewDueSQL+` ELSE $19::date END,
+				summary = $8, description = $9, website = $10, email = $11, opening_hours = $12,
+				referral_route = $13, eligibility = $14, keywords = $15,
+				reviewed_at = CASE WHEN $16::bool THEN now() ELSE a.reviewed_at END,
+				review_due = CASE WHEN $17::bool THEN `+reviewDueSQL+` ELSE $18::date END,
 				tags = `+agencyTagsSQL+`, version = a.version + 1, updated_at = now()
 			WHERE a.id = $1 AND a.version = $2 AND a.archived_at IS NULL`,
 			id, version, clean.Name, clean.Kind, clean.Visibility, clean.Open24h, splitLanguages(clean.Languages),
-			a.Summary, a.Description, a.Website, a.Email, a.Phone, a.OpeningHours, a.ReferralRoute, a.Eligibility,
+			a.Summary, a.Description, a.Website, a.Email, a.OpeningHours, a.ReferralRoute, a.Eligibility,
 			a.Keywords, clean.Reviewed, rollDue, clean.ReviewDue)
 		if err != nil {
 			return wrapEdit("update agency", err)
@@ -279,7 +280,7 @@ func setAllTerms(ctx context.Context, tx pgx.Tx, id int64, ids [][]int64) error 
 
 // adminAgencyColumns are what loadAdminAgency scans, in order.
 const adminAgencyColumns = `a.id, a.slug, a.name, a.kind, a.visibility, a.open_24h, a.languages, a.review_due,
-	a.summary, a.description, a.website, a.email, a.phone, a.opening_hours, a.referral_route, a.eligibility,
+	a.summary, a.description, a.website, a.email, agency_main_phone(a.id, 'staff'), a.opening_hours, a.referral_route, a.eligibility,
 	a.keywords, a.version, a.reviewed_at, coalesce(a.review_due < ` + todaySQL + `, false), a.archived_at, a.updated_at,
 	ARRAY(SELECT t.slug FROM agency_areas j JOIN areas t ON t.id = j.area_id WHERE j.agency_id = a.id ORDER BY t.sort_order, t.name),
 	ARRAY(SELECT t.slug FROM agency_categories j JOIN categories t ON t.id = j.category_id WHERE j.agency_id = a.id ORDER BY t.sort_order, t.name),
@@ -296,7 +297,7 @@ func loadAdminAgency(ctx context.Context, q postgres.Querier, where string, arg 
 	var langs []string
 	var due *time.Time
 	err := q.QueryRow(ctx, sql, arg).Scan(&a.ID, &a.Slug, &a.Name, &a.Kind, &a.Visibility, &a.Open24h, &langs, &due,
-		&a.Summary, &a.Description, &a.Website, &a.Email, &a.Phone, &a.OpeningHours, &a.ReferralRoute, &a.Eligibility,
+		&a.Summary, &a.Description, &a.Website, &a.Email, &a.MainPhone, &a.OpeningHours, &a.ReferralRoute, &a.Eligibility,
 		&a.Keywords, &a.Version, &a.ReviewedAt, &a.Overdue, &a.ArchivedAt, &a.UpdatedAt, &a.Areas, &a.Categories, &a.Audiences)
 	if isNoRows(err) {
 		return a, edit.ErrNotFound
@@ -315,7 +316,7 @@ func (a AdminAgency) auditRow() map[string]any {
 	return map[string]any{
 		"slug": a.Slug, "name": a.Name, "kind": a.Kind, "visibility": a.Visibility, "open_24h": a.Open24h,
 		"languages": splitLanguages(a.Languages), "summary": a.Summary, "description": a.Description,
-		"website": a.Website, "email": a.Email, "phone": a.Phone, "opening_hours": a.OpeningHours,
+		"website": a.Website, "email": a.Email, "opening_hours": a.OpeningHours,
 		"referral_route": a.ReferralRoute, "eligibility": a.Eligibility, "keywords": a.Keywords, "areas": a.Areas,
 		"categories": a.Categories, "audiences": a.Audiences, "reviewed_at": a.ReviewedAt,
 		"review_due": nilIfEmpty(a.ReviewDue), "archived_at": a.ArchivedAt, "version": a.Version,

@@ -86,11 +86,16 @@ func (s *Store) CreateContactAdmin(ctx context.Context, v access.Viewer, agencyI
 			return errs
 		}
 		c := clean.ContactInput
+		if c.Main {
+			if err := unmarkMain(ctx, tx, v, agencyID, 0); err != nil {
+				return err
+			}
+		}
 		var id int64
 		err = tx.QueryRow(ctx, `INSERT INTO contacts (agency_id, role_title, person_name, phones, email, hours, notes,
-				kind, visibility, is_key, key_order, reviewed_at, review_due)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now(), $12::date) RETURNING id`,
-			agencyID, c.RoleTitle, c.PersonName, c.Phones, c.Email, c.Hours, c.Notes, c.Kind, c.Visibility,
+				kind, visibility, main, is_key, key_order, reviewed_at, review_due)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now(), $13::date) RETURNING id`,
+			agencyID, c.RoleTitle, c.PersonName, c.Phones, c.Email, c.Hours, c.Notes, c.Kind, c.Visibility, c.Main,
 			clean.IsKey, keyOrder(clean.KeyOrder), clean.ReviewDue).Scan(&id)
 		if err != nil {
 			return wrapEdit("create contact", err)
@@ -146,14 +151,19 @@ func (s *Store) UpdateContactAdmin(ctx context.Context, v access.Viewer, agencyI
 		}
 		rollDue := clean.Reviewed && clean.ReviewDue == before.ReviewDue
 		c := clean.ContactInput
+		if c.Main && !before.Main {
+			if err := unmarkMain(ctx, tx, v, agencyID, id); err != nil {
+				return err
+			}
+		}
 		tag, err := tx.Exec(ctx, `UPDATE contacts c SET role_title = $4, person_name = $5, phones = $6, email = $7,
 				hours = $8, notes = $9, kind = $10, visibility = $11, is_key = $12, key_order = $13,
 				reviewed_at = CASE WHEN $14::bool THEN now() ELSE c.reviewed_at END,
 				review_due = CASE WHEN $15::bool THEN `+reviewDueSQL+` ELSE $16::date END,
-				version = c.version + 1, updated_at = now()
+				main = $17, version = c.version + 1, updated_at = now()
 			WHERE c.id = $1 AND c.agency_id = $2 AND c.version = $3 AND c.archived_at IS NULL`,
 			id, agencyID, version, c.RoleTitle, c.PersonName, c.Phones, c.Email, c.Hours, c.Notes, c.Kind, c.Visibility,
-			clean.IsKey, keyOrder(clean.KeyOrder), clean.Reviewed, rollDue, clean.ReviewDue)
+			clean.IsKey, keyOrder(clean.KeyOrder), clean.Reviewed, rollDue, clean.ReviewDue, c.Main)
 		if err != nil {
 			return wrapEdit("update contact", err)
 		}
@@ -191,8 +201,11 @@ func (s *Store) RestoreContact(ctx context.Context, v access.Viewer, agencyID, i
 			out = before
 			return nil
 		}
-		tag, err := tx.Exec(ctx, `UPDATE contacts SET archived_at = NULL, version = version + 1, updated_at = now()
-			WHERE id = $1 AND agency_id = $2 AND version = $3`, id, agencyID, version)
+		// A restored main contact stays the main one only if no other has been marked since.
+		tag, err := tx.Exec(ctx, `UPDATE contacts c SET archived_at = NULL, version = c.version + 1, updated_at = now(),
+				main = c.main AND NOT EXISTS (SELECT 1 FROM contacts o WHERE o.agency_id = c.agency_id AND o.main
+					AND o.archived_at IS NULL AND o.id <> c.id)
+			WHERE c.id = $1 AND c.agency_id = $2 AND c.version = $3`, id, agencyID, version)
 		if err != nil {
 			return wrapEdit("restore contact", err)
 		}
@@ -303,7 +316,7 @@ func setContactAreas(ctx context.Context, tx pgx.Tx, contactID int64, ids []int6
 }
 
 const adminContactColumns = `c.id, c.agency_id, a.slug, a.name, c.role_title, c.person_name, c.phones, c.email, c.hours,
-	c.notes, c.kind, c.visibility, c.is_key, c.key_order, c.review_due, c.version, c.reviewed_at,
+	c.notes, c.kind, c.visibility, c.main, c.is_key, c.key_order, c.review_due, c.version, c.reviewed_at,
 	coalesce(c.archived_at IS NULL AND c.review_due < ` + todaySQL + `, false), c.archived_at, c.updated_at,
 	ARRAY(SELECT t.slug FROM contact_areas j JOIN areas t ON t.id = j.area_id WHERE j.contact_id = c.id ORDER BY t.sort_order, t.name)`
 
@@ -312,7 +325,7 @@ func scanAdminContact(row pgx.Row) (AdminContact, error) {
 	var order int
 	var due *time.Time
 	err := row.Scan(&c.ID, &c.AgencyID, &c.AgencySlug, &c.AgencyName, &c.RoleTitle, &c.PersonName, &c.Phones, &c.Email,
-		&c.Hours, &c.Notes, &c.Kind, &c.Visibility, &c.IsKey, &order, &due, &c.Version, &c.ReviewedAt, &c.Overdue,
+		&c.Hours, &c.Notes, &c.Kind, &c.Visibility, &c.Main, &c.IsKey, &order, &due, &c.Version, &c.ReviewedAt, &c.Overdue,
 		&c.ArchivedAt, &c.UpdatedAt, &c.Areas)
 	c.KeyOrder, c.ReviewDue = strconv.Itoa(order), dateString(due)
 	if c.Phones == nil {
@@ -352,7 +365,7 @@ func loadAdminContacts(ctx context.Context, q postgres.Querier, where string, ar
 func (c AdminContact) auditRow() map[string]any {
 	return map[string]any{
 		"role_title": c.RoleTitle, "person_name": c.PersonName, "phones": c.Phones, "email": c.Email,
-		"hours": c.Hours, "notes": c.Notes, "kind": c.Kind, "visibility": c.Visibility, "is_key": c.IsKey,
+		"hours": c.Hours, "notes": c.Notes, "kind": c.Kind, "visibility": c.Visibility, "main": c.Main, "is_key": c.IsKey,
 		"key_order": keyOrder(c.KeyOrder), "areas": c.Areas, "reviewed_at": c.ReviewedAt,
 		"review_due": nilIfEmpty(c.ReviewDue), "archived_at": c.ArchivedAt, "version": c.Version,
 	}

@@ -30,7 +30,7 @@ func (s *Store) Agency(ctx context.Context, viewer access.Viewer, slug string) (
 func (s *Store) agency(ctx context.Context, viewer access.Viewer, slug string) (Agency, error) {
 	var a Agency
 	var id int64
-	err := s.db.QueryRow(ctx, `SELECT a.id, a.slug, a.name, a.kind, a.summary, a.phone, a.open_24h,
+	err := s.db.QueryRow(ctx, `SELECT a.id, a.slug, a.name, a.kind, a.summary, agency_main_phone(a.id, a.visibility), a.open_24h,
 		a.visibility = 'staff', a.description, a.website, a.email, a.referral_route, a.eligibility,
 		a.opening_hours, a.languages, a.reviewed_at
 		FROM agencies a WHERE a.slug = $2 AND `+visibleAgency, viewer.IsStaff(), slug).Scan(

@@ -10,7 +10,6 @@ import (
 	"dadirectory/internal/access"
 	"dadirectory/internal/audit"
 	"dadirectory/internal/edit"
-	"dadirectory/internal/phone"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
 )
@@ -23,7 +22,6 @@ type AgencyInput struct {
 	Description   string   `json:"description"`
 	Website       string   `json:"website"`
 	Email         string   `json:"email"`
-	Phone         string   `json:"phone"`
 	OpeningHours  string   `json:"opening_hours"`
 	ReferralRoute string   `json:"referral_route"`
 	Eligibility   string   `json:"eligibility"`
@@ -34,8 +32,8 @@ type AgencyInput struct {
 }
 
 // AgencyEdit is an agency as the person who keeps it sees it: every field they may change
-// (phone as stored digits, terms as slugs), its review status and all its current contacts,
-// public and staff-only.
+// (terms as slugs), its review status and all its current contacts, public and staff-only.
+// Its phone numbers are its contacts': MainPhone is the main contact's first number.
 type AgencyEdit struct {
 	ID        int64
 	Slug      string
@@ -49,6 +47,7 @@ type AgencyEdit struct {
 	Overdue    bool       // review_due is before today in Europe/London
 	UpdatedAt  time.Time
 	Contacts   []ContactEdit
+	MainPhone  string // digits, "" when no contact is marked main
 }
 
 // ReferralRoutes are the choices of who can refer, with the words the form shows.
@@ -111,10 +110,10 @@ func (s *Store) UpdateAgency(ctx context.Context, v access.Viewer, id int64, in 
 		// tags repeats the names of the categories and audiences for the search index; it is
 		// rebuilt here, from the join rows just written, so the two cannot drift apart.
 		tag, err := tx.Exec(ctx, `UPDATE agencies a SET summary = $5, description = $6, website = $7, email = $8,
-				phone = $9, opening_hours = $10, referral_route = $11, eligibility = $12, keywords = $13,
+				opening_hours = $9, referral_route = $10, eligibility = $11, keywords = $12,
 				tags = `+agencyTagsSQL+`, version = a.version + 1, updated_at = now()
 			WHERE a.id = $1 AND a.version = $4 AND `+mayEditAgency,
-			id, own, admin, version, clean.Summary, clean.Description, clean.Website, clean.Email, clean.Phone,
+			id, own, admin, version, clean.Summary, clean.Description, clean.Website, clean.Email,
 			clean.OpeningHours, clean.ReferralRoute, clean.Eligibility, clean.Keywords)
 		if err != nil {
 			return wrapEdit("update agency", err)
@@ -172,18 +171,11 @@ func AgencyForm(tax Taxonomy) edit.Form[AgencyInput] {
 // agencyFields lists the form's fields in order, for merging and comparing.
 func agencyFields(tax Taxonomy) []edit.Field[AgencyInput] {
 	text := edit.Text[AgencyInput]
-	phoneField := edit.Field[AgencyInput]{
-		Name: "phone", Label: "Phone",
-		Key:  func(a AgencyInput) string { return a.Phone },
-		Show: func(a AgencyInput) string { return phone.Display(a.Phone) },
-		Take: func(dst *AgencyInput, src AgencyInput) { dst.Phone = phone.Display(src.Phone) },
-	}
 	return []edit.Field[AgencyInput]{
 		text("summary", "Summary", func(a *AgencyInput) *string { return &a.Summary }),
 		text("description", "Description", func(a *AgencyInput) *string { return &a.Description }),
 		text("website", "Website", func(a *AgencyInput) *string { return &a.Website }),
 		text("email", "Email", func(a *AgencyInput) *string { return &a.Email }),
-		phoneField,
 		text("opening_hours", "Opening hours", func(a *AgencyInput) *string { return &a.OpeningHours }),
 		text("referral_route", "Who can refer", func(a *AgencyInput) *string { return &a.ReferralRoute }).ShownAs(referralLabel),
 		text("eligibility", "Eligibility", func(a *AgencyInput) *string { return &a.Eligibility }),
@@ -194,8 +186,8 @@ func agencyFields(tax Taxonomy) []edit.Field[AgencyInput] {
 	}
 }
 
-// cleanAgency checks in and returns it as it would be stored: text trimmed, the phone as
-// digits, terms de-duplicated. The limits are the schema's CHECKs.
+// cleanAgency checks in and returns it as it would be stored: text trimmed, terms
+// de-duplicated. The limits are the schema's CHECKs.
 func cleanAgency(in AgencyInput) (AgencyInput, validate.Errors) {
 	var e validate.Errors
 	// A summary is one paragraph; line breaks typed into its box become spaces.
@@ -205,7 +197,6 @@ func cleanAgency(in AgencyInput) (AgencyInput, validate.Errors) {
 		Description:   e.Text("description", "Description", in.Description, false, 5000, true),
 		Website:       e.WebURL("website", "Website", in.Website),
 		Email:         e.Email("email", "Email address", in.Email),
-		Phone:         e.Phone("phone", "Phone number", in.Phone),
 		OpeningHours:  e.Text("opening_hours", "Opening hours", in.OpeningHours, false, 300, false),
 		ReferralRoute: e.OneOf("referral_route", "who can refer", in.ReferralRoute, "self", "professional", "both"),
 		Eligibility:   e.Text("eligibility", "Eligibility", in.Eligibility, false, 1000, true),
@@ -235,7 +226,7 @@ func cleanSlugs(e *validate.Errors, tt termTable, slugs []string) []string {
 
 // agencyEditColumns are what loadAgencyEdit scans, in order.
 const agencyEditColumns = `a.id, a.slug, a.name, a.kind, a.visibility = 'staff', a.summary, a.description,
-	a.website, a.email, a.phone, a.opening_hours, a.referral_route, a.eligibility, a.keywords, a.version,
+	a.website, a.email, agency_main_phone(a.id, 'staff'), a.opening_hours, a.referral_route, a.eligibility, a.keywords, a.version,
 	a.reviewed_at, a.review_due, coalesce(a.review_due < ` + todaySQL + `, false), a.updated_at,
 	ARRAY(SELECT t.slug FROM agency_areas j JOIN areas t ON t.id = j.area_id WHERE j.agency_id = a.id ORDER BY t.sort_order, t.name),
 	ARRAY(SELECT t.slug FROM agency_categories j JOIN categories t ON t.id = j.category_id WHERE j.agency_id = a.id ORDER BY t.sort_order, t.name),
@@ -250,7 +241,7 @@ func loadAgencyEdit(ctx context.Context, q postgres.Querier, v access.Viewer, id
 		sql += ` FOR UPDATE OF a`
 	}
 	err := q.QueryRow(ctx, sql, id, own, admin).Scan(&a.ID, &a.Slug, &a.Name, &a.Kind, &a.StaffOnly, &a.Summary,
-		&a.Description, &a.Website, &a.Email, &a.Phone, &a.OpeningHours, &a.ReferralRoute, &a.Eligibility, &a.Keywords,
+		&a.Description, &a.Website, &a.Email, &a.MainPhone, &a.OpeningHours, &a.ReferralRoute, &a.Eligibility, &a.Keywords,
 		&a.Version, &a.ReviewedAt, &a.ReviewDue, &a.Overdue, &a.UpdatedAt, &a.Areas, &a.Categories, &a.Audiences)
 	if isNoRows(err) {
 		return a, edit.ErrNotFound
@@ -266,7 +257,7 @@ func loadAgencyEdit(ctx context.Context, q postgres.Querier, v access.Viewer, id
 func (a AgencyEdit) auditRow() map[string]any {
 	return map[string]any{
 		"summary": a.Summary, "description": a.Description, "website": a.Website, "email": a.Email,
-		"phone": a.Phone, "opening_hours": a.OpeningHours, "referral_route": a.ReferralRoute,
+		"opening_hours": a.OpeningHours, "referral_route": a.ReferralRoute,
 		"eligibility": a.Eligibility, "keywords": a.Keywords, "areas": a.Areas, "categories": a.Categories,
 		"audiences": a.Audiences, "reviewed_at": a.ReviewedAt, "review_due": dateOnly(a.ReviewDue), "version": a.Version,
 	}

@@ -71,7 +71,6 @@ func TestUpdateAgencyByItsOfficer(t *testing.T) {
 	}
 	in := inputOf(a)
 	in.Summary = "  Tenancy support and safe moves for tenants.\r\nAsk for the domestic abuse lead.  "
-	in.Phone = "0141 496 0399"
 	in.Areas = []string{"wishaw", "airdrie", "wishaw"}
 	in.Categories = []string{"housing-advice", "outreach"}
 	in.Audiences = []string{"lgbt-plus"}
@@ -80,7 +79,7 @@ func TestUpdateAgencyByItsOfficer(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got.Version != a.Version+1 || got.Summary != "Tenancy support and safe moves for tenants. Ask for the domestic abuse lead." ||
-		got.Phone != "01414960399" || strings.Join(got.Areas, ",") != "airdrie,wishaw" && strings.Join(got.Areas, ",") != "wishaw,airdrie" {
+		strings.Join(got.Areas, ",") != "airdrie,wishaw" && strings.Join(got.Areas, ",") != "wishaw,airdrie" {
 		t.Errorf("saved %+v", got)
 	}
 	// The search index reads tags: the names of the new categories and audiences.
@@ -100,7 +99,7 @@ func TestUpdateAgencyByItsOfficer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if actor != v.UserID || before["summary"] != a.Summary || after["summary"] != got.Summary || after["phone"] != "01414960399" {
+	if actor != v.UserID || before["summary"] != a.Summary || after["summary"] != got.Summary {
 		t.Errorf("audit: actor %d, before %v, after %v", actor, before["summary"], after["summary"])
 	}
 	// Saving the same values again changes nothing and records nothing.
@@ -215,7 +214,6 @@ func TestUpdateAgencyValidates(t *testing.T) {
 		"data website":       {func(in *directory.AgencyInput) { in.Website = "data:text/html,hi" }, "website"},
 		"schemeless website": {func(in *directory.AgencyInput) { in.Website = "//evil.example" }, "website"},
 		"bad email":          {func(in *directory.AgencyInput) { in.Email = "not an email" }, "email"},
-		"bad phone":          {func(in *directory.AgencyInput) { in.Phone = "12345" }, "phone"},
 		"referral route":     {func(in *directory.AgencyInput) { in.ReferralRoute = "anyone" }, "referral_route"},
 		"unknown area":       {func(in *directory.AgencyInput) { in.Areas = []string{"motherwell", "atlantis"} }, "areas"},
 		"malformed area":     {func(in *directory.AgencyInput) { in.Areas = []string{"'; DROP TABLE areas; --"} }, "areas"},
@@ -275,10 +273,10 @@ func TestConfirmAgencySetsTheReviewDates(t *testing.T) {
 }
 
 func TestMergeAgencyWithoutAStartingPoint(t *testing.T) {
-	now := directory.AgencyInput{Summary: "Now", Phone: "01414960311", Areas: []string{"wishaw", "airdrie"}}
-	yours := directory.AgencyInput{Summary: "Mine", Phone: "0141 496 0311", Areas: []string{"airdrie", "wishaw"}}
+	now := directory.AgencyInput{Summary: "Now", Website: "https://example.org", Areas: []string{"wishaw", "airdrie"}}
+	yours := directory.AgencyInput{Summary: "Mine", Website: " https://example.org ", Areas: []string{"airdrie", "wishaw"}}
 	merged, changes := directory.AgencyForm(directory.Taxonomy{}).Merge(nil, now, yours)
-	// Only the summary differs (phone and areas are the same once normalised); without a
+	// Only the summary differs (website and areas are the same once normalised); without a
 	// starting point it is a clash and the form keeps what was typed.
 	if merged.Summary != "Mine" || len(changes) != 1 || !changes[0].Clash || changes[0].WasKnown {
 		t.Errorf("%+v %+v", merged, changes)

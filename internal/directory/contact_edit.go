@@ -31,6 +31,10 @@ type ContactInput struct {
 	Notes      string  `json:"notes"`
 	Kind       string  `json:"kind"`
 	Visibility string  `json:"visibility"`
+	// Main marks the contact whose first number is the organisation's main number: on its
+	// page, in search results, key contacts and the printed sheet. One per organisation;
+	// marking another unmarks this one.
+	Main bool `json:"main"`
 }
 
 // ContactEdit is a contact as the person who keeps it sees it, whatever its visibility.
@@ -103,15 +107,20 @@ func (s *Store) CreateContact(ctx context.Context, v access.Viewer, agencyID int
 		if len(errs) > 0 {
 			return errs
 		}
+		if clean.Main {
+			if err := unmarkMain(ctx, tx, v, agencyID, 0); err != nil {
+				return err
+			}
+		}
 		// INSERT ... SELECT under the same rule, so the row can only be made for an agency v
 		// may change, whatever id the caller passed.
 		var id int64
 		err = tx.QueryRow(ctx, `INSERT INTO contacts (agency_id, role_title, person_name, phones, email, hours, notes,
-				kind, visibility, reviewed_at, review_due)
-			SELECT a.id, $4::text, $5::text, $6::jsonb, $7::text, $8::text, $9::text, $10::text, $11::text, now(), `+reviewDueSQL+`
+				kind, visibility, main, reviewed_at, review_due)
+			SELECT a.id, $4::text, $5::text, $6::jsonb, $7::text, $8::text, $9::text, $10::text, $11::text, $12::bool, now(), `+reviewDueSQL+`
 			FROM agencies a WHERE a.id = $1 AND `+mayEditAgency+`
 			RETURNING id`, agencyID, own, admin, clean.RoleTitle, clean.PersonName, clean.Phones, clean.Email,
-			clean.Hours, clean.Notes, clean.Kind, clean.Visibility).Scan(&id)
+			clean.Hours, clean.Notes, clean.Kind, clean.Visibility, clean.Main).Scan(&id)
 		if isNoRows(err) {
 			return edit.ErrNotFound
 		}
@@ -147,16 +156,21 @@ func (s *Store) UpdateContact(ctx context.Context, v access.Viewer, agencyID, id
 			out = before
 			return nil
 		}
+		if clean.Main && !before.Main {
+			if err := unmarkMain(ctx, tx, v, agencyID, id); err != nil {
+				return err
+			}
+		}
 		own, admin := v.EditScope()
 		// Whoever edits a contact has just checked it, so its review date moves on too.
 		tag, err := tx.Exec(ctx, `UPDATE contacts c SET role_title = $6, person_name = $7, phones = $8, email = $9,
-				hours = $10, notes = $11, kind = $12, visibility = $13, reviewed_at = now(), review_due = `+reviewDueSQL+`,
+				hours = $10, notes = $11, kind = $12, visibility = $13, main = $14, reviewed_at = now(), review_due = `+reviewDueSQL+`,
 				version = c.version + 1, updated_at = now()
 			FROM agencies a
 			WHERE c.id = $1 AND c.agency_id = $4 AND c.version = $5 AND c.archived_at IS NULL
 				AND a.id = c.agency_id AND `+mayEditAgency,
 			id, own, admin, agencyID, version, clean.RoleTitle, clean.PersonName, clean.Phones, clean.Email,
-			clean.Hours, clean.Notes, clean.Kind, clean.Visibility)
+			clean.Hours, clean.Notes, clean.Kind, clean.Visibility, clean.Main)
 		if err != nil {
 			return wrapEdit("update contact", err)
 		}
@@ -220,7 +234,36 @@ func contactFields() []edit.Field[ContactInput] {
 		text("notes", "Notes", func(c *ContactInput) *string { return &c.Notes }),
 		text("kind", "Kind of contact", func(c *ContactInput) *string { return &c.Kind }).ShownAs(ContactKindLabel),
 		text("visibility", "Who can see it", func(c *ContactInput) *string { return &c.Visibility }).ShownAs(visibilityLabel),
+		edit.Bool("main", "The organisation's main number", func(c *ContactInput) *bool { return &c.Main }),
 	}
+}
+
+// unmarkMain takes the main mark off the agency's other live contacts (all but keep), inside
+// tx, with an audit event each, before another contact is marked: an organisation has one
+// main number. The unique index contacts_one_main_idx is the guard if two saves race.
+func unmarkMain(ctx context.Context, tx pgx.Tx, v access.Viewer, agencyID, keep int64) error {
+	rows, err := tx.Query(ctx, `UPDATE contacts SET main = false, version = version + 1, updated_at = now()
+		WHERE agency_id = $1 AND main AND archived_at IS NULL AND id <> $2
+		RETURNING id, version`, agencyID, keep)
+	if err != nil {
+		return wrapEdit("unmark main contact", err)
+	}
+	type was struct{ id, version int64 }
+	unmarked, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (was, error) {
+		var w was
+		return w, r.Scan(&w.id, &w.version)
+	})
+	if err != nil {
+		return wrapEdit("unmark main contact", err)
+	}
+	for _, w := range unmarked {
+		if err := audit.Record(ctx, tx, audit.Event{ActorID: v.UserID, Action: "contact.update", EntityType: "contact",
+			EntityID: w.id, AgencyID: agencyID, Before: map[string]any{"main": true, "version": w.version - 1},
+			After: map[string]any{"main": false, "version": w.version}}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // phonesField is a field for a list of labelled numbers reached through p: compared as stored
@@ -306,16 +349,20 @@ func cleanContact(in ContactInput, kinds []string) (ContactInput, validate.Error
 		out.Kind = e.OneOf("kind", "what kind of contact this is", in.Kind, kinds...)
 	}
 	out.Visibility = e.OneOf("visibility", "who can see this contact", in.Visibility, "public", "staff")
+	out.Main = in.Main
+	if out.Main && len(out.Phones) == 0 && !e.Has("phones") {
+		e.Add("main", "The main number needs a phone number: add one above, or untick this box")
+	}
 	return out, e
 }
 
 const contactEditColumns = `c.id, c.agency_id, a.name, c.role_title, c.person_name, c.phones, c.email, c.hours, c.notes,
-	c.kind, c.visibility, c.version, c.updated_at`
+	c.kind, c.visibility, c.main, c.version, c.updated_at`
 
 func scanContactEdit(row pgx.Row) (ContactEdit, error) {
 	var c ContactEdit
 	err := row.Scan(&c.ID, &c.AgencyID, &c.AgencyName, &c.RoleTitle, &c.PersonName, &c.Phones, &c.Email, &c.Hours, &c.Notes,
-		&c.Kind, &c.Visibility, &c.Version, &c.UpdatedAt)
+		&c.Kind, &c.Visibility, &c.Main, &c.Version, &c.UpdatedAt)
 	return c, err
 }
 
@@ -353,6 +400,6 @@ func loadContactEdits(ctx context.Context, q postgres.Querier, agencyID int64) (
 func (c ContactEdit) auditRow() map[string]any {
 	return map[string]any{
 		"role_title": c.RoleTitle, "person_name": c.PersonName, "phones": c.Phones, "email": c.Email,
-		"hours": c.Hours, "notes": c.Notes, "kind": c.Kind, "visibility": c.Visibility, "version": c.Version,
+		"hours": c.Hours, "notes": c.Notes, "kind": c.Kind, "visibility": c.Visibility, "main": c.Main, "version": c.Version,
 	}
 }

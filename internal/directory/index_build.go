@@ -21,7 +21,7 @@ import (
 // without a copy per word (see eachLexeme): at 100,000 agencies that is ten million words.
 var (
 	indexRankSQL = `SELECT a.id, a.name FROM agencies a WHERE ` + visibleAgency
-	indexLoadSQL = `SELECT a.id, a.slug, a.name, a.kind, a.summary, a.phone, a.open_24h,
+	indexLoadSQL = `SELECT a.id, a.slug, a.name, a.kind, a.summary, agency_main_phone(a.id, a.visibility), a.open_24h,
 	a.visibility = 'staff', ` + strings.ReplaceAll(visibleAgency, "$1", "$2") + `, a.search_vector::text,
 	concat_ws(' ', a.name, a.summary, a.keywords, a.tags, a.description, a.eligibility), a.languages
 FROM unnest($3::bigint[]) WITH ORDINALITY AS r(id, n) JOIN agencies a ON a.id = r.id

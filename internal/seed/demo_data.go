@@ -73,6 +73,7 @@ type Contact struct {
 	IsKey      bool
 	KeyOrder   int
 	Areas      []string
+	Main       bool // set by the loader on the contact that holds Agency.Phone
 }
 
 // Agency is one organisation in the directory. Areas, Categories and Audiences hold slugs.
@@ -84,7 +85,7 @@ type Agency struct {
 	Description   string
 	Website       string
 	Email         string
-	Phone         string
+	Phone         string // the main number: the loader keeps it on a contact marked main
 	ReferralRoute string
 	Eligibility   string
 	OpeningHours  string

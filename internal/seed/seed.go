@@ -141,7 +141,7 @@ func upsertAgency(ctx context.Context, tx pgx.Tx, a *Agency, ids termIDs) (bool,
 	if langs == nil {
 		langs = []string{}
 	}
-	args := []any{a.Slug, a.Name, a.Kind, a.Summary, a.Description, a.Website, a.Email, a.Phone,
+	args := []any{a.Slug, a.Name, a.Kind, a.Summary, a.Description, a.Website, a.Email,
 		a.ReferralRoute, a.Eligibility, a.OpeningHours, a.Open24h, langs, a.Keywords, tags, a.Visibility}
 
 	var id int64
@@ -149,10 +149,10 @@ func upsertAgency(ctx context.Context, tx pgx.Tx, a *Agency, ids termIDs) (bool,
 	err := tx.QueryRow(ctx, `SELECT id, demo FROM agencies WHERE slug = $1 FOR UPDATE`, a.Slug).Scan(&id, &demo)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
-		err = tx.QueryRow(ctx, `INSERT INTO agencies (slug, name, kind, summary, description, website, email, phone,
+		err = tx.QueryRow(ctx, `INSERT INTO agencies (slug, name, kind, summary, description, website, email,
 				referral_route, eligibility, opening_hours, open_24h, languages, keywords, tags, visibility,
 				demo, reviewed_at, review_due)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, true, now(), `+reviewDue+`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, true, now(), `+reviewDue+`)
 			RETURNING id`, args...).Scan(&id)
 		if err != nil {
 			return false, 0, fmt.Errorf("insert: %w", err)
@@ -163,12 +163,12 @@ func upsertAgency(ctx context.Context, tx pgx.Tx, a *Agency, ids termIDs) (bool,
 		return false, 0, nil
 	default:
 		_, err = tx.Exec(ctx, `UPDATE agencies SET name = $2, kind = $3, summary = $4, description = $5, website = $6,
-				email = $7, phone = $8, referral_route = $9, eligibility = $10, opening_hours = $11, open_24h = $12,
-				languages = $13, keywords = $14, tags = $15, visibility = $16,
+				email = $7, referral_route = $8, eligibility = $9, opening_hours = $10, open_24h = $11,
+				languages = $12, keywords = $13, tags = $14, visibility = $15,
 				version = version + 1, updated_at = now()
-			WHERE id = $17 AND slug = $1 AND (name, kind, summary, description, website, email, phone, referral_route, eligibility,
+			WHERE id = $16 AND slug = $1 AND (name, kind, summary, description, website, email, referral_route, eligibility,
 				opening_hours, open_24h, languages, keywords, tags, visibility)
-				IS DISTINCT FROM ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text[], $14, $15, $16)`,
+				IS DISTINCT FROM ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text[], $13, $14, $15)`,
 			append(args, id)...)
 		if err != nil {
 			return false, 0, fmt.Errorf("update: %w", err)
@@ -185,9 +185,21 @@ func upsertAgency(ctx context.Context, tx pgx.Tx, a *Agency, ids termIDs) (bool,
 		return false, 0, err
 	}
 
-	titles := make([]string, len(a.Contacts))
-	for i := range a.Contacts {
-		c := &a.Contacts[i]
+	contacts := withMainContact(a)
+	mainTitle := ""
+	for _, c := range contacts {
+		if c.Main {
+			mainTitle = c.RoleTitle
+		}
+	}
+	// One main contact per agency: the mark comes off any other before it goes on.
+	if _, err := tx.Exec(ctx, `UPDATE contacts SET main = false, version = version + 1, updated_at = now()
+		WHERE agency_id = $1 AND main AND role_title <> $2`, id, mainTitle); err != nil {
+		return false, 0, fmt.Errorf("unmark main contact: %w", err)
+	}
+	titles := make([]string, len(contacts))
+	for i := range contacts {
+		c := &contacts[i]
 		if err := upsertContact(ctx, tx, id, c, ids); err != nil {
 			return false, 0, fmt.Errorf("contact %q: %w", c.RoleTitle, err)
 		}
@@ -196,7 +208,45 @@ func upsertAgency(ctx context.Context, tx pgx.Tx, a *Agency, ids termIDs) (bool,
 	if err := removeStaleContacts(ctx, tx, id, titles); err != nil {
 		return false, 0, err
 	}
-	return true, len(a.Contacts), nil
+	return true, len(contacts), nil
+}
+
+// withMainContact is the agency's contacts with its main number (Agency.Phone) on one marked
+// main: the first public contact that has the number, with the number moved first, or else a
+// contact "Main number" of its own. Phone numbers live only in contacts.
+func withMainContact(a *Agency) []Contact {
+	contacts := append([]Contact(nil), a.Contacts...)
+	if a.Phone == "" {
+		return contacts
+	}
+	pick := -1
+	for i, c := range contacts {
+		for _, p := range c.Phones {
+			if p.Number == a.Phone && (pick == -1 || c.Visibility == "public" && contacts[pick].Visibility != "public") {
+				pick = i
+			}
+		}
+	}
+	if pick == -1 {
+		vis := a.Visibility
+		if vis == "" {
+			vis = Public
+		}
+		contacts = append(contacts, Contact{RoleTitle: "Main number", Phones: []Phone{{Number: a.Phone}},
+			Kind: "general", Visibility: vis})
+		pick = len(contacts) - 1
+	}
+	c := &contacts[pick]
+	phones := []Phone{}
+	for _, p := range c.Phones {
+		if p.Number == a.Phone {
+			phones = append([]Phone{p}, phones...)
+		} else {
+			phones = append(phones, p)
+		}
+	}
+	c.Phones, c.Main = phones, true
+	return contacts
 }
 
 // tags is what the search index reads for the agency's categories and audiences: their names.
@@ -251,7 +301,7 @@ func upsertContact(ctx context.Context, tx pgx.Tx, agencyID int64, c *Contact, i
 	if err != nil {
 		return err
 	}
-	args := []any{agencyID, c.RoleTitle, c.PersonName, string(pj), c.Email, c.Hours, c.Notes, c.Kind, c.Visibility, c.IsKey, c.KeyOrder}
+	args := []any{agencyID, c.RoleTitle, c.PersonName, string(pj), c.Email, c.Hours, c.Notes, c.Kind, c.Visibility, c.IsKey, c.KeyOrder, c.Main}
 
 	var id int64
 	err = tx.QueryRow(ctx, `SELECT id FROM contacts WHERE agency_id = $1 AND role_title = $2 ORDER BY id LIMIT 1 FOR UPDATE`,
@@ -259,8 +309,8 @@ func upsertContact(ctx context.Context, tx pgx.Tx, agencyID int64, c *Contact, i
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		err = tx.QueryRow(ctx, `INSERT INTO contacts (agency_id, role_title, person_name, phones, email, hours, notes,
-				kind, visibility, is_key, key_order, reviewed_at, review_due)
-			VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, now(), `+reviewDue+`)
+				kind, visibility, is_key, key_order, main, reviewed_at, review_due)
+			VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, now(), `+reviewDue+`)
 			RETURNING id`, args...).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("insert: %w", err)
@@ -269,9 +319,9 @@ func upsertContact(ctx context.Context, tx pgx.Tx, agencyID int64, c *Contact, i
 		return fmt.Errorf("look up: %w", err)
 	default:
 		_, err = tx.Exec(ctx, `UPDATE contacts SET person_name = $3, phones = $4::jsonb, email = $5, hours = $6, notes = $7,
-				kind = $8, visibility = $9, is_key = $10, key_order = $11, version = version + 1, updated_at = now()
-			WHERE id = $12 AND agency_id = $1 AND role_title = $2 AND (person_name, phones, email, hours, notes, kind, visibility, is_key, key_order)
-				IS DISTINCT FROM ($3, $4::jsonb, $5, $6, $7, $8, $9, $10::boolean, $11::integer)`,
+				kind = $8, visibility = $9, is_key = $10, key_order = $11, main = $12, version = version + 1, updated_at = now()
+			WHERE id = $13 AND agency_id = $1 AND role_title = $2 AND (person_name, phones, email, hours, notes, kind, visibility, is_key, key_order, main)
+				IS DISTINCT FROM ($3, $4::jsonb, $5, $6, $7, $8, $9, $10::boolean, $11::integer, $12::boolean)`,
 			append(args, id)...)
 		if err != nil {
 			return fmt.Errorf("update: %w", err)

@@ -168,6 +168,7 @@ func loadTaxonomy(ctx context.Context, tx pgx.Tx) (synthTaxonomy, error) {
 }
 
 type synthContact struct {
+	main                                                         bool // holds the agency's main number
 	roleTitle, personName, email, hours, notes, kind, visibility string
 	phones                                                       []byte // jsonb
 	areas                                                        []int64
@@ -186,7 +187,7 @@ type synthAgency struct {
 }
 
 func copyAgencies(ctx context.Context, tx pgx.Tx, as []synthAgency) error {
-	cols := []string{"slug", "name", "kind", "summary", "description", "website", "email", "phone",
+	cols := []string{"slug", "name", "kind", "summary", "description", "website", "email",
 		"referral_route", "eligibility", "opening_hours", "open_24h", "languages", "keywords", "tags",
 		"visibility", "demo", "reviewed_at", "review_due"}
 	i := 0
@@ -196,7 +197,7 @@ func copyAgencies(ctx context.Context, tx pgx.Tx, as []synthAgency) error {
 		}
 		a := &as[i]
 		i++
-		return []any{a.slug, a.name, a.kind, a.summary, a.description, a.website, a.email, a.phone,
+		return []any{a.slug, a.name, a.kind, a.summary, a.description, a.website, a.email,
 			a.referralRoute, a.eligibility, a.openingHours, a.open24h, a.languages, a.keywords, a.tags,
 			a.visibility, true, a.reviewedAt, dueAfter(a.reviewedAt)}, nil
 	}))
@@ -249,7 +250,7 @@ func copyRest(ctx context.Context, tx pgx.Tx, as []synthAgency) (int, error) {
 	ai, ci, count := 0, 0, 0
 	_, err = tx.CopyFrom(ctx, pgx.Identifier{"contacts"},
 		[]string{"agency_id", "role_title", "person_name", "phones", "email", "hours", "notes", "kind", "visibility",
-			"reviewed_at", "review_due"},
+			"main", "reviewed_at", "review_due"},
 		pgx.CopyFromFunc(func() ([]any, error) {
 			for ai < len(as) && ci == len(as[ai].contacts) {
 				ai, ci = ai+1, 0
@@ -261,7 +262,7 @@ func copyRest(ctx context.Context, tx pgx.Tx, as []synthAgency) (int, error) {
 			ci++
 			count++
 			return []any{agencyIDs[ai], c.roleTitle, c.personName, c.phones, c.email, c.hours, c.notes, c.kind,
-				c.visibility, c.reviewedAt, dueAfter(c.reviewedAt)}, nil
+				c.visibility, c.main, c.reviewedAt, dueAfter(c.reviewedAt)}, nil
 		}))
 	if err != nil {
 		return 0, fmt.Errorf("copy contacts: %w", err)
@@ -579,5 +580,10 @@ func (g *synthGen) agency(i int) synthAgency {
 		c.phones, _ = json.Marshal(phones)
 		a.contacts = append(a.contacts, c)
 	}
+	// The main number is a contact of its own, marked main (phone numbers live only in
+	// contacts), seen by whoever sees the agency.
+	mainPhones, _ := json.Marshal([]Phone{{Number: a.phone}})
+	a.contacts = append(a.contacts, synthContact{main: true, roleTitle: "Main number", kind: ContactGeneral,
+		visibility: a.visibility, phones: mainPhones, reviewedAt: a.reviewedAt})
 	return a
 }

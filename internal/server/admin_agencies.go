@@ -11,7 +11,6 @@ import (
 
 	"dadirectory/internal/directory"
 	"dadirectory/internal/edit"
-	"dadirectory/internal/phone"
 	"dadirectory/internal/validate"
 	"dadirectory/templates"
 )
@@ -208,10 +207,9 @@ func (s *Server) renderAdminAgency(w http.ResponseWriter, r *http.Request, statu
 	return s.render(w, r, status, templates.AdminAgency(s.base(r), page))
 }
 
-// adminAgencyForm is the form for a as saved: the phone written the usual way.
+// adminAgencyForm is the form for a as saved.
 func adminAgencyForm(a directory.AdminAgency) templates.AdminAgencyForm {
 	form := templates.AdminAgencyForm{Values: a.AdminAgencyInput, Version: a.Version, Original: edit.Original(a.AdminAgencyInput)}
-	form.Values.Phone = phone.Display(a.Phone)
 	return form
 }
 
@@ -221,7 +219,7 @@ func readAdminAgencyInput(f url.Values) directory.AdminAgencyInput {
 		Languages: f.Get("languages"), ReviewDue: f.Get("review_due"), Reviewed: f.Get("reviewed") == "1",
 		AgencyInput: directory.AgencyInput{
 			Summary: f.Get("summary"), Description: f.Get("description"), Website: f.Get("website"),
-			Email: f.Get("email"), Phone: f.Get("phone"), OpeningHours: f.Get("opening_hours"),
+			Email: f.Get("email"), OpeningHours: f.Get("opening_hours"),
 			ReferralRoute: f.Get("referral_route"), Eligibility: f.Get("eligibility"), Keywords: f.Get("keywords"),
 			Areas: f["areas"], Categories: f["categories"], Audiences: f["audiences"],
 		},

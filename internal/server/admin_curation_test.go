@@ -30,7 +30,7 @@ func curAgencyForm(in directory.AdminAgencyInput, version int) url.Values {
 	f := url.Values{
 		"name": {in.Name}, "kind": {in.Kind}, "visibility": {in.Visibility}, "languages": {in.Languages},
 		"review_due": {in.ReviewDue}, "summary": {in.Summary}, "description": {in.Description}, "website": {in.Website},
-		"email": {in.Email}, "phone": {in.Phone}, "opening_hours": {in.OpeningHours}, "referral_route": {in.ReferralRoute},
+		"email": {in.Email}, "opening_hours": {in.OpeningHours}, "referral_route": {in.ReferralRoute},
 		"eligibility": {in.Eligibility}, "keywords": {in.Keywords}, "areas": in.Areas, "categories": in.Categories,
 		"audiences": in.Audiences,
 	}

@@ -31,7 +31,6 @@ func (s *Server) handleMyOrganisation(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	form := templates.AgencyForm{Values: a.AgencyInput, Version: a.Version, Original: edit.Original(a.AgencyInput)}
-	form.Values.Phone = phone.Display(a.Phone)
 	return s.renderOrganisation(w, r, http.StatusOK, a, form, nil)
 }
 
@@ -43,7 +42,7 @@ func (s *Server) handleMyOrganisationUpdate(w http.ResponseWriter, r *http.Reque
 	f := r.PostForm
 	in := directory.AgencyInput{
 		Summary: f.Get("summary"), Description: f.Get("description"), Website: f.Get("website"),
-		Email: f.Get("email"), Phone: f.Get("phone"), OpeningHours: f.Get("opening_hours"),
+		Email: f.Get("email"), OpeningHours: f.Get("opening_hours"),
 		ReferralRoute: f.Get("referral_route"), Eligibility: f.Get("eligibility"), Keywords: f.Get("keywords"),
 		Areas: f["areas"], Categories: f["categories"], Audiences: f["audiences"],
 	}
@@ -101,7 +100,6 @@ func (s *Server) handleMyOrganisationConfirm(w http.ResponseWriter, r *http.Requ
 		now := conflict.Current
 		c := directory.AgencyForm(tax).Recheck(r.PostForm.Get("original"), now.AgencyInput)
 		form := templates.AgencyForm{Values: now.AgencyInput, Version: now.Version, Original: edit.Original(now.AgencyInput)}
-		form.Values.Phone = phone.Display(now.Phone)
 		return s.renderOrganisation(w, r, http.StatusConflict, now, form, c)
 	default:
 		return err
@@ -282,6 +280,7 @@ func readContactInput(f url.Values) directory.ContactInput {
 	return directory.ContactInput{
 		RoleTitle: f.Get("role_title"), PersonName: f.Get("person_name"), Phones: readPhones(f), Email: f.Get("email"),
 		Hours: f.Get("hours"), Notes: f.Get("notes"), Kind: f.Get("kind"), Visibility: f.Get("visibility"),
+		Main: f.Get("main") == "1",
 	}
 }
 

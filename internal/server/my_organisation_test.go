@@ -34,7 +34,7 @@ func (a *app) orgSaved(t *testing.T, slug string) directory.AgencyEdit {
 func orgForm(e directory.AgencyEdit) url.Values {
 	return url.Values{
 		"summary": {e.Summary}, "description": {e.Description}, "website": {e.Website}, "email": {e.Email},
-		"phone": {e.Phone}, "opening_hours": {e.OpeningHours}, "referral_route": {e.ReferralRoute},
+		"opening_hours": {e.OpeningHours}, "referral_route": {e.ReferralRoute},
 		"eligibility": {e.Eligibility}, "keywords": {e.Keywords}, "areas": e.Areas, "categories": e.Categories,
 		"audiences": e.Audiences, "version": {strconv.Itoa(e.Version)}, "original": {edit.Original(e.AgencyInput)},
 	}
@@ -106,7 +106,6 @@ func TestMyOrganisationEditShowsOnThePublicPage(t *testing.T) {
 	form := orgForm(saved)
 	form.Set("summary", "Fresh summary written by the officer.")
 	form.Set("website", "https://link-group.example.org/domestic-abuse")
-	form.Set("phone", "0141 496 0399")
 	form["areas"] = append(form["areas"], "shotts")
 	resp, body = officer.post(t, "/my/organisation", form)
 	wantStatus(t, "save", resp, body, http.StatusSeeOther)
@@ -118,7 +117,7 @@ func TestMyOrganisationEditShowsOnThePublicPage(t *testing.T) {
 
 	_, public := a.get(t, "/agencies/link-group")
 	mustContain(t, "public page", public, "Fresh summary written by the officer.", "https://link-group.example.org/domestic-abuse",
-		"tel:+441414960399", "Shotts")
+		"tel:+441414960311", "Shotts") // the main number: its contact's, unchanged
 }
 
 func TestMyOrganisationStaffOnlyContact(t *testing.T) {
@@ -252,7 +251,6 @@ func TestMyOrganisationRefusesBadInput(t *testing.T) {
 		{"javascript website", "website", "javascript:alert(1)", "Website must be a full web address", `value="javascript:alert(1)"`},
 		{"protocol-relative website", "website", "//evil.example", "Website must be a full web address", `value="//evil.example"`},
 		{"bad email", "email", "tenants at example", "Email address must be an email address", `value="tenants at example"`},
-		{"bad phone", "phone", "0800 BAD", "Phone number: enter a UK phone number", `value="0800 BAD"`},
 		{"unknown area", "areas", "atlantis", "Choose areas from the list", ""},
 		{"SQL in an area slug", "areas", "motherwell' OR '1'='1", "Choose areas from the list", ""},
 		{"unknown route", "referral_route", "'; DROP TABLE agencies; --", "Choose who can refer", ""},

@@ -91,6 +91,40 @@ func URL(t testing.TB) string {
 	return u
 }
 
+// Empty creates a database with nothing in it (not migrated), dropped when the test ends, and
+// returns its URL: for tests of migrations themselves, and of restoring a backup.
+func Empty(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(envURL)
+	if base == "" {
+		t.Fatal("TEST_DATABASE_URL is not set: run `make test`, which starts a private PostgreSQL")
+	}
+	setupOnce.Do(func() { setupErr = setup(base) })
+	if setupErr != nil {
+		t.Fatalf("pgtest: %v", setupErr)
+	}
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	name := "e_" + hex.EncodeToString(b[:])
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+ident(name)+" TEMPLATE template0"); err != nil {
+		t.Fatalf("pgtest: create database: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+ident(name)+" WITH (FORCE)"); err != nil {
+			t.Errorf("pgtest: drop database %s: %v", name, err)
+		}
+	})
+	u, err := withDatabase(base, name)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	return u
+}
+
 // setup opens the admin pool and makes sure the template for the current migrations exists.
 func setup(base string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
