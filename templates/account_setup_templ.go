@@ -276,7 +276,7 @@ func AccountLinkGone(b Base, gone bool) templ.Component {
 			}
 			ctx = templ.InitializeContext(ctx)
 			if gone {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<h1>This link has expired or has already been used</h1><p class=\"lead\">Each link to set a password works once, for 72 hours, and stops working when a newer link is made.</p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<h1>This link has expired or has already been used</h1><p class=\"lead\">Each link to set a password works once, for a limited time (one hour for a link you asked for yourself, 72 hours for an invitation), and stops working when a newer link is made. You can <a href=\"/login/forgot\">ask for a new link</a>.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

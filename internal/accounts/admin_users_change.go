@@ -19,10 +19,13 @@ import (
 // transaction with its audit event; role, organisation and deactivation end the account's
 // sessions by moving session_epoch on.
 
-// Invitation is a new account and the link that lets its owner set a password.
+// Invitation is a new account and the link that lets its owner set a password: shown to the
+// admin, or, with mail on, Emailed to the owner (and then Link is empty: the token is made
+// when the email is sent, so no working link is ever stored).
 type Invitation struct {
 	Account Account
 	Link    Link
+	Emailed bool
 }
 
 // Invite creates an account without a password, and a one-time link (valid LinkValidity) that
@@ -54,7 +57,11 @@ func (s *Store) Invite(ctx context.Context, v access.Viewer, in Input) (Invitati
 			EntityID: id, AgencyID: c.agencyID, After: out.Account.auditRow()}); err != nil {
 			return err
 		}
-		out.Link, err = issueLink(ctx, tx, v.UserID, id, c.agencyID, PurposeInvite)
+		if s.queue.On() {
+			out.Emailed = true
+			return s.queue.Insert(ctx, tx, LinkEmailArgs{UserID: id, Purpose: PurposeInvite, ActorID: v.UserID}, nil)
+		}
+		out.Link, err = issueLink(ctx, tx, v.UserID, id, c.agencyID, PurposeInvite, LinkValidity)
 		return err
 	})
 	return out, err
@@ -166,14 +173,13 @@ func (s *Store) SetActive(ctx context.Context, v access.Viewer, id int64, active
 
 // IssueReset replaces the account's open links with a new one-time link that sets its
 // password. For an account whose owner never set one, the link is a fresh invitation. The
-// current password keeps working until the link is used.
-func (s *Store) IssueReset(ctx context.Context, v access.Viewer, id int64) (Account, Link, error) {
+// current password keeps working until the link is used. With mail on, the link is emailed
+// to the account's owner instead (emailed is true and the Link empty).
+func (s *Store) IssueReset(ctx context.Context, v access.Viewer, id int64) (a Account, l Link, emailed bool, err error) {
 	if !v.IsAdmin() {
-		return Account{}, Link{}, edit.ErrNotFound
+		return Account{}, Link{}, false, edit.ErrNotFound
 	}
-	var a Account
-	var l Link
-	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+	err = postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		var err error
 		if a, err = loadAccount(ctx, tx, id, true); err != nil {
 			return err
@@ -185,10 +191,14 @@ func (s *Store) IssueReset(ctx context.Context, v access.Viewer, id int64) (Acco
 		if !a.PasswordSet {
 			purpose = PurposeInvite
 		}
-		l, err = issueLink(ctx, tx, v.UserID, id, a.AgencyID, purpose)
+		if s.queue.On() {
+			emailed = true
+			return s.queue.Insert(ctx, tx, LinkEmailArgs{UserID: id, Purpose: purpose, ActorID: v.UserID}, nil)
+		}
+		l, err = issueLink(ctx, tx, v.UserID, id, a.AgencyID, purpose, LinkValidity)
 		return err
 	})
-	return a, l, err
+	return a, l, emailed, err
 }
 
 // usersLockKey serialises changes that could leave no active admin (two admins demoting each

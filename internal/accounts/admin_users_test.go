@@ -187,7 +187,7 @@ func TestOnlyAdminsManageAccounts(t *testing.T) {
 		if _, err := f.auth.Update(ctx, v, f.admin.UserID, accounts.Input{Role: "admin"}, 1); !errors.Is(err, edit.ErrNotFound) {
 			t.Errorf("%+v update: %v", v, err)
 		}
-		if _, _, err := f.auth.IssueReset(ctx, v, f.admin.UserID); !errors.Is(err, edit.ErrNotFound) {
+		if _, _, _, err := f.auth.IssueReset(ctx, v, f.admin.UserID); !errors.Is(err, edit.ErrNotFound) {
 			t.Errorf("%+v reset: %v", v, err)
 		}
 	}

@@ -79,7 +79,7 @@ func FuzzPlausibleToken(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if plausibleToken(s) && (len(s) != len(tok) || strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != "") {
+		if PlausibleToken(s) && (len(s) != len(tok) || strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != "") {
 			t.Fatalf("plausible token %q", s)
 		}
 	})

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/jobs"
 )
 
 // User is a signed-in person as the rest of the application sees them.
@@ -83,7 +84,15 @@ type Store struct {
 	queued   atomic.Int32
 	maxQueue int32
 	dummy    string // a hash to verify against when no account matches, so timing reveals nothing
+
+	// queue is where password links to email are queued (UseQueue); off, links are shown to
+	// the admin who made them instead.
+	queue *jobs.Queue
 }
+
+// UseQueue has the store email password links through q (when q is on) instead of showing
+// them to admins.
+func (s *Store) UseQueue(q *jobs.Queue) { s.queue = q }
 
 // queuePerSlot is how many hashes may wait per hashing slot: at tens of milliseconds each, a
 // full queue is still answered within about a second.

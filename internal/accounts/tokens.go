@@ -23,8 +23,13 @@ import (
 // it on. The database keeps only a SHA-256 of the token, so nothing stored works as a link,
 // and the token travels in the query string, which the access log never writes.
 
-// LinkValidity is how long a link works after it is issued.
-const LinkValidity = 72 * time.Hour
+// LinkValidity is how long a link works after it is issued; ResetValidity is how long the
+// link a person asks for themselves ("Forgot your password?") works: an hour, since it is
+// sent to an inbox someone else may also read.
+const (
+	LinkValidity  = 72 * time.Hour
+	ResetValidity = time.Hour
+)
 
 // Purpose says why a link was issued; the setup page words itself by it.
 type Purpose string
@@ -65,9 +70,9 @@ func HashToken(plain string) []byte {
 	return sum[:]
 }
 
-// plausibleToken rejects what cannot be a token before any query: the wrong length or
+// PlausibleToken rejects what cannot be a token before any query: the wrong length or
 // alphabet (a link cut short by a mail client, say).
-func plausibleToken(plain string) bool {
+func PlausibleToken(plain string) bool {
 	// The decoder skips line breaks, so they are refused here: a token is one unbroken word.
 	if len(plain) != base64.RawURLEncoding.EncodedLen(tokenBytes) || strings.ContainsAny(plain, "\r\n") {
 		return false
@@ -86,7 +91,7 @@ type Link struct {
 
 // issueLink replaces the user's open links with a new one, inside tx. The audit event says a
 // link was issued and until when, never the token.
-func issueLink(ctx context.Context, tx pgx.Tx, actorID, userID, agencyID int64, purpose Purpose) (Link, error) {
+func issueLink(ctx context.Context, tx pgx.Tx, actorID, userID, agencyID int64, purpose Purpose, validity time.Duration) (Link, error) {
 	plain, digest, err := newToken()
 	if err != nil {
 		return Link{}, err
@@ -98,7 +103,7 @@ func issueLink(ctx context.Context, tx pgx.Tx, actorID, userID, agencyID int64, 
 	l := Link{UserID: userID, Purpose: purpose, Token: plain}
 	err = tx.QueryRow(ctx, `INSERT INTO user_tokens (user_id, purpose, token_hash, created_by, expires_at)
 		VALUES ($1, $2, $3, $4, now() + $5::interval) RETURNING expires_at`,
-		userID, string(purpose), digest, nullID(actorID), LinkValidity.String()).Scan(&l.ExpiresAt)
+		userID, string(purpose), digest, nullID(actorID), validity.String()).Scan(&l.ExpiresAt)
 	if err != nil {
 		return Link{}, fmt.Errorf("accounts: issue link: %w", err)
 	}
@@ -147,7 +152,7 @@ const openLinkWhere = `t.token_hash = $1 AND t.used_at IS NULL AND t.revoked_at 
 // LookupLink returns what the setup page shows for token, or ErrLinkUnknown / ErrLinkGone.
 // Looking does not use the link up.
 func (s *Store) LookupLink(ctx context.Context, token string) (SetupLink, error) {
-	if !plausibleToken(token) {
+	if !PlausibleToken(token) {
 		return SetupLink{}, ErrLinkUnknown
 	}
 	digest := HashToken(token)
@@ -169,7 +174,7 @@ func (s *Store) LookupLink(ctx context.Context, token string) (SetupLink, error)
 // link cannot both succeed. Bad passwords give validate.Errors on "password" and "confirm",
 // and the link stays open. It returns the user, to be signed in.
 func (s *Store) CompletePassword(ctx context.Context, token, password, confirm string) (User, error) {
-	if !plausibleToken(token) {
+	if !PlausibleToken(token) {
 		return User{}, ErrLinkUnknown
 	}
 	digest := HashToken(token)
@@ -178,6 +183,14 @@ func (s *Store) CompletePassword(ctx context.Context, token, password, confirm s
 		errs.Add("password", "Enter a new password")
 	} else if err := CheckPassword(password); err != nil {
 		errs.Add("password", err.Error())
+	}
+	if !errs.Has("password") {
+		// The person's own name and email make a password easier to guess.
+		if l, err := s.LookupLink(ctx, token); err == nil {
+			if err := CheckPassword(password, l.Name, l.Email); err != nil {
+				errs.Add("password", err.Error())
+			}
+		}
 	}
 	if !errs.Has("password") && confirm != password {
 		errs.Add("confirm", "The two passwords do not match. Type the same password in both boxes.")
@@ -221,6 +234,11 @@ func (s *Store) CompletePassword(ctx context.Context, token, password, confirm s
 		if err := revokeLinks(ctx, tx, u.ID); err != nil {
 			return err
 		}
+		// The person has proved who they are: what anyone tried against the account before
+		// does not keep them waiting.
+		if err := ClearFailures(ctx, tx, u.Email); err != nil {
+			return err
+		}
 		// The event says which link was used, never the password, its hash or the token.
 		return audit.Record(ctx, tx, audit.Event{ActorID: u.ID, Action: "user.set_password", EntityType: "user",
 			EntityID: u.ID, AgencyID: u.AgencyID, After: map[string]any{"via": string(purpose) + " link"}})
@@ -233,12 +251,10 @@ func (s *Store) CompletePassword(ctx context.Context, token, password, confirm s
 
 // hash hashes a new password under the same bound on concurrent hashing as sign-in.
 func (s *Store) hash(ctx context.Context, password string) (string, error) {
-	select {
-	case s.hashing <- struct{}{}:
-		defer func() { <-s.hashing }()
-	case <-ctx.Done():
-		return "", ctx.Err()
+	if err := s.hashSlot(ctx); err != nil {
+		return "", err
 	}
+	defer func() { <-s.hashing }()
 	return HashPassword(password, s.params)
 }
 

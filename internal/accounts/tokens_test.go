@@ -204,11 +204,11 @@ func TestResetInvalidatesOlderLinksAndDeactivationEndsThem(t *testing.T) {
 	if _, err := f.auth.CompletePassword(ctx, inv.Link.Token, "the first long passphrase", "the first long passphrase"); err != nil {
 		t.Fatal(err)
 	}
-	_, first, err := f.auth.IssueReset(ctx, f.admin, inv.Account.ID)
+	_, first, _, err := f.auth.IssueReset(ctx, f.admin, inv.Account.ID)
 	if err != nil || first.Purpose != accounts.PurposeReset {
 		t.Fatalf("first reset: %+v %v", first, err)
 	}
-	_, second, err := f.auth.IssueReset(ctx, f.admin, inv.Account.ID)
+	_, second, _, err := f.auth.IssueReset(ctx, f.admin, inv.Account.ID)
 	if err != nil || second.Token == first.Token {
 		t.Fatalf("second reset: %v", err)
 	}
@@ -231,7 +231,7 @@ func TestResetInvalidatesOlderLinksAndDeactivationEndsThem(t *testing.T) {
 	nowhere(t, f.db, second.Token)
 
 	// Deactivation ends open links; a deactivated account gets none.
-	_, third, err := f.auth.IssueReset(ctx, f.admin, inv.Account.ID)
+	_, third, _, err := f.auth.IssueReset(ctx, f.admin, inv.Account.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +243,7 @@ func TestResetInvalidatesOlderLinksAndDeactivationEndsThem(t *testing.T) {
 		t.Errorf("link of a deactivated account: %v", err)
 	}
 	var refused *accounts.RefusedError
-	if _, _, err := f.auth.IssueReset(ctx, f.admin, a.ID); !errors.As(err, &refused) {
+	if _, _, _, err := f.auth.IssueReset(ctx, f.admin, a.ID); !errors.As(err, &refused) {
 		t.Errorf("reset for a deactivated account: %v", err)
 	}
 }

@@ -64,6 +64,13 @@ func (o *Outbox) Send(ctx context.Context, tx pgx.Tx, l Letter) error {
 	return o.queue.Insert(ctx, tx, Args{Message: Compose(l, o.site(ctx))}, nil)
 }
 
+// Compose renders l signed with the site's name, for workers that send at once (a letter
+// holding a secret that must not wait in the queue's table).
+func (o *Outbox) Compose(ctx context.Context, l Letter) Message { return Compose(l, o.site(ctx)) }
+
+// SiteName is the site's name as an admin set it.
+func (o *Outbox) SiteName(ctx context.Context) string { return o.site(ctx) }
+
 // Queue is the job queue the outbox posts to, for features that queue jobs of their own
 // (a job that works out who to write to, then posts letters).
 func (o *Outbox) Queue() *jobs.Queue {

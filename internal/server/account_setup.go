@@ -10,12 +10,30 @@ import (
 )
 
 // The page a one-time link opens: the person chooses a password, and is signed in. The token
-// comes in the query string and goes back in the form body, never in a path (paths are
-// logged), and it is never written to a log, the session or the audit trail.
+// comes in the query string, never in a path (paths are logged), and is moved at once into a
+// cookie of its own for this page only, the page reloading without it: it does not stay in the
+// address bar or the browser's history, and the database still holds only its digest (a
+// session would store it). It goes back in the form body, and is never written to a log or
+// the audit trail.
+
+// setupCookie carries a link's token from opening the link to choosing the password.
+const setupCookie = "setup_token"
 
 func (s *Server) handleAccountSetupForm(w http.ResponseWriter, r *http.Request) error {
-	token := r.URL.Query().Get("token")
-	link, err := s.accounts.LookupLink(r.Context(), token)
+	ctx := r.Context()
+	if token := r.URL.Query().Get("token"); token != "" {
+		if !accounts.PlausibleToken(token) { // cut short, or not a token: nothing to keep
+			return s.linkNotWorking(w, r, accounts.ErrLinkUnknown)
+		}
+		s.setSetupCookie(w, token, 3600)
+		http.Redirect(w, r, accounts.SetupPath, http.StatusSeeOther)
+		return nil
+	}
+	var token string
+	if c, err := r.Cookie(setupCookie); err == nil {
+		token = c.Value
+	}
+	link, err := s.accounts.LookupLink(ctx, token)
 	if err != nil {
 		return s.linkNotWorking(w, r, err)
 	}
@@ -47,6 +65,7 @@ func (s *Server) handleAccountSetup(w http.ResponseWriter, r *http.Request) erro
 	if err := s.sessions.RenewToken(ctx); err != nil {
 		return err
 	}
+	s.setSetupCookie(w, "", -1)
 	s.sessions.Put(ctx, sessionUserID, u.ID)
 	s.sessions.Put(ctx, sessionEpoch, u.Epoch)
 	s.log.InfoContext(ctx, "signed in", "id", RequestIDFrom(ctx), "user", u.ID, "role", string(u.Role), "via", "password link")
@@ -64,4 +83,11 @@ func (s *Server) linkNotWorking(w http.ResponseWriter, r *http.Request, err erro
 		return s.render(w, r, http.StatusNotFound, templates.AccountLinkGone(s.base(r), false))
 	}
 	return err
+}
+
+// setSetupCookie keeps token for the setup page only, for maxAge seconds (-1 removes it). Lax,
+// since the link is opened from a mail client, another site.
+func (s *Server) setSetupCookie(w http.ResponseWriter, token string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: setupCookie, Value: token, Path: accounts.SetupPath, MaxAge: maxAge,
+		HttpOnly: true, Secure: s.cfg.Secure(), SameSite: http.SameSiteLaxMode})
 }

@@ -68,7 +68,7 @@ func (s *Server) handleAdminUserInvite(w http.ResponseWriter, r *http.Request) e
 	}
 	s.logAccountChange(r, "invite", inv.Account.ID)
 	return s.render(w, r, http.StatusOK, templates.AdminUserLink(s.base(r), templates.AdminUserLinkPage{
-		Account: inv.Account, Link: inv.Link, URL: s.setupURL(inv.Link.Token), Created: true}))
+		Account: inv.Account, Link: inv.Link, URL: s.setupURL(inv.Link.Token), Created: true, Emailed: inv.Emailed}))
 }
 
 func (s *Server) handleAdminUser(w http.ResponseWriter, r *http.Request) error {
@@ -196,7 +196,7 @@ func (s *Server) handleAdminUserReset(w http.ResponseWriter, r *http.Request) er
 	}
 	ctx := r.Context()
 	v := viewer(ctx)
-	a, link, err := s.accounts.IssueReset(ctx, v, id)
+	a, link, emailed, err := s.accounts.IssueReset(ctx, v, id)
 	var refused *accounts.RefusedError
 	switch {
 	case errors.As(err, &refused):
@@ -210,7 +210,7 @@ func (s *Server) handleAdminUserReset(w http.ResponseWriter, r *http.Request) er
 	}
 	s.logAccountChange(r, "password link", id)
 	return s.render(w, r, http.StatusOK, templates.AdminUserLink(s.base(r), templates.AdminUserLinkPage{
-		Account: a, Link: link, URL: s.setupURL(link.Token)}))
+		Account: a, Link: link, URL: s.setupURL(link.Token), Emailed: emailed}))
 }
 
 // afterOwnAccountChange keeps the admin who changed their own role or organisation signed in:

@@ -5,6 +5,8 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"dadirectory/internal/accounts"
+	"dadirectory/internal/directory"
 	"dadirectory/internal/mail"
 )
 
@@ -24,15 +26,21 @@ func (s *Server) startMail() error {
 		return nil
 	}
 	river.AddWorker(s.queue.Workers(), &mail.Worker{Sender: sender})
-	s.registerJobs()
+	s.registerJobs(sender)
 	if err := s.queue.Open(s.db, s.log); err != nil {
 		return err
 	}
 	return s.queue.Start()
 }
 
-// registerJobs adds the features' workers and periodic jobs to the queue.
-func (s *Server) registerJobs() {}
+// registerJobs adds the features' workers and periodic jobs to the queue. sender is for
+// workers that send at once what must not wait in the queue's table (password links).
+func (s *Server) registerJobs(sender mail.Sender) {
+	river.AddWorker(s.queue.Workers(), &accounts.LinkEmailWorker{Store: s.accounts, Outbox: s.outbox, Sender: sender})
+	s.accounts.UseQueue(s.queue)
+	river.AddWorker(s.queue.Workers(), &directory.ReminderWorker{Store: s.directory, Outbox: s.outbox})
+	s.queue.Every(s.cfg.ReminderEvery, func() river.JobArgs { return directory.ReminderArgs{} })
+}
 
 // siteName signs letters with the name an admin gave the site.
 func (s *Server) siteName(ctx context.Context) string {

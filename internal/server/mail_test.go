@@ -4,8 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -131,5 +133,245 @@ func TestDevKeepsMailInItsMailboxAndServeHasNone(t *testing.T) {
 		if resp, _ := dev.get(t, p); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("%s: %d, want 404", p, resp.StatusCode)
 		}
+	}
+}
+
+// linkIn finds the password link in an email's text: on BASE_URL, with its token.
+var emailedLink = regexp.MustCompile(`http://directory\.example\.org/account/setup\?token=([A-Za-z0-9_-]{43})`)
+
+func linkIn(t *testing.T, m mailtest.Received) string {
+	t.Helper()
+	match := emailedLink.FindStringSubmatch(m.Text)
+	if match == nil || !strings.Contains(m.HTML, `href="`+match[0]+`"`) {
+		t.Fatalf("no password link on BASE_URL in both parts of %q:\n%s", m.Subject, m.Text)
+	}
+	return match[1]
+}
+
+func TestForgottenPassword(t *testing.T) {
+	t.Parallel()
+	a, smtp := newMailApp(t)
+	_, email := a.createUser(t, access.HousingStaff, "")
+	anon := a.visitor()
+	resp, body := anon.get(t, "/login")
+	mustContain(t, "sign-in page", body, `href="/login/forgot"`)
+	resp, body = anon.get(t, "/login/forgot")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("forgot page: %d", resp.StatusCode)
+	}
+	mustContain(t, "forgot page", body, `action="/login/forgot"`, `name="email"`)
+
+	// Everyone gets the same answer; only the real, active account gets an email.
+	var answers []string
+	for _, typed := range []string{"nobody@example.org", "  " + strings.ToUpper(email) + " "} {
+		resp, body := anon.post(t, "/login/forgot", url.Values{"email": {typed}})
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("forgot %q: %d", typed, resp.StatusCode)
+		}
+		answers = append(answers, strings.ReplaceAll(body, strings.TrimSpace(typed), "ADDRESS"))
+	}
+	if answers[0] != answers[1] {
+		t.Error("the answer differs for an address with an account")
+	}
+	if resp, body := anon.post(t, "/login/forgot", url.Values{"email": {""}}); resp.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, "Enter the email address you sign in with") {
+		t.Errorf("empty address: %d", resp.StatusCode)
+	}
+	got := smtp.Wait(t, "reset", mailtest.To(email, "Reset your password"))
+	if !strings.Contains(got.Text, "for one hour") {
+		t.Errorf("reset email does not say how long the link works:\n%s", got.Text)
+	}
+	token := linkIn(t, got)
+	a.tokenNowhere(t, token) // only its digest is stored, in the queue's table too
+
+	// The link leaves the address bar, sets the password once, and signs in.
+	resp, body = anon.openLink(t, token)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("reset page: %d", resp.StatusCode)
+	}
+	mustContain(t, "reset page", body, "Choose a new password")
+	resp, _ = anon.post(t, "/account/setup", url.Values{"token": {token}, "password": {"ferns under the old viaduct"},
+		"confirm": {"ferns under the old viaduct"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("set the new password: %d", resp.StatusCode)
+	}
+	if resp, _ := a.visitor().openLink(t, token); resp.StatusCode != http.StatusGone {
+		t.Errorf("the used link: %d, want 410", resp.StatusCode)
+	}
+	if resp, _ := a.visitor().post(t, "/login", url.Values{"email": {email}, "password": {"ferns under the old viaduct"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("sign in with the new password: %d", resp.StatusCode)
+	}
+
+	// No more than 3 emails an hour for one address, whatever is asked.
+	for range 4 {
+		anon.post(t, "/login/forgot", url.Values{"email": {email}})
+	}
+	_, other := a.createUser(t, access.HousingStaff, "")
+	a.visitor().post(t, "/login/forgot", url.Values{"email": {other}})
+	smtp.Wait(t, "the later request for another account", mailtest.To(other, "Reset your password"))
+	if n := smtp.Count(mailtest.To(email, "Reset your password")); n != 3 {
+		t.Errorf("%d reset emails for one address in an hour, want 3", n)
+	}
+	if n := len(smtp.All()); n != 4 {
+		t.Errorf("%d emails in all, want 4 (none for an address without an account)", n)
+	}
+}
+
+// A reset link expires after an hour; a successful reset ends the account's other sessions
+// and forgives the failed sign-ins that had paused it.
+func TestResetExpiresEndsSessionsAndClearsTheThrottle(t *testing.T) {
+	t.Parallel()
+	a, smtp := newMailApp(t)
+	u := a.signIn(t, access.HousingStaff, "")
+	for i := range 5 {
+		a.visitor().post(t, "/login", url.Values{"email": {u.Email}, "password": {"wrong passphrase " + strconv.Itoa(i)}})
+	}
+	if resp, _ := a.visitor().post(t, "/login", url.Values{"email": {u.Email}, "password": {testPassword}}); resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("after 5 failures: %d, want 429", resp.StatusCode)
+	}
+
+	anon := a.visitor()
+	anon.post(t, "/login/forgot", url.Values{"email": {u.Email}})
+	first := linkIn(t, smtp.Wait(t, "first reset", mailtest.To(u.Email, "Reset your password")))
+	if _, err := a.pool.Exec(t.Context(), `UPDATE user_tokens SET expires_at = created_at + interval '59 minutes'
+		WHERE user_id = $1`, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	var left time.Duration
+	a.pool.QueryRow(t.Context(), `SELECT expires_at - now() FROM user_tokens WHERE user_id = $1 AND used_at IS NULL AND revoked_at IS NULL`, u.ID).Scan(&left)
+	if left > time.Hour {
+		t.Errorf("a reset link works for %v, want an hour at most", left)
+	}
+	a.pool.Exec(t.Context(), `UPDATE user_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`, u.ID)
+	if resp, _ := anon.openLink(t, first); resp.StatusCode != http.StatusGone {
+		t.Errorf("an expired reset link: %d, want 410", resp.StatusCode)
+	}
+
+	other := a.visitor()
+	other.post(t, "/login/forgot", url.Values{"email": {u.Email}})
+	smtp.Wait(t, "second reset", func(m mailtest.Received) bool {
+		return mailtest.To(u.Email, "Reset your password")(m) && !strings.Contains(m.Text, first)
+	})
+	var second string
+	for _, m := range smtp.All() {
+		if tok := emailedLink.FindStringSubmatch(m.Text); tok != nil && tok[1] != first {
+			second = tok[1]
+		}
+	}
+	other.openLink(t, second)
+	if resp, _ := other.post(t, "/account/setup", url.Values{"token": {second}, "password": {"lanterns along the canal towpath"},
+		"confirm": {"lanterns along the canal towpath"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reset: %d", resp.StatusCode)
+	}
+	if _, body := u.get(t, "/"); strings.Contains(body, "Sign out") {
+		t.Error("the session from before the reset still works")
+	}
+	if resp, _ := a.visitor().post(t, "/login", url.Values{"email": {u.Email}, "password": {"lanterns along the canal towpath"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("sign in after the reset, from the address a stranger had paused: %d, want 303", resp.StatusCode)
+	}
+}
+
+func TestInvitationIsEmailed(t *testing.T) {
+	t.Parallel()
+	a, smtp := newMailApp(t)
+	admin := a.signIn(t, access.Admin, "")
+	resp, body := admin.post(t, "/admin/users", url.Values{"name": {"Pat Newcomer"}, "email": {"pat@example.org"}, "role": {"housing_staff"}})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("invite: %d", resp.StatusCode)
+	}
+	mustContain(t, "after inviting", body, "We have emailed Pat Newcomer", "pat@example.org")
+	mustNotContain(t, "after inviting", body, "token=")
+	got := smtp.Wait(t, "invitation", mailtest.To("pat@example.org", "Your account on"))
+	mustContain(t, "invitation", got.Text, "Hello Pat Newcomer,", "Test admin has made you an account", "Choose your password")
+	token := linkIn(t, got)
+	pat := a.visitor()
+	pat.openLink(t, token)
+	if resp, _ := pat.post(t, "/account/setup", url.Values{"token": {token}, "password": {"kettles and teacups on the shelf"},
+		"confirm": {"kettles and teacups on the shelf"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("set password from the invitation: %d", resp.StatusCode)
+	}
+	a.tokenNowhere(t, token)
+}
+
+var stillCorrect = regexp.MustCompile(`http://directory\.example\.org/review/confirm\?token=([A-Za-z0-9_.-]+)`)
+
+func TestReviewRemindersGoOnceToTheOwnersWithAStillCorrectLink(t *testing.T) {
+	t.Parallel()
+	a, smtp := newMailApp(t)
+	ctx := t.Context()
+	officerID, officer := a.createUser(t, access.RSLOfficer, "link-group")
+	_, admin := a.createUser(t, access.Admin, "")
+	championID, champion := a.createUser(t, access.Champion, "")
+	a.exec(t, `UPDATE agencies SET review_due = (now() AT TIME ZONE 'Europe/London')::date + 20 WHERE slug = 'link-group'`)
+	// An organisation nobody keeps, overdue for ten days: its admins are told, and the digest lists it.
+	a.exec(t, `UPDATE agencies SET review_due = (now() AT TIME ZONE 'Europe/London')::date - 10 WHERE slug = 'galop'`)
+	// A champion's own entry, due today.
+	a.exec(t, `UPDATE users SET contact_id = (SELECT id FROM contacts WHERE kind = 'champion' AND archived_at IS NULL ORDER BY id LIMIT 1) WHERE id = $1`, championID)
+	a.exec(t, `UPDATE contacts SET review_due = (now() AT TIME ZONE 'Europe/London')::date
+		WHERE id = (SELECT contact_id FROM users WHERE id = $1)`, championID)
+
+	// Two instances look at once, twice each: every reminder goes once.
+	b := startAppWith(t, a.pool, map[string]string{"SMTP_URL": smtp.URL().String(), "BASE_URL": "http://directory.example.org"})
+	var wg sync.WaitGroup
+	for _, srv := range []*Server{a.srv, b.srv, a.srv, b.srv} {
+		wg.Go(func() {
+			if _, err := srv.directory.SendReminders(ctx, srv.outbox, time.Now()); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+
+	got := smtp.Wait(t, "officer's 30-day reminder", mailtest.To(officer, "Please check: Link Group"))
+	mustContain(t, "officer's reminder", got.Text, "is due for its yearly check on", "It is still correct",
+		"http://directory.example.org/my/organisation\n")
+	adminMail := smtp.Wait(t, "admin's overdue reminder", mailtest.To(admin, "Please check: Galop"))
+	mustContain(t, "admin's reminder", adminMail.Text, "is now overdue", "http://directory.example.org/admin/agencies/galop/edit")
+	digest := smtp.Wait(t, "admin's digest", mailtest.To(admin, "Overdue for review this week"))
+	mustContain(t, "digest", digest.Text, "Galop", "The organisation's details: due")
+	smtp.Wait(t, "champion's reminder", mailtest.To(champion, "Please check:"))
+	for who, subject := range map[string]string{officer: "Please check: Link Group", admin: "Overdue for review", champion: "Please check:"} {
+		if n := smtp.Count(mailtest.To(who, subject)); n != 1 {
+			t.Errorf("%s got %d of %q, want 1", who, n, subject)
+		}
+	}
+	if n := smtp.Count(mailtest.To(admin, "Please check: Link Group")); n != 0 {
+		t.Error("the admin was reminded about an organisation its officer keeps")
+	}
+	_ = officerID
+
+	// The still-correct link: a page naming the entry, then one press moves the review on.
+	token := stillCorrect.FindStringSubmatch(got.Text)[1]
+	anon := a.visitor()
+	resp, body := anon.get(t, "/review/confirm?token="+token)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("still-correct page: %d", resp.StatusCode)
+	}
+	mustContain(t, "still-correct page", body, "Is this still correct?", "Link Group", `name="token"`)
+	var before time.Time
+	a.pool.QueryRow(ctx, `SELECT review_due FROM agencies WHERE slug = 'link-group'`).Scan(&before)
+	resp, body = anon.post(t, "/review/confirm", url.Values{"token": {token}})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("confirm: %d\n%s", resp.StatusCode, body)
+	}
+	mustContain(t, "confirmed", body, "marked as checked")
+	var due time.Time
+	var checkedToday bool
+	a.pool.QueryRow(ctx, `SELECT review_due, reviewed_at::date = now()::date FROM agencies WHERE slug = 'link-group'`).Scan(&due, &checkedToday)
+	if !checkedToday || due.Sub(before) < 300*24*time.Hour {
+		t.Errorf("after confirming: checked today %v, next review %v (was %v)", checkedToday, due, before)
+	}
+	var audited int
+	a.pool.QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE action = 'agency.confirm' AND actor_id = $1`, officerID).Scan(&audited)
+	if audited != 1 {
+		t.Errorf("%d confirmations audited, want 1", audited)
+	}
+	// Once only; a token changed by one character is not ours.
+	if resp, _ := anon.post(t, "/review/confirm", url.Values{"token": {token}}); resp.StatusCode != http.StatusGone {
+		t.Errorf("the link used again: %d, want 410", resp.StatusCode)
+	}
+	tampered := token[:len(token)-2] + "AA"
+	if resp, _ := anon.get(t, "/review/confirm?token="+tampered); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("a tampered link: %d, want 404", resp.StatusCode)
 	}
 }

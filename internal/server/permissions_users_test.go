@@ -61,10 +61,10 @@ func usersMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 		return dbText(pool, `SELECT concat_ws(' ', version, active, session_epoch) FROM users WHERE id = $1`, id)
 	}
 	return map[string][]check{
-		// The link page is for anyone holding a link; without a working one it is not found.
+		// The link page is for anyone holding a link: opening one moves its token out of the
+		// address bar (a redirect); without a working one it is not found.
 		"GET /account/setup": {
-			everyone("GET", "/account/setup?token="+matrixToken, ok200),
-			everyone("GET", "/account/setup", no404),
+			everyone("GET", "/account/setup?token="+matrixToken, redirectTo("/account/setup")),
 			everyone("GET", "/account/setup?token=nonsense", no404),
 		},
 		"POST /account/setup": {everyone("POST", "/account/setup", no404)},
