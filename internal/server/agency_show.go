@@ -13,11 +13,20 @@ import (
 // handleAgencyShow shows one agency; hidden and missing agencies are both 404. A result of a
 // search links here with the search in ?back=, so the page's way back returns to it.
 func (s *Server) handleAgencyShow(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.directory.Agency(r.Context(), viewer(r.Context()), chi.URLParam(r, "slug"))
+	v := viewer(r.Context())
+	a, err := s.directory.Agency(r.Context(), v, chi.URLParam(r, "slug"))
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, templates.Agency(s.base(r), a, searchBack(r.URL.Query().Get("back"))))
+	var watch *bool // nil: not signed in, no button
+	if v.IsStaff() {
+		on, err := s.directory.Watching(r.Context(), v, a.Slug)
+		if err != nil {
+			return err
+		}
+		watch = &on
+	}
+	return s.render(w, r, http.StatusOK, templates.Agency(s.base(r), a, searchBack(r.URL.Query().Get("back")), watch))
 }
 
 // maxBack bounds the back address: a search's text is at most 200 characters, and its

@@ -419,6 +419,10 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 			param: "wishaw", slug: true, set: url.Values{"places": {"Wishaw\nNewmains"}, "postcodes": {"ML2"}},
 			fields: map[string]fieldKind{"places": kName, "postcodes": kName, "version": kNumber}, control: http.StatusSeeOther},
 
+		// watch is "1" to watch; anything else stops watching, which a hostile value may do.
+		"POST /agencies/{slug}/watch": {as: staff, page: "/agencies/" + matrixOrg, path: "/agencies/" + matrixOrg + "/watch",
+			param: matrixOrg, slug: true, fields: map[string]fieldKind{"watch": kChoice}, control: http.StatusSeeOther,
+			ignores: "any value but 1 means stop watching, which is harmless"},
 		"POST /agencies/{slug}/report": {as: access.Anonymous, page: "/agencies/" + matrixOrg + "/report",
 			path: "/agencies/" + matrixOrg + "/report", param: matrixOrg, slug: true,
 			set:    url.Values{"kind": {"phone"}, "note": {"The number rings out"}, "reply_email": {"reader@example.org"}},

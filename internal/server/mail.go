@@ -40,6 +40,8 @@ func (s *Server) registerJobs(sender mail.Sender) {
 	s.accounts.UseQueue(s.queue)
 	river.AddWorker(s.queue.Workers(), &directory.ReminderWorker{Store: s.directory, Outbox: s.outbox})
 	s.queue.Every(s.cfg.ReminderEvery, func() river.JobArgs { return directory.ReminderArgs{} })
+	river.AddWorker(s.queue.Workers(), &directory.WatchWorker{Store: s.directory, Outbox: s.outbox})
+	s.queue.Every(directory.WatchEvery, func() river.JobArgs { return directory.WatchArgs{} })
 }
 
 // siteName signs letters with the name an admin gave the site.

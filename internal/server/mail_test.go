@@ -375,3 +375,83 @@ func TestReviewRemindersGoOnceToTheOwnersWithAStillCorrectLink(t *testing.T) {
 		t.Errorf("a tampered link: %d, want 404", resp.StatusCode)
 	}
 }
+
+func TestWatchersAreToldWhatChanged(t *testing.T) {
+	t.Parallel()
+	a, smtp := newMailApp(t)
+	ctx := t.Context()
+	staff := a.signIn(t, access.HousingStaff, "")
+	admin := a.signIn(t, access.Admin, "")
+
+	// Anonymous visitors see no button and cannot watch.
+	_, body := a.anonymous().get(t, "/agencies/link-group")
+	mustNotContain(t, "anonymous agency page", body, "Watch this organisation")
+	if resp, _ := a.anonymous().post(t, "/agencies/link-group/watch", url.Values{"watch": {"1"}}); resp.StatusCode != http.StatusSeeOther ||
+		!strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+		t.Errorf("anonymous watch: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, body = staff.get(t, "/agencies/link-group")
+	mustContain(t, "staff agency page", body, "Watch this organisation", `action="/agencies/link-group/watch"`)
+	for _, u := range []*user{staff, admin} {
+		if resp, _ := u.post(t, "/agencies/link-group/watch", url.Values{"watch": {"1"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("watch: %d", resp.StatusCode)
+		}
+	}
+	_, body = staff.get(t, "/agencies/link-group")
+	mustContain(t, "watching", body, "Stop watching")
+	_, body = staff.get(t, "/my/watching")
+	mustContain(t, "watch list", body, "Link Group")
+	for _, p := range []string{"/agencies/no-such-agency/watch", "/agencies/" + strings.Repeat("x", 300) + "/watch"} {
+		if resp, _ := staff.post(t, p, url.Values{"watch": {"1"}}); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", p, resp.StatusCode)
+		}
+	}
+
+	// The admin changes the organisation and one of its contacts.
+	a.exec(t, `UPDATE agencies SET archived_at = now() WHERE slug = 'galop'`)
+	if resp, _ := staff.post(t, "/agencies/galop/watch", url.Values{"watch": {"1"}}); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("watching an archived organisation: %d, want 404", resp.StatusCode)
+	}
+	org := a.curAgency(t, "link-group")
+	in := org.AdminAgencyInput
+	in.Email = "new-address@link-group.example.org"
+	if resp, body := admin.post(t, "/admin/agencies/link-group/edit", curAgencyForm(in, org.Version)); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("admin edit: %d\n%.2000s", resp.StatusCode, body)
+	}
+	id, version := a.orgContact(t, "link-group", "Tenancy sustainment team")
+	officer := a.signIn(t, access.RSLOfficer, "link-group")
+	if resp, body := officer.post(t, "/my/organisation/contacts/"+strconv.FormatInt(id, 10),
+		contactForm("Tenancy sustainment team", "public", version, "Tenancy sustainment", "0141 496 0399")); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("officer edit: %d\n%.2000s", resp.StatusCode, body)
+	}
+	if _, err := a.srv.directory.TellWatchers(ctx, a.srv.outbox); err != nil {
+		t.Fatal(err)
+	}
+	got := smtp.Wait(t, "to the watcher", mailtest.To(staff.Email, "Changed: Link Group"))
+	mustContain(t, "watch email", got.Text, "Email: customers.link-group@example.org → new-address@link-group.example.org",
+		"Tenancy sustainment 0141 496 0312 → Tenancy sustainment 0141 496 0399", "http://directory.example.org/agencies/link-group")
+	// The admin watches too, but is told only what others changed: the officer's edit.
+	adminMail := smtp.Wait(t, "to the admin", mailtest.To(admin.Email, "Changed: Link Group"))
+	mustNotContain(t, "admin's watch email", adminMail.Text, "new-address@")
+	mustContain(t, "admin's watch email", adminMail.Text, "0141 496 0399")
+
+	// Told once; after stopping, nothing more.
+	if _, err := a.srv.directory.TellWatchers(ctx, a.srv.outbox); err != nil {
+		t.Fatal(err)
+	}
+	staff.post(t, "/agencies/link-group/watch", url.Values{"watch": {"0"}})
+	in.Summary = "A summary changed after the watcher stopped."
+	org = a.curAgency(t, "link-group")
+	in.Email = org.Email
+	admin.post(t, "/admin/agencies/link-group/edit", curAgencyForm(in, org.Version))
+	officer.post(t, "/my/organisation/confirm", url.Values{"version": {strconv.Itoa(org.Version + 1)}})
+	if _, err := a.srv.directory.TellWatchers(ctx, a.srv.outbox); err != nil {
+		t.Fatal(err)
+	}
+	smtp.Wait(t, "the admin's second email", func(m mailtest.Received) bool {
+		return mailtest.To(admin.Email, "Changed: Link Group")(m) && strings.Contains(m.Text, "Confirmed")
+	})
+	if n := smtp.Count(mailtest.To(staff.Email, "Changed:")); n != 1 {
+		t.Errorf("the watcher got %d emails, want 1", n)
+	}
+}

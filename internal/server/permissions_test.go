@@ -256,6 +256,12 @@ func matrix(ids demoIDs, pool *pgxpool.Pool) map[string][]check {
 			only("POST", del, redirectTo("/my/organisation").changed(), rsl).sending(contactVersion(ids.ownDelete)).watching(contactState(ids.ownDelete)),
 		},
 
+		// Every signed-in person may watch what they can see; a staff-only agency too.
+		"GET /my/watching": {only("GET", "/my/watching", ok200, access.HousingStaff, access.Champion, access.RSLOfficer, access.Admin)},
+		"POST /agencies/{slug}/watch": {
+			only("POST", "/agencies/galop/watch", redirectTo("/agencies/galop"), access.HousingStaff, access.Champion, access.RSLOfficer, access.Admin),
+			only("POST", "/agencies/no-such-agency/watch", no404, access.HousingStaff, access.Champion, access.RSLOfficer, access.Admin),
+		},
 		"GET /my/champion":  {only("GET", "/my/champion", ok200, champ)},
 		"POST /my/champion": {only("POST", "/my/champion", bad400, champ)},
 

@@ -67,6 +67,13 @@ func (s *Server) routes() chi.Router {
 			r.Post("/my/organisation/contacts/{id}/delete", s.handle(s.handleMyContactDelete))
 		})
 
+		// Every signed-in person may watch the organisations they can see.
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireRole())
+			r.Post("/agencies/{slug}/watch", s.handle(s.handleWatch))
+			r.Get("/my/watching", s.handle(s.handleWatching))
+		})
+
 		// Champions keep their own champion entry, a contact on the directory's pages: saves
 		// wait for the index.
 		r.Group(func(r chi.Router) {
