@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -118,7 +119,11 @@ const neutralPage = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Weather</title></head>
 <body><main><h1>Weather</h1><p>Sunny intervals, light winds.</p></main></body></html>`
 
-func newApp(t *testing.T) app {
+func newApp(t *testing.T) app { t.Helper(); return newAppWith(t, nil, nil) }
+
+// newAppWith is newApp with more settings, and before run on the seeded database before the
+// app starts (nil for nothing).
+func newAppWith(t *testing.T, settings map[string]string, before func(pool *pgxpool.Pool)) app {
 	t.Helper()
 	neutral := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -131,7 +136,11 @@ func newApp(t *testing.T) app {
 	if _, err := seed.Demo(t.Context(), pool); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
+	if before != nil {
+		before(pool)
+	}
 	env := map[string]string{"QUICK_EXIT_URL": exitURL}
+	maps.Copy(env, settings)
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatalf("config: %v", err)
