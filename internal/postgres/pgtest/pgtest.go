@@ -60,40 +60,19 @@ func New(t testing.TB) *pgxpool.Pool {
 // connection URL: for tests that start the app binary against it.
 func URL(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv(envURL)
-	if base == "" {
-		t.Fatal("TEST_DATABASE_URL is not set: run `make test`, which starts a private PostgreSQL")
-	}
-	setupOnce.Do(func() { setupErr = setup(base) })
-	if setupErr != nil {
-		t.Fatalf("pgtest: %v", setupErr)
-	}
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	name := "t_" + hex.EncodeToString(b[:])
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+ident(name)+" TEMPLATE "+ident(template)); err != nil {
-		t.Fatalf("pgtest: create database: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		// FORCE ends connections a test left open (an app binary it started, say).
-		if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+ident(name)+" WITH (FORCE)"); err != nil {
-			t.Errorf("pgtest: drop database %s: %v", name, err)
-		}
-	})
-	u, err := withDatabase(base, name)
-	if err != nil {
-		t.Fatalf("pgtest: %v", err)
-	}
-	return u
+	return create(t, "t_", func() string { return template })
 }
 
 // Empty creates a database with nothing in it (not migrated), dropped when the test ends, and
 // returns its URL: for tests of migrations themselves, and of restoring a backup.
 func Empty(t testing.TB) string {
+	t.Helper()
+	return create(t, "e_", func() string { return "template0" })
+}
+
+// create makes a database named prefix and random hex from the template from returns (read
+// once setup has run), dropped when the test ends.
+func create(t testing.TB, prefix string, from func() string) string {
 	t.Helper()
 	base := os.Getenv(envURL)
 	if base == "" {
@@ -105,15 +84,16 @@ func Empty(t testing.TB) string {
 	}
 	var b [8]byte
 	_, _ = rand.Read(b[:])
-	name := "e_" + hex.EncodeToString(b[:])
+	name := prefix + hex.EncodeToString(b[:])
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+ident(name)+" TEMPLATE template0"); err != nil {
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+ident(name)+" TEMPLATE "+ident(from())); err != nil {
 		t.Fatalf("pgtest: create database: %v", err)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
+		// FORCE ends connections a test left open (an app binary it started, say).
 		if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+ident(name)+" WITH (FORCE)"); err != nil {
 			t.Errorf("pgtest: drop database %s: %v", name, err)
 		}
