@@ -323,10 +323,14 @@ func (s *Store) ConfirmReview(ctx context.Context, token string) (ReviewEntry, e
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{ActorID: c.userID, Action: c.entityType + ".confirm", EntityType: c.entityType,
+		ev := audit.Event{ActorID: c.userID, Action: "agency.confirm", EntityType: "agency",
 			EntityID: c.entityID, AgencyID: agencyID,
 			Before: map[string]any{"review_due": c.due, "version": version - 1},
-			After:  map[string]any{"review_due": e.NextDue.Format(time.DateOnly), "version": version, "via": "still correct link"}})
+			After:  map[string]any{"review_due": e.NextDue.Format(time.DateOnly), "version": version, "via": "still correct link"}}
+		if c.entityType == "contact" {
+			ev.Action, ev.EntityType = "contact.confirm", "contact"
+		}
+		return audit.Record(ctx, tx, ev)
 	})
 	return e, err
 }
