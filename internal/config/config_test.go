@@ -105,3 +105,37 @@ func TestMetricsAddr(t *testing.T) {
 		t.Errorf("metrics on by default: %q", c.MetricsAddr)
 	}
 }
+
+// FuzzSMTPURL: whatever SMTP_URL holds, an accepted one is smtp(s) with a host, and no error
+// repeats the password.
+func FuzzSMTPURL(f *testing.F) {
+	for _, s := range []string{"smtp://u:p@h:587", "smtps://h", "smtp://h:25", "http://u:secret@h", "smtp://", "smtp://h/x?y#z", "smtp://u:pw%zz@h"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		u, err := parseSMTPURL(raw)
+		if err != nil {
+			if pw := passwordOf(raw); len(pw) >= 4 && strings.Contains(err.Error(), pw) {
+				t.Fatalf("the error repeats the password: %v", err)
+			}
+			return
+		}
+		if (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			t.Fatalf("accepted %q as %+v", raw, u)
+		}
+	})
+}
+
+// passwordOf is what sits between "user:" and "@" in raw, roughly.
+func passwordOf(raw string) string {
+	_, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return ""
+	}
+	userinfo, _, ok := strings.Cut(rest, "@")
+	if !ok {
+		return ""
+	}
+	_, pw, _ := strings.Cut(userinfo, ":")
+	return pw
+}

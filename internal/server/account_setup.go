@@ -62,13 +62,10 @@ func (s *Server) handleAccountSetup(w http.ResponseWriter, r *http.Request) erro
 	}
 	// Signed in as the account's owner, with a new token: whoever used this browser before
 	// (even another signed-in user) is not carried over.
-	if err := s.sessions.RenewToken(ctx); err != nil {
+	if err := s.completeSignIn(r, u, "password link"); err != nil {
 		return err
 	}
 	s.setSetupCookie(w, "", -1)
-	s.sessions.Put(ctx, sessionUserID, u.ID)
-	s.sessions.Put(ctx, sessionEpoch, u.Epoch)
-	s.log.InfoContext(ctx, "signed in", "id", RequestIDFrom(ctx), "user", u.ID, "role", string(u.Role), "via", "password link")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
 }

@@ -465,6 +465,11 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 		"POST /admin/users/{id}/reactivate": {as: admin, path: "/admin/users/{id}/reactivate",
 			fields: map[string]fieldKind{"version": kNumber}, control: http.StatusSeeOther, prepare: userTarget(`UPDATE users SET active = false, version = version + 1 WHERE id = $1`)},
 		"POST /admin/users/{id}/reset": {as: admin, path: "/admin/users/{id}/reset", control: http.StatusOK, prepare: userTarget("")},
+		// Without confirm=1 it only asks; anything but 1 asks again.
+		"POST /admin/users/{id}/sessions": {as: admin, path: "/admin/users/{id}/sessions", control: http.StatusOK,
+			fields: map[string]fieldKind{"confirm": kChoice}, ignores: "any value but 1 only asks", prepare: userTarget("")},
+		"POST /account/security/sessions": {as: staff, path: "/account/security/sessions", set: url.Values{}, control: http.StatusOK,
+			fields: map[string]fieldKind{"junk": kText}, ignores: "it takes no input: it signs out the other sessions"},
 		"POST /admin/audit/{id}/revert": {as: admin, page: "/admin/audit", path: "/admin/audit/{id}/revert", control: http.StatusSeeOther,
 			prepare: func(t *testing.T, a *app, u *user, f *hostileForm) {
 				// A change to revert: an agency's opening hours, through the admin's form.

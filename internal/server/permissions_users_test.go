@@ -92,6 +92,17 @@ func usersMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 				watching(dbText(pool, `SELECT string_agg(concat_ws(' ', encode(token_hash, 'hex'), used_at, revoked_at), ',' ORDER BY id) FROM user_tokens WHERE user_id = $1`, target)),
 			only("POST", "/admin/users/999999/reset", no404, admin),
 		},
+		// Signing someone out everywhere asks first (no confirm: the question, 200).
+		"POST /admin/users/{id}/sessions": {
+			only("POST", user+"/sessions", ok200, admin),
+			only("POST", "/admin/users/999999/sessions", no404, admin),
+		},
+		"GET /account/security": {
+			only("GET", "/account/security", ok200, access.HousingStaff, access.Champion, access.RSLOfficer, access.Admin),
+		},
+		"POST /account/security/sessions": {
+			only("POST", "/account/security/sessions", ok200, access.HousingStaff, access.Champion, access.RSLOfficer, access.Admin),
+		},
 		"POST /admin/audit/{id}/revert": {
 			only("POST", fmt.Sprintf("/admin/audit/%d/revert", signIn), conflict409, admin),
 			only("POST", "/admin/audit/999999999/revert", no404, admin),

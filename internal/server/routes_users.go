@@ -15,6 +15,13 @@ func (s *Server) userAdminRoutes(r chi.Router) {
 	r.Get(accounts.SetupPath, s.handle(s.handleAccountSetupForm))
 	r.Post(accounts.SetupPath, s.handle(s.handleAccountSetup))
 
+	// Everyone signed in: where they are signed in, and ending the other sessions.
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole())
+		r.Get("/account/security", s.handle(s.handleAccountSecurity))
+		r.Post("/account/security/sessions", s.handle(s.handleEndOtherSessions))
+	})
+
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(access.Admin))
 		r.Get("/admin/users", s.handle(s.handleAdminUsers))
@@ -25,6 +32,7 @@ func (s *Server) userAdminRoutes(r chi.Router) {
 		r.Post("/admin/users/{id}/deactivate", s.handle(s.handleAdminUserDeactivate))
 		r.Post("/admin/users/{id}/reactivate", s.handle(s.handleAdminUserReactivate))
 		r.Post("/admin/users/{id}/reset", s.handle(s.handleAdminUserReset))
+		r.Post("/admin/users/{id}/sessions", s.handle(s.handleAdminEndSessions))
 		// A revert may put back an agency, a contact or a term: it waits for the index.
 		r.With(s.readYourWrites).Post("/admin/audit/{id}/revert", s.handle(s.handleAdminAuditRevert))
 	})

@@ -16,6 +16,7 @@ import (
 const (
 	sessionUserID = "uid"
 	sessionEpoch  = "epoch"
+	sessionID     = "sid" // the session's row in user_sessions
 )
 
 // newSessions configures scs: sessions in PostgreSQL, so every instance shares them and
@@ -55,7 +56,7 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		u, ok, err := s.accounts.ByID(ctx, uid)
+		u, ok, err := s.accounts.SessionUser(ctx, uid, s.sessions.GetString(ctx, sessionID))
 		if err != nil {
 			s.serveError(w, r, err)
 			return

@@ -77,14 +77,29 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.metrics.SignIn("success")
-	// A new token at sign-in stops a session fixed before it from being carried over.
-	if err := s.sessions.RenewToken(r.Context()); err != nil {
+	if err := s.completeSignIn(r, u, "password"); err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), sessionUserID, u.ID)
-	s.sessions.Put(r.Context(), sessionEpoch, u.Epoch)
-	s.log.InfoContext(r.Context(), "signed in", "id", RequestIDFrom(r.Context()), "user", u.ID, "role", string(u.Role))
 	http.Redirect(w, r, form.Next, http.StatusSeeOther)
+	return nil
+}
+
+// completeSignIn makes the request's session u's, however they proved who they are: a new
+// token (a session fixed before it is not carried over), the user, the account's session
+// epoch and a session row of its own (user_sessions), which /account/security lists.
+func (s *Server) completeSignIn(r *http.Request, u accounts.User, via string) error {
+	ctx := r.Context()
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	sid, err := s.accounts.StartSession(ctx, u.ID, r.UserAgent())
+	if err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, sessionUserID, u.ID)
+	s.sessions.Put(ctx, sessionEpoch, u.Epoch)
+	s.sessions.Put(ctx, sessionID, sid)
+	s.log.InfoContext(ctx, "signed in", "id", RequestIDFrom(ctx), "user", u.ID, "role", string(u.Role), "via", via)
 	return nil
 }
 
@@ -92,6 +107,9 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) error {
 	if u, ok := currentUser(r.Context()); ok {
 		if err := s.accounts.SignOut(r.Context(), u); err != nil {
+			return err
+		}
+		if err := s.accounts.EndSession(r.Context(), s.sessions.GetString(r.Context(), sessionID)); err != nil {
 			return err
 		}
 		s.log.InfoContext(r.Context(), "signed out", "id", RequestIDFrom(r.Context()), "user", u.ID)

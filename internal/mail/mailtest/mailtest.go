@@ -103,6 +103,26 @@ func (s *Server) Wait(t testing.TB, what string, match func(Received) bool) Rece
 	}
 }
 
+// WaitCount waits (up to 30 s) until n messages match, and fails the test otherwise.
+func (s *Server) WaitCount(t testing.TB, what string, match func(Received) bool, n int) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		s.mu.Lock()
+		changed := s.changed
+		s.mu.Unlock()
+		if s.Count(match) >= n {
+			return
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			t.Fatalf("mailtest: %d of %d emails %s arrived in 30 s", s.Count(match), n, what)
+			return
+		}
+	}
+}
+
 // To matches a message sent to addr whose subject contains subject.
 func To(addr, subject string) func(Received) bool {
 	return func(m Received) bool {
