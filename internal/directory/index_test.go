@@ -380,6 +380,37 @@ func TestIndexForgivesTypos(t *testing.T) {
 	}
 }
 
+// Which words exist and which are typos is decided over the words the viewer may see: a
+// staff-only agency's "Stretford" must not turn an anonymous "stret" into an unfinished word
+// that matches nothing public, which would hide the public agency in a "street" and let
+// probing spellings reveal hidden text (issue 14, finding 4).
+func TestIndexTyposOnlyOverWordsTheViewerMaySee(t *testing.T) {
+	ds := []*loadedDoc{
+		{doc: doc{id: 1, slug: "drop-in", name: "Drop In"}, public: true, lexA: []string{"drop"},
+			lexC: []string{"street"}, words: "drop in street"},
+		{doc: doc{id: 2, slug: "hidden", name: "Hidden", staffOnly: true}, public: false, lexA: []string{"hidden"},
+			lexC: []string{"stretford"}, words: "hidden stretford"},
+	}
+	s := buildSnapshot(1, ds, testTaxonomy())
+	res, a, err := s.search(false, Query{Text: "stret", Page: 1})
+	if err != nil || res.Total != 1 || res.Agencies[0].Slug != "drop-in" {
+		t.Errorf("anonymous stret: %v %+v", err, res.Agencies)
+	}
+	for _, sl := range a.slots {
+		if slices.Contains(sl.prefix, "stretford") || slices.Contains(sl.typos, "stretford") {
+			t.Errorf("anonymous stret was read with a hidden word: %+v", sl)
+		}
+	}
+	if res.Suggestion == "stretford" {
+		t.Errorf("anonymous stret suggests a hidden word")
+	}
+	// Staff may see both, the unfinished word first.
+	res, _, _ = s.search(true, Query{Text: "stret", Page: 1})
+	if res.Total < 1 || res.Agencies[0].Slug != "hidden" {
+		t.Errorf("staff stret: %+v", res.Agencies)
+	}
+}
+
 func TestIndexStopWordsAskForNothing(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	s := buildSnapshot(1, randomDocs(r, 50, 1), testTaxonomy())
