@@ -10,12 +10,14 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"dadirectory/internal/access"
 	"dadirectory/internal/accounts"
 	"dadirectory/internal/config"
 	"dadirectory/internal/postgres"
@@ -39,6 +41,11 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 // between runs), then migrates, loads the demo data and serves until Ctrl-C.
 func cmdDev(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
 	cfg.Dev = true // mail without SMTP_URL goes to /dev/mail
+	// The demo accounts have no second factor: dev asks none of them unless
+	// MFA_REQUIRED_ROLES says to (the banner says which).
+	if !cfg.MFARolesSet {
+		cfg.MFARequiredRoles = nil
+	}
 	dbURL := cfg.DatabaseURL
 	if dbURL == "" {
 		dir, err := filepath.Abs(filepath.Join(cfg.DataDir, "postgres"))
@@ -77,6 +84,11 @@ func cmdDev(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.
 		fmt.Fprintf(stdout, "\nDomestic Abuse Digital Directory (demo data) is running at http://%s\n\nDemo sign-ins (dev only):\n", addr)
 		for _, a := range seed.DevAccounts {
 			fmt.Fprintf(stdout, "  %-14s %-22s %s\n", a.Role, a.Email, a.Password)
+		}
+		if len(cfg.MFARequiredRoles) == 0 {
+			fmt.Fprint(stdout, "\nTwo-factor sign-in is asked of no role here (MFA_REQUIRED_ROLES=admin,rsl_officer asks it as serve does).\n")
+		} else {
+			fmt.Fprintf(stdout, "\nTwo-factor sign-in is asked of: %s (MFA_REQUIRED_ROLES).\n", roleList(cfg.MFARequiredRoles))
 		}
 		fmt.Fprint(stdout, "\nPress Ctrl-C to stop.\n\n")
 	})
@@ -225,4 +237,13 @@ func (f *freshConns) wait(max time.Duration) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// roleList writes roles as people read them: "Administrator, RSL officer".
+func roleList(roles []access.Role) string {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = r.Label()
+	}
+	return strings.Join(names, ", ")
 }

@@ -42,6 +42,7 @@ type Account struct {
 	ContactName string
 	Active      bool
 	PasswordSet bool       // false until an invitation is accepted
+	TwoFactor   bool       // signing in asks for a code from an app
 	LinkExpires *time.Time // an open invitation or reset link, if any
 	LastLoginAt *time.Time
 	Epoch       int
@@ -90,7 +91,7 @@ func ParseFilter(v url.Values) (Filter, validate.Errors) {
 }
 
 const accountColumns = `u.id, u.email, u.name, u.role, coalesce(u.agency_id, 0), coalesce(a.slug, ''), coalesce(a.name, ''),
-	coalesce(u.contact_id, 0), coalesce(c.role_title, ''), u.active, u.password_hash <> '',
+	coalesce(u.contact_id, 0), coalesce(c.role_title, ''), u.active, u.password_hash <> '', u.totp_secret IS NOT NULL,
 	(SELECT max(t.expires_at) FROM user_tokens t WHERE t.user_id = u.id AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()),
 	u.last_login_at, u.session_epoch, u.version, u.created_at`
 
@@ -99,7 +100,7 @@ const accountFrom = ` FROM users u LEFT JOIN agencies a ON a.id = u.agency_id LE
 func scanAccount(row pgx.Row) (Account, error) {
 	var a Account
 	err := row.Scan(&a.ID, &a.Email, &a.Name, &a.Role, &a.AgencyID, &a.AgencySlug, &a.AgencyName, &a.ContactID, &a.ContactName,
-		&a.Active, &a.PasswordSet, &a.LinkExpires, &a.LastLoginAt, &a.Epoch, &a.Version, &a.CreatedAt)
+		&a.Active, &a.PasswordSet, &a.TwoFactor, &a.LinkExpires, &a.LastLoginAt, &a.Epoch, &a.Version, &a.CreatedAt)
 	return a, err
 }
 

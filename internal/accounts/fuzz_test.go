@@ -4,7 +4,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"github.com/pquerna/otp/totp"
 
 	"dadirectory/internal/validate"
 	"dadirectory/internal/validate/formtest"
@@ -115,6 +118,31 @@ func FuzzAccountID(f *testing.F) {
 		formtest.ErrorsNameFields(t, e, []string{"organisation"})
 		if id < 0 || (len(e) > 0 && id != 0) || (s == "" && (id != 0 || len(e) > 0)) {
 			t.Fatalf("parseID(%q) = %d, %v", s, id, e)
+		}
+	})
+}
+
+// FuzzSecondFactorCode: whatever is typed as a code, it matches only when, less spaces and
+// dashes, it is the app's code of a step around now, and never panics.
+func FuzzSecondFactorCode(f *testing.F) {
+	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	now := time.Unix(1_800_000_000, 0)
+	right, _ := totp.GenerateCode(secret, now)
+	for _, s := range []string{right, right[:3] + " " + right[3:], "000000", "", "abcde-fghjk", "１２３４５６", "12345\x00", strings.Repeat("9", 40)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, code string) {
+		step := matchStep(secret, code, now, 0)
+		if step == 0 {
+			return
+		}
+		want, _ := totp.GenerateCode(secret, time.Unix(step*totpPeriod, 0))
+		if cleanCode(code) != want || step < now.Unix()/totpPeriod-1 || step > now.Unix()/totpPeriod+1 {
+			t.Fatalf("%q matched step %d", code, step)
+		}
+		// Once used, its step never matches again.
+		if s2 := matchStep(secret, code, now, step); s2 != 0 && s2 <= step {
+			t.Fatalf("%q matched again at step %d", code, s2)
 		}
 	})
 }

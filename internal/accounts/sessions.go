@@ -60,9 +60,10 @@ func (s *Store) SessionUser(ctx context.Context, userID int64, sid string) (User
 	err := s.db.QueryRow(ctx, `WITH seen AS (
 			UPDATE user_sessions SET last_seen_at = now()
 			WHERE id = $2 AND user_id = $1 AND last_seen_at < now() - interval '1 minute')
-		SELECT u.id, u.email, u.name, u.role, u.agency_id, u.contact_id, u.active, u.session_epoch
+		SELECT u.id, u.email, u.name, u.role, u.agency_id, u.contact_id, u.active, u.session_epoch,
+			u.totp_secret IS NOT NULL
 		FROM users u JOIN user_sessions x ON x.id = $2 AND x.user_id = u.id WHERE u.id = $1`, userID, sid).
-		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &agencyID, &contactID, &u.Active, &u.Epoch)
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &agencyID, &contactID, &u.Active, &u.Epoch, &u.TwoFactor)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, false, nil
 	}

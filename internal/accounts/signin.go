@@ -27,6 +27,7 @@ type User struct {
 	ContactID int64 // the champion entry a champion keeps (0 for none)
 	Active    bool
 	Epoch     int
+	TwoFactor bool // signing in asks for a code from an app (or a recovery code)
 }
 
 // Viewer is the user as feature queries take them.
@@ -125,8 +126,9 @@ func (s *Store) SignIn(ctx context.Context, email, password, clientAddr string) 
 	var u User
 	var hash string
 	var agencyID, contactID *int64
-	err = s.db.QueryRow(ctx, `SELECT id, email, name, role, agency_id, contact_id, active, session_epoch, password_hash
-		FROM users WHERE email = $1`, norm).Scan(&u.ID, &u.Email, &u.Name, &u.Role, &agencyID, &contactID, &u.Active, &u.Epoch, &hash)
+	err = s.db.QueryRow(ctx, `SELECT id, email, name, role, agency_id, contact_id, active, session_epoch, password_hash,
+		totp_secret IS NOT NULL
+		FROM users WHERE email = $1`, norm).Scan(&u.ID, &u.Email, &u.Name, &u.Role, &agencyID, &contactID, &u.Active, &u.Epoch, &hash, &u.TwoFactor)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return User{}, fmt.Errorf("accounts: sign in: %w", err)
 	}
@@ -370,8 +372,9 @@ func (s *Store) SignOut(ctx context.Context, u User) error {
 func (s *Store) ByID(ctx context.Context, id int64) (User, bool, error) {
 	var u User
 	var agencyID, contactID *int64
-	err := s.db.QueryRow(ctx, `SELECT id, email, name, role, agency_id, contact_id, active, session_epoch
-		FROM users WHERE id = $1`, id).Scan(&u.ID, &u.Email, &u.Name, &u.Role, &agencyID, &contactID, &u.Active, &u.Epoch)
+	err := s.db.QueryRow(ctx, `SELECT id, email, name, role, agency_id, contact_id, active, session_epoch,
+		totp_secret IS NOT NULL
+		FROM users WHERE id = $1`, id).Scan(&u.ID, &u.Email, &u.Name, &u.Role, &agencyID, &contactID, &u.Active, &u.Epoch, &u.TwoFactor)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, false, nil
 	}

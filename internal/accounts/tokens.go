@@ -222,8 +222,8 @@ func (s *Store) CompletePassword(ctx context.Context, token, password, confirm s
 		err = tx.QueryRow(ctx, `UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1,
 				last_login_at = now(), version = version + 1, updated_at = now()
 			WHERE id = $1 AND active
-			RETURNING email, name, role, agency_id, contact_id, active, session_epoch`, u.ID, hash).
-			Scan(&u.Email, &u.Name, &u.Role, &agencyID, &contactID, &u.Active, &u.Epoch)
+			RETURNING email, name, role, agency_id, contact_id, active, session_epoch, totp_secret IS NOT NULL`, u.ID, hash).
+			Scan(&u.Email, &u.Name, &u.Role, &agencyID, &contactID, &u.Active, &u.Epoch, &u.TwoFactor)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrLinkGone // deactivated in between: the link died with the account
 		}

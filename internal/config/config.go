@@ -9,9 +9,12 @@ import (
 	"net"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"dadirectory/internal/access"
 )
 
 // Config is every setting the application has. The README lists each with its variable.
@@ -40,6 +43,16 @@ type Config struct {
 	SMTPURL       *url.URL      // SMTP_URL: where mail goes; nil means mail is off (dev keeps it in /dev/mail)
 	MailFrom      string        // MAIL_FROM: the sender of every email, "Name <address>"
 	ReminderEvery time.Duration // REMINDER_EVERY: how often due review reminders are looked for
+
+	// MFARequiredRoles (MFA_REQUIRED_ROLES, default "admin,rsl_officer"; "none" for no role):
+	// people with these roles set up a second factor before anything else.
+	MFARequiredRoles []access.Role
+	// MFARolesSet says MFA_REQUIRED_ROLES was given: dev asks no role for a second factor
+	// unless it was, so its demo accounts stay usable.
+	MFARolesSet bool
+
+	// OIDC is the council's single sign-on (OIDC_*); nil when OIDC_ISSUER is not set.
+	OIDC *OIDC
 
 	// Dev is set by the dev command (never from the environment): mail without SMTP_URL is
 	// kept in a mailbox page, /dev/mail, instead of being off.
@@ -161,8 +174,37 @@ func Load(getenv func(string) string) (Config, error) {
 	} else {
 		c.MailFrom = a.String()
 	}
+	c.MFARolesSet = strings.TrimSpace(getenv("MFA_REQUIRED_ROLES")) != ""
+	c.MFARequiredRoles, err = parseRoles(get("MFA_REQUIRED_ROLES", "admin,rsl_officer"))
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if c.OIDC, err = loadOIDC(get); err != nil {
+		errs = append(errs, err)
+	}
 	return c, errors.Join(errs...)
 }
+
+// parseRoles reads MFA_REQUIRED_ROLES: a comma list of roles, or "none".
+func parseRoles(raw string) ([]access.Role, error) {
+	if raw == "none" {
+		return nil, nil
+	}
+	var roles []access.Role
+	for _, name := range strings.Split(raw, ",") {
+		role := access.Role(strings.TrimSpace(name))
+		if !role.Valid() {
+			return nil, fmt.Errorf("MFA_REQUIRED_ROLES: %q is not a role: want a comma list of admin, champion, housing_staff and rsl_officer, or none", strings.TrimSpace(name))
+		}
+		if !slices.Contains(roles, role) {
+			roles = append(roles, role)
+		}
+	}
+	return roles, nil
+}
+
+// MFARequired reports whether people with role must have a second factor.
+func (c Config) MFARequired(role access.Role) bool { return slices.Contains(c.MFARequiredRoles, role) }
 
 // parseSMTPURL reads SMTP_URL: smtp://[user:pass@]host[:port] (STARTTLS when the server
 // offers it; port 587 unless given) or smtps://[user:pass@]host[:port] (TLS from the first

@@ -139,7 +139,7 @@ func newAppWith(t *testing.T, settings map[string]string, before func(pool *pgxp
 	if before != nil {
 		before(pool)
 	}
-	env := map[string]string{"QUICK_EXIT_URL": exitURL}
+	env := map[string]string{"QUICK_EXIT_URL": exitURL, "MFA_REQUIRED_ROLES": "none"}
 	maps.Copy(env, settings)
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {

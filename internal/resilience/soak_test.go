@@ -166,7 +166,8 @@ func TestSoak(t *testing.T) {
 func startInProcess(t *testing.T, dbURL string, pool *pgxpool.Pool, log *slog.Logger) string {
 	t.Helper()
 	// Mail on, as a council runs it: the job queue works alongside the requests.
-	env := map[string]string{"DATABASE_URL": dbURL, "LISTEN_ADDR": "127.0.0.1:0", "SMTP_URL": mailtest.Start(t).URL().String()}
+	env := map[string]string{"DATABASE_URL": dbURL, "LISTEN_ADDR": "127.0.0.1:0", "SMTP_URL": mailtest.Start(t).URL().String(),
+		"MFA_REQUIRED_ROLES": "none"}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)

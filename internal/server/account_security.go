@@ -10,7 +10,7 @@ import (
 
 // handleAccountSecurity lists where the person is signed in.
 func (s *Server) handleAccountSecurity(w http.ResponseWriter, r *http.Request) error {
-	return s.renderAccountSecurity(w, r, "")
+	return s.renderAccountSecurity(w, r, s.popFlash(r))
 }
 
 // handleEndOtherSessions signs the person out everywhere but here.
@@ -30,13 +30,25 @@ func (s *Server) handleEndOtherSessions(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) renderAccountSecurity(w http.ResponseWriter, r *http.Request, flash string) error {
+	return s.renderAccountSecurityStatus(w, r, http.StatusOK, flash, nil)
+}
+
+// renderAccountSecurityStatus shows the security page with status, a flash or a code's errors.
+func (s *Server) renderAccountSecurityStatus(w http.ResponseWriter, r *http.Request, status int, flash string, errs []templates.FieldError) error {
 	ctx := r.Context()
 	u, _ := currentUser(ctx)
 	list, err := s.accounts.Sessions(ctx, u.ID, s.sessions.GetString(ctx, sessionID), s.cfg.SessionIdle, s.cfg.SessionLifetime)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, templates.AccountSecurity(s.base(r), templates.AccountSecurityPage{Sessions: list, Flash: flash}))
+	tf := templates.TwoFactorStatus{On: u.TwoFactor, Required: s.cfg.MFARequired(u.Role), Errors: errs,
+		SSO: s.sessions.GetString(ctx, sessionVia) == viaSSO}
+	if u.TwoFactor {
+		if tf.CodesLeft, err = s.accounts.RecoveryCodesLeft(ctx, u.ID); err != nil {
+			return err
+		}
+	}
+	return s.render(w, r, status, templates.AccountSecurity(s.base(r), templates.AccountSecurityPage{Sessions: list, Flash: flash, TwoFactor: tf}))
 }
 
 // handleAdminEndSessions asks, then (confirm=1) signs the person out everywhere.

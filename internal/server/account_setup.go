@@ -61,13 +61,10 @@ func (s *Server) handleAccountSetup(w http.ResponseWriter, r *http.Request) erro
 		return s.linkNotWorking(w, r, err)
 	}
 	// Signed in as the account's owner, with a new token: whoever used this browser before
-	// (even another signed-in user) is not carried over.
-	if err := s.completeSignIn(r, u, "password link"); err != nil {
-		return err
-	}
+	// (even another signed-in user) is not carried over. A link proves the email, not the
+	// second factor: a person with one is asked for a code next.
 	s.setSetupCookie(w, "", -1)
-	http.Redirect(w, r, "/", http.StatusSeeOther)
-	return nil
+	return s.beginSignIn(w, r, u, "password link", "/")
 }
 
 // linkNotWorking answers a link that does not work: 410 when it existed (used, expired,

@@ -79,3 +79,12 @@ func (u *user) post(t *testing.T, path string, form url.Values) (*http.Response,
 	b, _ := io.ReadAll(resp.Body)
 	return resp, string(b)
 }
+
+// noTwoFactor is an empty environment but for MFA_REQUIRED_ROLES=none: tests of other things
+// sign in with a password alone (two_factor_test.go asks the default of its own).
+func noTwoFactor(k string) string {
+	if k == "MFA_REQUIRED_ROLES" {
+		return "none"
+	}
+	return ""
+}

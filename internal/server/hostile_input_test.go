@@ -468,6 +468,30 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 		// Without confirm=1 it only asks; anything but 1 asks again.
 		"POST /admin/users/{id}/sessions": {as: admin, path: "/admin/users/{id}/sessions", control: http.StatusOK,
 			fields: map[string]fieldKind{"confirm": kChoice}, ignores: "any value but 1 only asks", prepare: userTarget("")},
+		// Second factors: a code that is no code is refused, and wrong ones are counted as
+		// failed sign-ins (so audited) and soon throttled. No hostile code is a right one.
+		"POST /login/code": {as: access.Anonymous, path: "/login/code", fields: map[string]fieldKind{"code": kText},
+			refused: []int{http.StatusUnauthorized, http.StatusUnprocessableEntity, http.StatusTooManyRequests},
+			audits:  []string{"auth.sign_in_failed"},
+			prepare: func(t *testing.T, a *app, u *user, f *hostileForm) {
+				id, email := a.createUser(t, access.HousingStaff, "")
+				archiveRow(t, a, `UPDATE users SET totp_secret = $2 WHERE id = $1`, id, hostileTOTPSecret)
+				if res, _ := u.post(t, "/login", url.Values{"email": {email}, "password": {testPassword}}); res.Header.Get("Location") != "/login/code" {
+					t.Fatalf("sign-in with a factor went to %q, not the code step", res.Header.Get("Location"))
+				}
+			}},
+		"POST /account/two-factor": {as: staff, path: "/account/two-factor", fields: map[string]fieldKind{"code": kText},
+			refused: []int{http.StatusUnprocessableEntity},
+			prepare: func(t *testing.T, a *app, u *user, f *hostileForm) { mustGet(t, u, "/account/two-factor") }},
+		"POST /account/two-factor/recovery-codes": {as: staff, path: "/account/two-factor/recovery-codes", fields: map[string]fieldKind{"code": kText},
+			refused: []int{http.StatusUnprocessableEntity, http.StatusTooManyRequests}, audits: []string{"auth.sign_in_failed"},
+			prepare: withFactor},
+		"POST /account/two-factor/off": {as: staff, path: "/account/two-factor/off", fields: map[string]fieldKind{"code": kText},
+			refused: []int{http.StatusUnprocessableEntity, http.StatusTooManyRequests}, audits: []string{"auth.sign_in_failed"},
+			prepare: withFactor},
+		"POST /admin/users/{id}/two-factor": {as: admin, path: "/admin/users/{id}/two-factor", control: http.StatusOK,
+			fields: map[string]fieldKind{"confirm": kChoice}, ignores: "any value but 1 only asks",
+			prepare: userTarget(`UPDATE users SET totp_secret = '` + hostileTOTPSecret + `' WHERE id = $1`)},
 		"POST /account/security/sessions": {as: staff, path: "/account/security/sessions", set: url.Values{}, control: http.StatusOK,
 			fields: map[string]fieldKind{"junk": kText}, ignores: "it takes no input: it signs out the other sessions"},
 		"POST /admin/audit/{id}/revert": {as: admin, page: "/admin/audit", path: "/admin/audit/{id}/revert", control: http.StatusSeeOther,
@@ -493,6 +517,14 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 }
 
 // userTarget makes an account for the users routes to act on, changed by sql first when given.
+// hostileTOTPSecret is a second factor's key for the catalogue's people (base32, 20 bytes).
+const hostileTOTPSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+// withFactor gives the catalogue's person a second factor.
+func withFactor(t *testing.T, a *app, u *user, f *hostileForm) {
+	archiveRow(t, a, `UPDATE users SET totp_secret = $2 WHERE id = $1`, u.ID, hostileTOTPSecret)
+}
+
 func userTarget(sql string) func(t *testing.T, a *app, u *user, f *hostileForm) {
 	return func(t *testing.T, a *app, u *user, f *hostileForm) {
 		id, _ := a.createUser(t, access.HousingStaff, "")
@@ -533,7 +565,7 @@ func mustGet(t *testing.T, u *user, path string) string {
 
 func TestHostileCatalogueCoversEveryPost(t *testing.T) {
 	t.Parallel()
-	cfg, err := config.Load(func(string) string { return "" })
+	cfg, err := config.Load(noTwoFactor)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -83,7 +83,7 @@ func TestDevKeepsMailInItsMailboxAndServeHasNone(t *testing.T) {
 	if _, err := seed.Demo(context.Background(), pool); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := config.Load(func(string) string { return "" })
+	cfg, err := config.Load(noTwoFactor)
 	if err != nil {
 		t.Fatal(err)
 	}

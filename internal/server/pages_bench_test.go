@@ -38,7 +38,7 @@ func benchHandler(b *testing.B) (http.Handler, *pgxpool.Pool, int) {
 		fmt.Fprintf(os.Stderr, "bench: loaded %d synthetic agencies, %d contacts in %s\n", c.Agencies, c.Contacts, c.Took)
 		return err
 	})
-	cfg, err := config.Load(func(string) string { return "" })
+	cfg, err := config.Load(noTwoFactor)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -25,6 +25,7 @@ func usersMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 	t.Helper()
 	ctx := context.Background()
 	admin := access.Admin
+	everyRole := []access.Role{access.HousingStaff, access.Champion, access.RSLOfficer, access.Admin}
 	// target is the user the pages show and the reset renews; deactivate and reactivate
 	// have a user each, so no row's outcome depends on another's.
 	var target, deactivate, reactivate, signIn int64
@@ -51,6 +52,13 @@ func usersMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 	// A sign-in event: a real event, but not a change an admin can revert (409).
 	if err := pool.QueryRow(ctx, `INSERT INTO audit_events (actor_id, action, entity_type, entity_id)
 		VALUES ($1, 'auth.sign_in', 'user', $1) RETURNING id`, target).Scan(&signIn); err != nil {
+		t.Fatal(err)
+	}
+	// A person with a second factor, whose factor an admin may reset (the row asks first).
+	var withFactor int64
+	err = pool.QueryRow(ctx, `INSERT INTO users (email, name, role, totp_secret) VALUES ('matrix.factor@example.org', 'Matrix Factor',
+		'housing_staff', 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP') RETURNING id`).Scan(&withFactor)
+	if err != nil {
 		t.Fatal(err)
 	}
 	user := fmt.Sprintf("/admin/users/%d", target)
@@ -96,6 +104,34 @@ func usersMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 		"POST /admin/users/{id}/sessions": {
 			only("POST", user+"/sessions", ok200, admin),
 			only("POST", "/admin/users/999999/sessions", no404, admin),
+		},
+		// Asking first; a person without a factor is told there is none to reset.
+		"POST /admin/users/{id}/two-factor": {
+			only("POST", fmt.Sprintf("/admin/users/%d/two-factor", withFactor), ok200, admin),
+			only("POST", user+"/two-factor", redirectTo(user), admin),
+			only("POST", "/admin/users/999999/two-factor", no404, admin),
+		},
+		// Every signed-in person may set up a second factor; the matrix's people have none.
+		"GET /account/two-factor": {
+			only("GET", "/account/two-factor", ok200, everyRole...),
+		},
+		// The QR code is of the key this session is setting up: none until the page is opened.
+		"GET /account/two-factor/qr.png": {
+			only("GET", "/account/two-factor/qr.png", ok200, everyRole...).preparing(func(t *testing.T, as roleSender) {
+				as("GET", "/account/two-factor", nil)
+			}),
+		},
+		// With a key being set up, an empty code is refused (no code, no factor).
+		"POST /account/two-factor": {
+			only("POST", "/account/two-factor", invalid422, everyRole...).preparing(func(t *testing.T, as roleSender) {
+				as("GET", "/account/two-factor", nil)
+			}),
+		},
+		"POST /account/two-factor/recovery-codes": {
+			only("POST", "/account/two-factor/recovery-codes", redirectTo("/account/security"), everyRole...),
+		},
+		"POST /account/two-factor/off": {
+			only("POST", "/account/two-factor/off", redirectTo("/account/security"), everyRole...),
 		},
 		"GET /account/security": {
 			only("GET", "/account/security", ok200, access.HousingStaff, access.Champion, access.RSLOfficer, access.Admin),

@@ -45,6 +45,8 @@ func (s *Server) routes() chi.Router {
 			r.Get("/safety", s.handle(s.handleSafety))
 			r.Get("/login", s.handle(s.handleSignInForm))
 			r.Post("/login", s.handle(s.handleSignIn))
+			r.Get("/login/code", s.handle(s.handleSignInCodeForm))
+			r.Post("/login/code", s.handle(s.handleSignInCode))
 			r.Get("/review/confirm", s.handle(s.handleReviewConfirmForm))
 			r.Post("/review/confirm", s.handle(s.handleReviewConfirm))
 			r.Get("/login/forgot", s.handle(s.handleForgotForm))

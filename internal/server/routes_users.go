@@ -20,6 +20,11 @@ func (s *Server) userAdminRoutes(r chi.Router) {
 		r.Use(s.requireRole())
 		r.Get("/account/security", s.handle(s.handleAccountSecurity))
 		r.Post("/account/security/sessions", s.handle(s.handleEndOtherSessions))
+		r.Get("/account/two-factor", s.handle(s.handleTwoFactorSetupForm))
+		r.Post("/account/two-factor", s.handle(s.handleTwoFactorSetup))
+		r.Get("/account/two-factor/qr.png", s.handle(s.handleTwoFactorQR))
+		r.Post("/account/two-factor/recovery-codes", s.handle(s.handleNewRecoveryCodes))
+		r.Post("/account/two-factor/off", s.handle(s.handleTwoFactorOff))
 	})
 
 	r.Group(func(r chi.Router) {
@@ -33,6 +38,7 @@ func (s *Server) userAdminRoutes(r chi.Router) {
 		r.Post("/admin/users/{id}/reactivate", s.handle(s.handleAdminUserReactivate))
 		r.Post("/admin/users/{id}/reset", s.handle(s.handleAdminUserReset))
 		r.Post("/admin/users/{id}/sessions", s.handle(s.handleAdminEndSessions))
+		r.Post("/admin/users/{id}/two-factor", s.handle(s.handleAdminResetTwoFactor))
 		// A revert may put back an agency, a contact or a term: it waits for the index.
 		r.With(s.readYourWrites).Post("/admin/audit/{id}/revert", s.handle(s.handleAdminAuditRevert))
 	})

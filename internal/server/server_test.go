@@ -296,7 +296,7 @@ func TestHealthAndReadiness(t *testing.T) {
 
 func TestPanicsBecomeAFriendlyPage(t *testing.T) {
 	a := newApp(t)
-	cfg, _ := config.Load(func(string) string { return "" })
+	cfg, _ := config.Load(noTwoFactor)
 	logs := &syncBuffer{}
 	srv, err := New(cfg, slog.New(slog.NewJSONHandler(logs, nil)), a.pool)
 	if err != nil {

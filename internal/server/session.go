@@ -69,6 +69,11 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		// A role that needs a second factor reaches nothing else until it has one.
+		if !factorSetupPaths[r.URL.Path] && s.needsFactor(r, u) {
+			http.Redirect(w, r, "/account/two-factor", http.StatusSeeOther)
+			return
+		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, userKey{}, u)))
 	})
 }

@@ -14,7 +14,7 @@ import (
 // another host ("//evil.example", "/\evil.example", "https://...").
 func safeNext(next string) string {
 	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n\t") ||
-		strings.HasPrefix(next, "/login") || strings.HasPrefix(next, "/logout") {
+		strings.HasPrefix(next, "/login") || strings.HasPrefix(next, "/logout") || strings.HasPrefix(next, "/account/two-factor") {
 		return "/"
 	}
 	return next
@@ -76,12 +76,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
-	s.metrics.SignIn("success")
-	if err := s.completeSignIn(r, u, "password"); err != nil {
-		return err
-	}
-	http.Redirect(w, r, form.Next, http.StatusSeeOther)
-	return nil
+	return s.beginSignIn(w, r, u, "password", form.Next)
 }
 
 // completeSignIn makes the request's session u's, however they proved who they are: a new
@@ -99,6 +94,7 @@ func (s *Server) completeSignIn(r *http.Request, u accounts.User, via string) er
 	s.sessions.Put(ctx, sessionUserID, u.ID)
 	s.sessions.Put(ctx, sessionEpoch, u.Epoch)
 	s.sessions.Put(ctx, sessionID, sid)
+	s.sessions.Put(ctx, sessionVia, via)
 	s.log.InfoContext(ctx, "signed in", "id", RequestIDFrom(ctx), "user", u.ID, "role", string(u.Role), "via", via)
 	return nil
 }

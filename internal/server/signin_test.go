@@ -21,7 +21,12 @@ import (
 // startAppWith starts the app over pool with settings from env (the rest default).
 func startAppWith(t *testing.T, pool *pgxpool.Pool, env map[string]string) *app {
 	t.Helper()
-	cfg, err := config.Load(func(k string) string { return env[k] })
+	cfg, err := config.Load(func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		return noTwoFactor(k)
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
