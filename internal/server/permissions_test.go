@@ -237,10 +237,13 @@ func matrix(ids demoIDs, pool *pgxpool.Pool) map[string][]check {
 		"POST /review/confirm": {everyone("POST", "/review/confirm", no404)},
 		"GET /login/forgot":    {everyone("GET", "/login/forgot", ok200)},
 		// The second step of signing in, with no first step behind it: back to the first.
-		"GET /login/code":    {everyone("GET", "/login/code", redirectTo("/login"))},
-		"POST /login/code":   {everyone("POST", "/login/code", redirectTo("/login"))},
-		"POST /login/forgot": {everyone("POST", "/login/forgot", ok200)},
-		"POST /logout":       {logout},
+		// Single sign-on is off in the matrix's app (sso_test.go walks it when on).
+		"GET /login/oidc":          {everyone("GET", "/login/oidc", no404)},
+		"GET /login/oidc/callback": {everyone("GET", "/login/oidc/callback?code=x&state=y", no404)},
+		"GET /login/code":          {everyone("GET", "/login/code", redirectTo("/login"))},
+		"POST /login/code":         {everyone("POST", "/login/code", redirectTo("/login"))},
+		"POST /login/forgot":       {everyone("POST", "/login/forgot", ok200)},
+		"POST /logout":             {logout},
 
 		"GET /my/organisation":  {only("GET", "/my/organisation", ok200, rsl)},
 		"POST /my/organisation": {only("POST", "/my/organisation", invalid422, rsl)},

@@ -7,6 +7,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/sso"
 )
 
 // Handler returns the whole application: every route, grouped by who may use it.
@@ -45,6 +46,8 @@ func (s *Server) routes() chi.Router {
 			r.Get("/safety", s.handle(s.handleSafety))
 			r.Get("/login", s.handle(s.handleSignInForm))
 			r.Post("/login", s.handle(s.handleSignIn))
+			r.Get("/login/oidc", s.handle(s.handleSSOBegin))
+			r.Get(sso.CallbackPath, s.handle(s.handleSSOCallback))
 			r.Get("/login/code", s.handle(s.handleSignInCodeForm))
 			r.Post("/login/code", s.handle(s.handleSignInCode))
 			r.Get("/review/confirm", s.handle(s.handleReviewConfirmForm))

@@ -25,6 +25,7 @@ import (
 	"dadirectory/internal/metrics"
 	"dadirectory/internal/reports"
 	"dadirectory/internal/site"
+	"dadirectory/internal/sso"
 	"dadirectory/internal/training"
 	"dadirectory/internal/vocab"
 	"dadirectory/templates"
@@ -56,6 +57,9 @@ type Server struct {
 	mailbox *mail.Mailbox
 
 	metrics *metrics.Metrics
+
+	// sso is the council's single sign-on; nil when OIDC_ISSUER is not set.
+	sso *sso.Provider
 
 	// bodyLimits are the routes ("METHOD /pattern") allowed a body larger than a form's.
 	bodyLimits map[string]int64
@@ -98,6 +102,9 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 	}
 	// Stores that send mail get the outbox now; startMail decides below whether it is on.
 	s.outbox = mail.NewOutbox(s.queue, cfg.BaseURL, s.siteName)
+	if cfg.OIDC != nil {
+		s.sso = sso.New(cfg.OIDC, cfg.BaseURL, db)
+	}
 	s.reports = reports.NewStore(db, reports.DefaultThrottle, s.outbox)
 	s.metrics = metrics.New(db, s.directory.IndexStats)
 	s.sessions = s.newSessions()

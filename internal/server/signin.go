@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"dadirectory/internal/accounts"
 	"dadirectory/templates"
 )
@@ -20,6 +22,14 @@ func safeNext(next string) string {
 	return next
 }
 
+// signInPage is the sign-in page, with the council's single sign-on button when it is on.
+func (s *Server) signInPage(r *http.Request, f templates.SignInForm) templ.Component {
+	if s.sso != nil {
+		f.SSOName = s.sso.Name()
+	}
+	return templates.SignIn(s.base(r), f)
+}
+
 // handleSignInForm shows the sign-in form; a signed-in user goes straight on.
 func (s *Server) handleSignInForm(w http.ResponseWriter, r *http.Request) error {
 	next := safeNext(r.URL.Query().Get("next"))
@@ -27,7 +37,7 @@ func (s *Server) handleSignInForm(w http.ResponseWriter, r *http.Request) error 
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
 	}
-	return s.render(w, r, http.StatusOK, templates.SignIn(s.base(r), templates.SignInForm{Next: next}))
+	return s.render(w, r, http.StatusOK, s.signInPage(r, templates.SignInForm{Next: next}))
 }
 
 // handleSignIn checks the email and password. Unknown email and wrong password get the same
@@ -49,7 +59,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 		form.Errors = append(form.Errors, templates.FieldError{Field: "password", Message: "Enter your password"})
 	}
 	if len(form.Errors) > 0 {
-		return s.render(w, r, http.StatusUnprocessableEntity, templates.SignIn(s.base(r), form))
+		return s.render(w, r, http.StatusUnprocessableEntity, s.signInPage(r, form))
 	}
 	u, err := s.accounts.SignIn(r.Context(), form.Email, password, s.clientAddr(r))
 	var throttled *accounts.ThrottledError
@@ -63,16 +73,16 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 		form.Errors = []templates.FieldError{{Field: "email", Message: "There have been too many attempts to sign in " + what + ". Wait " +
 			strconv.Itoa(throttled.Minutes()) + " minutes and try again, or ask an administrator to reset your password."}}
 		w.Header().Set("Retry-After", strconv.Itoa(int(throttled.Wait.Seconds())+1))
-		return s.render(w, r, http.StatusTooManyRequests, templates.SignIn(s.base(r), form))
+		return s.render(w, r, http.StatusTooManyRequests, s.signInPage(r, form))
 	case errors.Is(err, accounts.ErrBusy):
 		s.metrics.SignIn("busy")
 		form.Errors = []templates.FieldError{{Field: "email", Message: "Too many people are signing in at this moment. Wait a few seconds and try again."}}
 		w.Header().Set("Retry-After", "5")
-		return s.render(w, r, http.StatusTooManyRequests, templates.SignIn(s.base(r), form))
+		return s.render(w, r, http.StatusTooManyRequests, s.signInPage(r, form))
 	case errors.Is(err, accounts.ErrBadCredentials):
 		s.metrics.SignIn("failed")
 		form.Errors = []templates.FieldError{{Field: "email", Message: "Enter a correct email address and password. Both are case-sensitive except the email."}}
-		return s.render(w, r, http.StatusUnauthorized, templates.SignIn(s.base(r), form))
+		return s.render(w, r, http.StatusUnauthorized, s.signInPage(r, form))
 	case err != nil:
 		return err
 	}
