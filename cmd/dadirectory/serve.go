@@ -29,18 +29,24 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if cfg.DatabaseURL == "" {
 		return errors.New("DATABASE_URL is not set: point it at a PostgreSQL 15+ database, or run `make run` (dadirectory dev) for a private one")
 	}
-	pool, err := openMigrated(ctx, cfg.DatabaseURL, log)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	return serve(ctx, cfg, log, pool, nil)
+	var pool *pgxpool.Pool
+	defer func() {
+		if pool != nil {
+			pool.Close()
+		}
+	}()
+	return serve(ctx, cfg, log, func(ctx context.Context) (*pgxpool.Pool, error) {
+		var err error
+		pool, err = openMigrated(ctx, cfg.DatabaseURL, log)
+		return pool, err
+	}, nil)
 }
 
 // cmdDev is `make run`: with no DATABASE_URL it starts a private cluster under DATA_DIR (kept
 // between runs), then migrates, loads the demo data and serves until Ctrl-C.
 func cmdDev(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
 	cfg.Dev = true // mail without SMTP_URL goes to /dev/mail
+	cfg.ShutdownDrain = 0 // no load balancer to drain: Ctrl-C stops at once
 	// The demo accounts have no second factor: dev asks none of them unless
 	// MFA_REQUIRED_ROLES says to (the banner says which).
 	if !cfg.MFARolesSet {
@@ -80,7 +86,8 @@ func cmdDev(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.
 	if err := seed.EnsureDevAccounts(ctx, pool, accounts.HashParams{MemoryKiB: cfg.Argon2MemoryKiB, Time: cfg.Argon2Time, Threads: 1}); err != nil {
 		return err
 	}
-	return serve(ctx, cfg, log, pool, func(addr string) {
+	prepared := func(context.Context) (*pgxpool.Pool, error) { return pool, nil }
+	return serve(ctx, cfg, log, prepared, func(addr string) {
 		fmt.Fprintf(stdout, "\nDomestic Abuse Digital Directory (demo data) is running at http://%s\n\nDemo sign-ins (dev only):\n", addr)
 		for _, a := range seed.DevAccounts {
 			fmt.Fprintf(stdout, "  %-14s %-22s %s\n", a.Role, a.Email, a.Password)
@@ -133,19 +140,18 @@ func ensureDatabase(ctx context.Context, adminURL, name string) (string, error) 
 	return u.String(), nil
 }
 
-// serve runs the HTTP server until ctx ends, then stops taking connections and gives
-// in-flight requests up to cfg.ShutdownWait to finish.
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, ready func(addr string)) error {
+// serve listens at once, answering "starting" (503, /healthz alive) while prepare makes the
+// pool (migrating it), then serves the app until ctx ends. Then it drains (SHUTDOWN_DRAIN:
+// /readyz fails, requests are still served), stops taking connections and gives in-flight
+// requests the rest of SHUTDOWN_TIMEOUT to finish.
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, prepare func(context.Context) (*pgxpool.Pool, error), ready func(addr string)) error {
 	// Packages that log without being handed a logger (the directory's search index) write
 	// where the app does.
 	slog.SetDefault(log)
-	srv, err := server.New(cfg, log, pool)
-	if err != nil {
-		return err
-	}
-	defer srv.Close() // before the pool closes, so the index stops quietly
+	var handler switchHandler
+	handler.set(starting())
 	httpServer := &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           &handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       60 * time.Second, // uploads on slow lines
 		WriteTimeout:      60 * time.Second,
@@ -163,6 +169,22 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr, err)
 	}
+	fresh := trackFresh(httpServer)
+	errc := make(chan error, 1)
+	go func() { errc <- httpServer.Serve(ln) }()
+	log.Info("starting: answering 503 until migrated", "addr", ln.Addr().String())
+	pool, err := prepare(ctx)
+	if err != nil {
+		_ = httpServer.Close()
+		return err
+	}
+	srv, err := server.New(cfg, log, pool)
+	if err != nil {
+		_ = httpServer.Close()
+		return err
+	}
+	defer srv.Close() // before the pool closes, so the index stops quietly
+	handler.set(srv.Handler())
 	log.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL.String())
 	if cfg.PprofAddr != "" {
 		servePprof(ctx, cfg.PprofAddr, log)
@@ -175,17 +197,21 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
-	fresh := trackFresh(httpServer)
-	errc := make(chan error, 1)
-	go func() { errc <- httpServer.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down", "grace", cfg.ShutdownWait)
+	log.Info("shutting down", "grace", cfg.ShutdownWait, "drain", cfg.ShutdownDrain)
 	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownWait)
 	defer cancel()
+	// Readiness fails first, while requests are still served, so the load balancer stops
+	// sending new ones; connections are not kept alive past their next answer.
+	srv.Drain()
+	if cfg.ShutdownDrain > 0 {
+		httpServer.SetKeepAlivesEnabled(false)
+		time.Sleep(cfg.ShutdownDrain)
+	}
 	// net/http drops, unanswered, any request it reads after Shutdown has begun, so a visitor
 	// whose connection was accepted a moment before SIGTERM would get nothing. So: refuse new
 	// connections first, give the accepted ones a moment to deliver their first request (they

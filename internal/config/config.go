@@ -29,7 +29,10 @@ type Config struct {
 	CouncilName  string        // COUNCIL_NAME, until an admin sets one
 	HelplineName string        // HELPLINE_NAME, until an admin sets one
 	Helpline     string        // HELPLINE_NUMBER (digits), until an admin sets one
-	ShutdownWait time.Duration // SHUTDOWN_TIMEOUT: how long in-flight requests get on SIGTERM
+	ShutdownWait time.Duration // SHUTDOWN_TIMEOUT: how long shutting down may take in all, after SIGTERM
+	// ShutdownDrain (SHUTDOWN_DRAIN): the first part of it, while /readyz fails and requests
+	// are still served, so a load balancer stops sending new ones before the listener closes.
+	ShutdownDrain time.Duration
 
 	SessionIdle     time.Duration // SESSION_IDLE_TIMEOUT: signed out after this long without a request
 	SessionLifetime time.Duration // SESSION_LIFETIME: signed out this long after signing in, whatever
@@ -105,6 +108,10 @@ func Load(getenv func(string) string) (Config, error) {
 	c.ShutdownWait, err = time.ParseDuration(get("SHUTDOWN_TIMEOUT", "20s"))
 	if err != nil || c.ShutdownWait <= 0 {
 		errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT: want a positive duration such as 20s"))
+	}
+	if c.ShutdownDrain, err = time.ParseDuration(get("SHUTDOWN_DRAIN", "5s")); err != nil || c.ShutdownDrain < 0 ||
+		(c.ShutdownWait > 0 && c.ShutdownDrain >= c.ShutdownWait) {
+		errs = append(errs, fmt.Errorf("SHUTDOWN_DRAIN: want a duration from 0s to less than SHUTDOWN_TIMEOUT, such as 5s"))
 	}
 	duration := func(key, def string, dst *time.Duration) {
 		d, err := time.ParseDuration(get(key, def))

@@ -129,6 +129,12 @@ func (l *lineLog) tail(n int) string {
 // The process is killed when the test ends if the test has not stopped it.
 func startServe(t *testing.T, bin, dbURL string, extraEnv ...string) *appProcess {
 	t.Helper()
+	return startServeUntil(t, bin, dbURL, "listening", extraEnv...)
+}
+
+// startServeUntil is startServe waiting for the log message msg (with the address) instead.
+func startServeUntil(t *testing.T, bin, dbURL, msg string, extraEnv ...string) *appProcess {
+	t.Helper()
 	p := &appProcess{logs: &lineLog{}, done: make(chan struct{})}
 	p.cmd = exec.Command(bin, "serve")
 	p.cmd.Env = appEnv(dbURL, extraEnv...)
@@ -147,7 +153,7 @@ func startServe(t *testing.T, bin, dbURL string, extraEnv ...string) *appProcess
 			line := sc.Text()
 			p.logs.add(line)
 			var rec struct{ Msg, Addr string }
-			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "listening" {
+			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == msg {
 				select {
 				case listening <- rec.Addr:
 				default:

@@ -38,7 +38,8 @@ func TestGracefulShutdown(t *testing.T) {
 	bin := appBinary(t)
 	dbURL := pgtest.URL(t)
 	file, slug := seedLargeFile(t, dbURL)
-	app := startServe(t, bin, dbURL, "SHUTDOWN_TIMEOUT="+shutdownTimeout.String())
+	// No drain here: this test is about what is in flight (drain_test.go is about draining).
+	app := startServe(t, bin, dbURL, "SHUTDOWN_TIMEOUT="+shutdownTimeout.String(), "SHUTDOWN_DRAIN=0s")
 
 	// Two downloads read slowly: the handler is still writing the file when SIGTERM comes,
 	// since far more than the sockets' buffers is left to send.

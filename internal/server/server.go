@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"strings"
 	"sync"
 
@@ -57,6 +58,9 @@ type Server struct {
 	mailbox *mail.Mailbox
 
 	metrics *metrics.Metrics
+
+	// draining is set when shutdown begins: /readyz fails, everything else is still served.
+	draining atomic.Bool
 
 	// sso is the council's single sign-on; nil when OIDC_ISSUER is not set.
 	sso *sso.Provider

@@ -36,7 +36,7 @@ var (
 	ErrUnavailable = errors.New("sso: the sign-in service cannot be reached")
 	// ErrFlow: the answer belongs to no sign-in begun in this browser, or one already used
 	// or too old (a wrong state, a replayed answer).
-	ErrFlow = errors.New("sso: no such sign-in")
+	ErrFlow = errors.New("sso: the answer matches no sign-in begun in this browser")
 	// ErrRejected: the provider's answer did not prove anyone (a code it refused, an ID
 	// token that fails verification: signature, issuer, audience, expiry or nonce).
 	ErrRejected = errors.New("sso: the answer does not verify")
