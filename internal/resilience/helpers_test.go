@@ -106,6 +106,20 @@ func (l *lineLog) add(s string) {
 }
 
 // contains reports whether a log line has the given "msg".
+// count is how many lines have the message msg.
+func (l *lineLog) count(msg string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, s := range l.lines {
+		var rec struct{ Msg string }
+		if json.Unmarshal([]byte(s), &rec) == nil && rec.Msg == msg {
+			n++
+		}
+	}
+	return n
+}
+
 func (l *lineLog) contains(msg string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
