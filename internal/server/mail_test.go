@@ -415,6 +415,22 @@ func TestWatchersAreToldWhatChanged(t *testing.T) {
 		}
 	}
 
+	// The periodic watch job runs once at start: wait for it, so it cannot take the admin's
+	// change below on its own, before the officer's (a slow machine starts it late).
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		var done bool
+		if err := a.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM river_job WHERE kind = 'watch_changes' AND state = 'completed')`).
+			Scan(&done); err != nil {
+			t.Fatal(err)
+		}
+		if done {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the watch job did not run at start")
+		}
+	}
+
 	// The admin changes the organisation and one of its contacts.
 	a.exec(t, `UPDATE agencies SET archived_at = now() WHERE slug = 'galop'`)
 	if resp, _ := staff.post(t, "/agencies/galop/watch", url.Values{"watch": {"1"}}); resp.StatusCode != http.StatusNotFound {
