@@ -115,8 +115,15 @@ func FuzzSMTPURL(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw string) {
 		u, err := parseSMTPURL(raw)
 		if err != nil {
-			if pw := passwordOf(raw); len(pw) >= 4 && strings.Contains(err.Error(), pw) {
-				t.Fatalf("the error repeats the password: %v", err)
+			// The same URL with a marker for its password: if the error holds the marker, it
+			// repeats what was typed. (Comparing with the password itself misfires when the
+			// password happens to be a piece of the message, such as "://u".)
+			if pw := passwordOf(raw); pw != "" {
+				const marker = "Qz7mark7zQ"
+				_, err2 := parseSMTPURL(strings.Replace(raw, ":"+pw+"@", ":"+marker+"@", 1))
+				if err2 != nil && strings.Contains(err2.Error(), marker) {
+					t.Fatalf("the error repeats the password: %v", err2)
+				}
 			}
 			return
 		}
