@@ -75,7 +75,11 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	targets, err := pickTargets(ctx, dbURL, n)
+	perClass, err := envInt("BENCH_PATHS", 200)
+	if err != nil {
+		return err
+	}
+	targets, err := pickTargets(ctx, dbURL, n, perClass)
 	if err != nil {
 		return err
 	}
@@ -99,10 +103,10 @@ func run(ctx context.Context) error {
 	files := map[string][]byte{}
 	for i := range targets {
 		t := &targets[i]
-		if t.Body, err = fetch(ctx, app.base, t.Path); err != nil {
+		if err := t.fetchAll(ctx, app.base, files); err != nil {
 			return err
 		}
-		files[t.File] = t.Body
+		logf("%s: %d distinct paths", t.Name, len(t.Paths))
 	}
 	var assets []asset
 	for _, t := range targets {
@@ -123,11 +127,11 @@ func run(ctx context.Context) error {
 	for _, t := range targets {
 		r := row{target: t}
 		logf("%s: nginx", t.Name)
-		if r.Nginx, err = measure(ctx, ng.url(t.File), dur); err != nil {
+		if r.Nginx, err = measure(ctx, ng.url(), t.Files, dur); err != nil {
 			return err
 		}
 		logf("%s: app %s", t.Name, t.Path)
-		if r.App, err = measure(ctx, app.base+t.Path, dur); err != nil {
+		if r.App, err = measure(ctx, app.base, t.Paths, dur); err != nil {
 			return err
 		}
 		rep.Rows = append(rep.Rows, r)
@@ -151,11 +155,11 @@ func run(ctx context.Context) error {
 }
 
 // measure warms url up, then loads it for d.
-func measure(ctx context.Context, url string, d time.Duration) (wrkResult, error) {
-	if _, err := runWrk(ctx, warmup, url); err != nil {
+func measure(ctx context.Context, base string, paths []string, d time.Duration) (wrkResult, error) {
+	if _, err := runWrk(ctx, warmup, base, paths); err != nil {
 		return wrkResult{}, err
 	}
-	return runWrk(ctx, d, url)
+	return runWrk(ctx, d, base, paths)
 }
 
 func envInt(key string, def int) (int, error) {

@@ -81,15 +81,14 @@ func startNginx(ctx context.Context, files map[string][]byte) (n *nginx, err err
 	if n.p, err = startProc(cmd); err != nil {
 		return nil, fmt.Errorf("start nginx: %w", err)
 	}
-	if err := waitOK(ctx, n.url(probe), n.p, 10*time.Second); err != nil {
+	if err := waitOK(ctx, n.url()+"/"+probe, n.p, 10*time.Second); err != nil {
 		return nil, fmt.Errorf("nginx: %w; its log: %s", err, tail(filepath.Join(prefix, "error.log")))
 	}
 	return n, nil
 }
 
-func (n *nginx) url(name string) string {
-	return "http://127.0.0.1:" + strconv.Itoa(n.port) + "/" + name
-}
+// url is nginx's scheme and host; files are asked as /name.
+func (n *nginx) url() string { return "http://127.0.0.1:" + strconv.Itoa(n.port) }
 
 // stop ends nginx (SIGQUIT: finish the open requests, then exit) and removes its files.
 func (n *nginx) stop() {

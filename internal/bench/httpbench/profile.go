@@ -24,7 +24,7 @@ func profile(ctx context.Context, a *app, t target, d time.Duration) string {
 	const secs = 10
 	load := make(chan error, 1)
 	go func() {
-		_, err := runWrk(ctx, max(d, (secs+2)*time.Second), a.base+t.Path)
+		_, err := runWrk(ctx, max(d, (secs+2)*time.Second), a.base, t.Paths)
 		load <- err
 	}()
 	time.Sleep(time.Second) // profile the steady state, not wrk's first connections
@@ -38,7 +38,7 @@ func profile(ctx context.Context, a *app, t target, d time.Duration) string {
 	if err := os.WriteFile("tmp/bench-cpu.pprof", body, 0o644); err != nil {
 		return "failed: " + err.Error()
 	}
-	return fmt.Sprintf("tmp/bench-cpu.pprof, %d s under load on %s (`go tool pprof -top bin/dadirectory tmp/bench-cpu.pprof`)", secs, t.Path)
+	return fmt.Sprintf("tmp/bench-cpu.pprof, %d s under load on %s (%d paths; `go tool pprof -top bin/dadirectory tmp/bench-cpu.pprof`)", secs, t.Path, len(t.Paths))
 }
 
 func execOutput(name string, args ...string) string {

@@ -90,6 +90,18 @@ func (r row) goal() string {
 	return strings.Join(g, ", ")
 }
 
+// meanBytes is the mean size of the row's pages.
+func (r row) meanBytes() int {
+	if len(r.Bodies) == 0 {
+		return len(r.Body)
+	}
+	total := 0
+	for _, b := range r.Bodies {
+		total += len(b)
+	}
+	return total / len(r.Bodies)
+}
+
 func (rep report) write(w io.Writer) {
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
 	p("## HTTP load: the app against nginx serving the same bytes\n\n")
@@ -97,18 +109,23 @@ func (rep report) write(w io.Writer) {
 		"first, then against the app. %d cores, load average before the run: %s. %s.\n\n",
 		rep.When.UTC().Format("2006-01-02 15:04 MST"), thousands(int64(rep.Agencies)), rep.Duration,
 		rep.Cores, rep.Load, rep.Versions)
-	p("| target | path | page bytes | nginx req/s | app req/s | ratio | app p50 | app p99 | goal | result |\n")
-	p("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |\n")
+	p("| target | paths | first path | mean page bytes | nginx req/s | app req/s | ratio | app p50 | app p99 | goal | result |\n")
+	p("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |\n")
 	for _, r := range rep.Rows {
-		p("| %s | `%s` | %s | %s | %s | %.1f%% | %s | %s | %s | %s |\n", r.Name, r.Path,
-			thousands(int64(len(r.Body))), thousands(int64(r.Nginx.RPS)), thousands(int64(r.App.RPS)),
+		p("| %s | %d | `%s` | %s | %s | %s | %.1f%% | %s | %s | %s | %s |\n", r.Name, max(len(r.Paths), 1), r.Path,
+			thousands(int64(r.meanBytes())), thousands(int64(r.Nginx.RPS)), thousands(int64(r.App.RPS)),
 			r.ratio()*100, ms(r.App.P50), ms(r.App.P99), r.goal(), r.verdict())
 	}
 	p("\n")
-	var biggest row
+	var biggest struct {
+		Name string
+		Body []byte
+	}
 	for _, r := range rep.Rows {
-		if strings.HasPrefix(r.Path, "/directory") && len(r.Body) > len(biggest.Body) {
-			biggest = r
+		for i, b := range r.Bodies {
+			if strings.HasPrefix(r.Paths[i], "/directory") && len(b) > len(biggest.Body) {
+				biggest.Name, biggest.Body = r.Name+" `"+r.Paths[i]+"`", b
+			}
 		}
 	}
 	var assets int

@@ -33,8 +33,9 @@ func TestVerdict(t *testing.T) {
 func TestReportGoals(t *testing.T) {
 	rep := report{
 		Rows: []row{
-			{target: target{Name: "empty", Path: "/directory", Body: make([]byte, 59_999)}},
-			{target: target{Name: "agency", Path: "/agencies/x", Body: make([]byte, 90_000)}},
+			{target: target{Name: "empty", Paths: []string{"/directory", "/directory?page=2"},
+				Bodies: [][]byte{make([]byte, 59_000), make([]byte, 59_999)}}},
+			{target: target{Name: "agency", Paths: []string{"/agencies/x"}, Bodies: [][]byte{make([]byte, 90_000)}}},
 		},
 		Assets: []asset{{"/static/site.css", 20_000}, {"/static/exit.js", 10_000}},
 		HWM:    149_000_000,
@@ -44,7 +45,8 @@ func TestReportGoals(t *testing.T) {
 	out := b.String()
 	for _, want := range []string{
 		"Goal < 150 MB: **PASS**",
-		"largest page 59,999 bytes (empty). Goal < 60 KB: **PASS**", // the agency page is not a /directory page
+		"largest page 59,999 bytes (empty `/directory?page=2`). Goal < 60 KB: **PASS**", // the agency page is not a /directory page
+		"| empty | 2 | ", "| 59,499 |", // paths, and the mean size
 		"30,000 bytes (`/static/site.css` 20,000, `/static/exit.js` 10,000), uncompressed. Goal < 30 KB: **FAIL**",
 	} {
 		if !strings.Contains(out, want) {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"io"
 	"net/http"
 	"net/url"
@@ -10,6 +12,7 @@ import (
 	"path"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -26,15 +29,24 @@ var client = &http.Client{
 	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 }
 
-// target is one row of the report.
+// target is one row of the report: a class of page, asked at many distinct paths.
 type target struct {
 	Name string // the class, as issue 6 names it
-	Path string // on the app
-	File string // the same bytes, as a static file for nginx
-	Body []byte
+	Path string // the first of Paths, for the table
+
+	// Paths are the distinct pages wrk asks in turn (BENCH_PATHS of them, 200 by default):
+	// a cache that held one page would say nothing about a directory people search in many
+	// ways. Files are the same bytes as static files for nginx, in the same order.
+	Paths  []string
+	Files  []string
+	Bodies [][]byte
+	Body   []byte // the first page, for the table
 
 	MinRatio float64       // of nginx's requests/s; 0: no goal (shown for information)
 	MaxP99   time.Duration // 0: no goal
+
+	candidates []string // paths to try, in order; those not answering 200 are passed over
+	want       int
 }
 
 // fillBenchDB is what the Go benchmarks load too (internal/directory and internal/server
@@ -50,55 +62,189 @@ func fillBenchDB(n int) func(ctx context.Context, db *pgxpool.Pool) error {
 	}
 }
 
-// pickTargets chooses real values from the database: the narrow name is the same agency the Go
-// benchmarks search for (synthetic agency n/2), the filters are that agency's first area and
-// category, and the agency page is the first public synthetic agency with 3 public contacts or
-// more (as in BenchmarkAgencyPage).
-func pickTargets(ctx context.Context, dbURL string, n int) ([]target, error) {
+// broadWords are words in thousands of synthetic agencies (seed/synthetic.go's lists).
+var broadWords = []string{"support", "housing", "advice", "service", "team", "community", "family", "health", "help", "women"}
+
+// pickTargets chooses real values from the database for each class, perPath distinct paths
+// of each (more candidates where some may find nothing): the narrow class searches for
+// synthetic agencies' names (the first is the Go benchmarks' agency n/2), filters combine an
+// area with a category, the empty search pages through everything, and agency pages are
+// public synthetic agencies with 3 public contacts or more (as in BenchmarkAgencyPage).
+func pickTargets(ctx context.Context, dbURL string, n, perClass int) ([]target, error) {
 	conn, err := pgx.Connect(ctx, dbURL)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	var narrow, area, category, agency string
-	err = conn.QueryRow(ctx, `SELECT a.name,
-			(SELECT ar.slug FROM agency_areas aa JOIN areas ar ON ar.id = aa.area_id
-			 WHERE aa.agency_id = a.id ORDER BY ar.slug LIMIT 1),
-			(SELECT c.slug FROM agency_categories ac JOIN categories c ON c.id = ac.category_id
-			 WHERE ac.agency_id = a.id ORDER BY c.slug LIMIT 1)
-		FROM agencies a WHERE a.slug LIKE 'synthetic-' || $1 || '-%'`, strconv.Itoa(max(n/2, 1))).
-		Scan(&narrow, &area, &category)
-	if err != nil {
-		return nil, fmt.Errorf("pick the narrow query and filters: %w", err)
+	column := func(sql string, args ...any) ([]string, error) {
+		rows, err := conn.Query(ctx, sql, args...)
+		if err != nil {
+			return nil, err
+		}
+		return pgx.CollectRows(rows, pgx.RowTo[string])
 	}
-	err = conn.QueryRow(ctx, `SELECT a.slug FROM agencies a
+	search := func(name string, queries ...url.Values) target {
+		t := target{Name: name, MinRatio: 0.30, MaxP99: 25 * time.Millisecond, want: perClass}
+		for _, q := range queries {
+			p := "/directory"
+			if len(q) > 0 {
+				p += "?" + q.Encode()
+			}
+			t.candidates = append(t.candidates, p)
+		}
+		return t
+	}
+	var targets []target
+
+	var broad []url.Values
+	for page := 1; len(broad) < 2*perClass; page++ {
+		for _, w := range broadWords {
+			broad = append(broad, pageOf(url.Values{"q": {w}}, page))
+		}
+	}
+	targets = append(targets, search("broad", broad...))
+
+	names, err := column(`SELECT a.name FROM agencies a
+		WHERE a.slug LIKE 'synthetic-' || $1 || '-%'
+		UNION ALL (SELECT a.name FROM agencies a WHERE starts_with(a.slug, 'synthetic-')
+		  AND a.visibility = 'public' AND a.archived_at IS NULL ORDER BY md5(a.slug) LIMIT $2)`,
+		strconv.Itoa(max(n/2, 1)), 2*perClass)
+	if err != nil {
+		return nil, fmt.Errorf("pick the narrow queries: %w", err)
+	}
+	targets = append(targets, search("narrow", each(names, func(s string) url.Values { return url.Values{"q": {s}} })...))
+
+	pairs, err := column(`SELECT ar.slug || ' ' || c.slug FROM areas ar CROSS JOIN categories c
+		WHERE ar.retired_at IS NULL AND c.retired_at IS NULL ORDER BY md5(ar.slug || c.slug) LIMIT $1`, 2*perClass)
+	if err != nil {
+		return nil, fmt.Errorf("pick the filters: %w", err)
+	}
+	targets = append(targets, search("filters", each(pairs, func(s string) url.Values {
+		area, category, _ := strings.Cut(s, " ")
+		return url.Values{"area": {area}, "category": {category}}
+	})...))
+
+	var empty []url.Values
+	for page := 1; page <= 2*perClass; page++ {
+		empty = append(empty, pageOf(url.Values{}, page))
+	}
+	targets = append(targets, search("empty", empty...))
+
+	// Issue 12's ways of reading a query: synonym sets, places, two typos.
+	phrases, err := column(`SELECT p FROM synonym_sets, unnest(phrases) p ORDER BY md5(p)`)
+	if err != nil {
+		return nil, fmt.Errorf("pick the synonyms: %w", err)
+	}
+	var synonyms []url.Values
+	for page := 1; page <= 3; page++ {
+		for _, p := range phrases {
+			synonyms = append(synonyms, pageOf(url.Values{"q": {p}}, page))
+		}
+	}
+	targets = append(targets, search("synonym", synonyms...))
+
+	places, err := column(`SELECT p FROM area_places, unnest(places) p ORDER BY md5(p)`)
+	if err != nil {
+		return nil, fmt.Errorf("pick the places: %w", err)
+	}
+	var placed []url.Values
+	for _, need := range []string{"refuge", "support", "housing", "advice"} {
+		for _, p := range places {
+			placed = append(placed, url.Values{"q": {need + " in " + p}})
+		}
+	}
+	targets = append(targets, search("place", placed...))
+
+	long, err := column(`SELECT DISTINCT w FROM (SELECT a.name FROM agencies a WHERE starts_with(a.slug, 'synthetic-')
+		ORDER BY a.id LIMIT 20000) a, regexp_split_to_table(lower(a.name), '[^a-z]+') w WHERE length(w) >= 9 ORDER BY w`)
+	if err != nil {
+		return nil, fmt.Errorf("pick the typos: %w", err)
+	}
+	targets = append(targets, search("typo2", each(twoTypos(long, 2*perClass), func(s string) url.Values { return url.Values{"q": {s}} })...))
+
+	agencies, err := column(`SELECT a.slug FROM agencies a
 		WHERE starts_with(a.slug, 'synthetic-') AND a.visibility = 'public' AND a.archived_at IS NULL
 		  AND (SELECT count(*) FROM contacts c WHERE c.agency_id = a.id AND c.visibility = 'public') >= 3
-		ORDER BY a.id LIMIT 1`).Scan(&agency)
+		ORDER BY a.id LIMIT $1`, 2*perClass)
 	if err != nil {
-		return nil, fmt.Errorf("pick the agency page: %w", err)
+		return nil, fmt.Errorf("pick the agency pages: %w", err)
 	}
-	search := func(name, raw string) target {
-		p := "/directory"
-		if raw != "" {
-			p += "?" + raw
-		}
-		return target{Name: name, Path: p, File: name + ".html", MinRatio: 0.20, MaxP99: 30 * time.Millisecond}
+	t := target{Name: "agency", MinRatio: 0.60, MaxP99: 25 * time.Millisecond, want: perClass}
+	for _, slug := range agencies {
+		t.candidates = append(t.candidates, "/agencies/"+slug)
 	}
-	filters := url.Values{"area": {area}, "category": {category}}
-	return []target{
-		search("broad", "q=support"),
-		search("narrow", "q="+url.QueryEscape(narrow)),
-		search("filters", filters.Encode()),
-		search("empty", ""),
-		// Issue 12's ways of reading a query: a synonym set, a place, two typos.
-		search("synonym", "q=domestic+violence"),
-		search("place", "q=refuge+in+wishaw"),
-		search("typo2", "q=acommodaton"),
-		{Name: "agency", Path: "/agencies/" + agency, File: "agency.html", MinRatio: 0.25},
-		{Name: "home", Path: "/", File: "home.html"},
-	}, nil
+	targets = append(targets, t, target{Name: "home", candidates: []string{"/"}, want: 1})
+	return targets, nil
 }
+
+func pageOf(q url.Values, page int) url.Values {
+	if page > 1 {
+		q = maps.Clone(q)
+		q.Set("page", strconv.Itoa(page))
+	}
+	return q
+}
+
+func each(in []string, f func(string) url.Values) []url.Values {
+	out := make([]url.Values, len(in))
+	for i, s := range in {
+		out[i] = f(s)
+	}
+	return out
+}
+
+// twoTypos spells words of 9 letters or more with two letters left out (one from each half),
+// as a hurried person might: up to n spellings, a few of each word.
+func twoTypos(words []string, n int) []string {
+	var out []string
+	for shift := 1; shift <= 3 && len(out) < n; shift++ {
+		for _, w := range words {
+			i, j := shift, len(w)/2+shift
+			if len(w) < 9 || j >= len(w)-1 {
+				continue
+			}
+			out = append(out, w[:i]+w[i+1:j]+w[j+1:])
+			if len(out) == n {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// fetchAll fetches t's candidate paths as wrk will, keeping the first t.want that answer 200
+// (a page past the last, or a phrase that finds too few for a second page, is passed over),
+// and files each body for nginx.
+func (t *target) fetchAll(ctx context.Context, base string, files map[string][]byte) error {
+	for _, p := range t.candidates {
+		if len(t.Paths) == t.want {
+			break
+		}
+		body, err := fetch(ctx, base, p)
+		var status *statusError
+		if errors.As(err, &status) && status.code == http.StatusNotFound {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		name := fmt.Sprintf("%s-%d.html", t.Name, len(t.Paths))
+		files[name] = body
+		t.Paths, t.Files, t.Bodies = append(t.Paths, p), append(t.Files, "/"+name), append(t.Bodies, body)
+	}
+	if len(t.Paths) < t.want {
+		return fmt.Errorf("%s: only %d of %d paths answered 200 (of %d tried)", t.Name, len(t.Paths), t.want, len(t.candidates))
+	}
+	t.Path, t.Body = t.Paths[0], t.Bodies[0]
+	return nil
+}
+
+type statusError struct {
+	path string
+	code int
+}
+
+func (e *statusError) Error() string { return fmt.Sprintf("GET %s: %d, want 200", e.path, e.code) }
 
 // fetch GETs base+path as wrk will and returns the body; anything but 200 is an error.
 func fetch(ctx context.Context, base, path string) ([]byte, error) {
@@ -116,7 +262,7 @@ func fetch(ctx context.Context, base, path string) ([]byte, error) {
 		return nil, fmt.Errorf("GET %s: %w", path, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: %s, want 200", path, resp.Status)
+		return nil, &statusError{path, resp.StatusCode}
 	}
 	return body, nil
 }

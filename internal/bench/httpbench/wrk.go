@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -24,15 +25,41 @@ type wrkResult struct {
 
 // wrkArgs are the load every row gets: issue 6 fixes 32 connections; 2 threads for 2 cores.
 // The 5 s timeout is well above the 30 ms p99 target, so only a grossly slow app hits it; those
-// requests are left out of wrk's percentiles, so the report counts them as a failure.
-func wrkArgs(d time.Duration, url string) []string {
+// requests are left out of wrk's percentiles, so the report counts them as a failure. script
+// makes wrk ask a row's paths in turn.
+func wrkArgs(d time.Duration, base, script string) []string {
 	secs := max(int(d.Round(time.Second)/time.Second), 1)
-	return []string{"-t2", "-c32", fmt.Sprintf("-d%ds", secs), "--timeout", "5s", "--latency", url}
+	return []string{"-t2", "-c32", fmt.Sprintf("-d%ds", secs), "--timeout", "5s", "--latency", "-s", script, base}
 }
 
-// runWrk runs wrk for d against url and parses its report.
-func runWrk(ctx context.Context, d time.Duration, url string) (wrkResult, error) {
-	cmd := exec.CommandContext(ctx, "wrk", wrkArgs(d, url)...)
+// wrkScript is a Lua script for wrk that asks paths one after another, round and round, so a
+// row measures hundreds of distinct pages, as people ask them, not one page again and again.
+func wrkScript(paths []string) string {
+	var b strings.Builder
+	b.WriteString("local paths = {\n")
+	for _, p := range paths {
+		b.WriteString("  " + strconv.Quote(p) + ",\n") // paths are URL-escaped ASCII: a Lua string too
+	}
+	b.WriteString("}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n")
+	return b.String()
+}
+
+// runWrk runs wrk for d against base (scheme and host), asking paths in turn, and parses
+// its report.
+func runWrk(ctx context.Context, d time.Duration, base string, paths []string) (wrkResult, error) {
+	f, err := os.CreateTemp("", "httpbench-*.lua")
+	if err != nil {
+		return wrkResult{}, err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.WriteString(wrkScript(paths)); err != nil {
+		f.Close()
+		return wrkResult{}, err
+	}
+	if err := f.Close(); err != nil {
+		return wrkResult{}, err
+	}
+	cmd := exec.CommandContext(ctx, "wrk", wrkArgs(d, base, f.Name())...)
 	// Its own process group, so a Ctrl-C reaches only this program, which ends wrk itself.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	out, err := cmd.CombinedOutput()
@@ -40,11 +67,11 @@ func runWrk(ctx context.Context, d time.Duration, url string) (wrkResult, error)
 		if ctx.Err() != nil {
 			return wrkResult{}, ctx.Err()
 		}
-		return wrkResult{}, fmt.Errorf("wrk %s: %w\n%s", url, err, out)
+		return wrkResult{}, fmt.Errorf("wrk %s%s: %w\n%s", base, paths[0], err, out)
 	}
 	r, err := parseWrk(string(out))
 	if err != nil {
-		return r, fmt.Errorf("wrk %s: %w\n%s", url, err, out)
+		return r, fmt.Errorf("wrk %s%s: %w\n%s", base, paths[0], err, out)
 	}
 	return r, nil
 }

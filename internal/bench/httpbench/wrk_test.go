@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -59,6 +60,29 @@ func TestParseWrkDuration(t *testing.T) {
 	for _, in := range []string{"", "12", "ms", "-1ms", "1.2ns"} {
 		if _, err := parseWrkDuration(in); err == nil {
 			t.Errorf("parseWrkDuration(%q): no error", in)
+		}
+	}
+}
+
+// The script asks every path in turn, as a Lua string wrk can read.
+func TestWrkScript(t *testing.T) {
+	got := wrkScript([]string{"/directory?q=refuge+in+wishaw&page=2", "/agencies/a-b"})
+	for _, want := range []string{`"/directory?q=refuge+in+wishaw&page=2",`, `"/agencies/a-b",`, "i = i % #paths + 1", `wrk.format("GET", paths[i])`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("script lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestTwoTypos(t *testing.T) {
+	got := twoTypos([]string{"community", "accommodation", "short"}, 4)
+	want := []string{"cmmuity", "acommoation", "comunty"}
+	if len(got) < len(want) {
+		t.Fatalf("twoTypos = %q", got)
+	}
+	for i, w := range want {
+		if got[i] != w {
+			t.Errorf("twoTypos[%d] = %q, want %q", i, got[i], w)
 		}
 	}
 }
