@@ -39,8 +39,8 @@ func (s *Server) routes() chi.Router {
 		// Everyone, signed in or not. What each viewer sees is decided in the feature SQL.
 		r.Group(func(r chi.Router) {
 			r.Get("/", s.handle(s.handleHome))
-			r.Get("/directory", s.handle(s.handleDirectory))
-			r.Get("/agencies/{slug}", s.handle(s.handleAgencyShow))
+			r.With(s.keepPublicPages).Get("/directory", s.handle(s.handleDirectory))
+			r.With(s.keepPublicPages).Get("/agencies/{slug}", s.handle(s.handleAgencyShow))
 			r.Get("/contacts", s.handle(s.handleContacts))
 			r.Get("/contacts/print", s.handle(s.handleContactsPrint))
 			r.Get("/safety", s.handle(s.handleSafety))

@@ -65,6 +65,9 @@ type Server struct {
 	// sso is the council's single sign-on; nil when OIDC_ISSUER is not set.
 	sso *sso.Provider
 
+	// pages keeps what public routes draw for visitors who are not signed in.
+	pages keptPages
+
 	// bodyLimits are the routes ("METHOD /pattern") allowed a body larger than a form's.
 	bodyLimits map[string]int64
 }

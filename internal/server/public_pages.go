@@ -1,0 +1,224 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"dadirectory/internal/site"
+)
+
+// keptPages keeps whole pages as drawn for visitors who are not signed in, so the next
+// visitor asking the same address gets the same bytes without a search or a template.
+//
+// Why it is safe: such a page depends only on its address, on the directory's data (which
+// moves the index version with every change, on every instance: index_listen.go) and on the
+// site settings. Entries carry both and are never served once either has moved on, or while
+// the index is out of touch with the database. Only 200 answers to GET are kept, and only
+// for routes whose pages hold nothing else (no time of day, no person, no form token).
+//
+// Why: an agency page or a popular search is the same bytes for every member of the public
+// until the data changes, a few times a day; drawing it costs a search and a template, while
+// sending kept bytes costs little more than a static file (BENCHMARKS.md, issue 18). Pages are
+// kept gzipped, the form nearly every browser asks for, which also saves compressing each
+// answer; small pages are kept as they are too.
+type keptPages struct {
+	mu       sync.RWMutex
+	version  uint64
+	settings site.Settings
+	pages    map[string]*keptPage
+	size     int // bytes kept, plain and gzipped
+}
+
+// keptPage is one page: gz always, plain too when the page is small.
+type keptPage struct {
+	plain []byte
+	gz    []byte
+}
+
+const (
+	// keptPagesMax bounds the memory kept pages use: about 3,000 search pages or 10,000
+	// agency pages gzipped. It is part of the 150 MB the service stays under.
+	keptPagesMax = 16 << 20
+	// keptPlainMax is the largest page also kept as it is, for clients that do not take gzip:
+	// an agency page is about 10 KB, a page of search results 25 KB.
+	keptPlainMax = 16 << 10
+	// keptKeyMax is the longest address kept; a longer one is drawn each time.
+	keptKeyMax = 512
+)
+
+func (c *keptPages) get(key string, version uint64, settings site.Settings) *keptPage {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.version != version || c.settings != settings {
+		return nil
+	}
+	return c.pages[key]
+}
+
+// put keeps body, drawn while the data was at version and the settings were settings. A
+// newer version or other settings empty the cache first; an older one is not kept. When the
+// cache is full, pages chosen at random make room.
+func (c *keptPages) put(key string, version uint64, settings site.Settings, body []byte) {
+	p := &keptPage{gz: gzipped(body)}
+	if len(body) <= keptPlainMax {
+		p.plain = bytes.Clone(body)
+	}
+	need := len(key) + len(p.plain) + len(p.gz)
+	if need > keptPagesMax/8 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if version < c.version {
+		return
+	}
+	if version > c.version || c.settings != settings || c.pages == nil {
+		c.version, c.settings, c.pages, c.size = version, settings, map[string]*keptPage{}, 0
+	}
+	if old, ok := c.pages[key]; ok {
+		c.size -= len(key) + len(old.plain) + len(old.gz)
+		delete(c.pages, key)
+	}
+	for k, old := range c.pages { // map order is random enough to spread the evictions
+		if c.size+need <= keptPagesMax {
+			break
+		}
+		c.size -= len(k) + len(old.plain) + len(old.gz)
+		delete(c.pages, k)
+	}
+	c.pages[key] = p
+	c.size += need
+}
+
+func gzipped(body []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // kept and sent many times
+	_, _ = zw.Write(body)
+	_ = zw.Close()
+	return buf.Bytes()
+}
+
+// keepPublicPages serves the route from keptPages to visitors who are not signed in, and
+// keeps what the route draws for them.
+func (s *Server) keepPublicPages(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := r.URL.RequestURI()
+		_, signedIn := currentUser(r.Context())
+		if signedIn || (r.Method != http.MethodGet && r.Method != http.MethodHead) || len(key) > keptKeyMax {
+			next.ServeHTTP(w, r)
+			return
+		}
+		version, fresh := s.directory.Version()
+		settings, err := s.site.Get(r.Context())
+		if !fresh || err != nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if p := s.pages.get(key, version, settings); p != nil {
+			p.serve(w, r)
+			return
+		}
+		if r.Method == http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := &recorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		h := w.Header()
+		if rec.status == http.StatusOK && h.Get("Set-Cookie") == "" && strings.HasPrefix(h.Get("Content-Type"), "text/html") {
+			s.pages.put(key, version, settings, rec.body.Bytes())
+		}
+	})
+}
+
+// serve writes the kept page as render would: gzipped to clients that take it.
+func (p *keptPage) serve(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Add("Vary", "Accept-Encoding")
+	body := p.plain
+	switch {
+	case acceptsGzip(r.Header.Get("Accept-Encoding")):
+		body = p.gz
+		h.Set("Content-Encoding", "gzip") // the compression middleware leaves it alone
+	case body == nil:
+		zr, err := gzip.NewReader(bytes.NewReader(p.gz))
+		if err == nil {
+			buf := buffers.Get().(*bytes.Buffer)
+			buf.Reset()
+			defer buffers.Put(buf)
+			if _, err = io.Copy(buf, zr); err == nil {
+				body = buf.Bytes()
+			}
+		}
+		if err != nil { // cannot happen: the bytes were gzipped here
+			http.Error(w, "", http.StatusInternalServerError)
+			return
+		}
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+// acceptsGzip reads an Accept-Encoding header: gzip named with a weight above 0, or not
+// named and * allowed.
+func acceptsGzip(header string) bool {
+	gz, star := -1.0, -1.0
+	for part := range strings.SplitSeq(header, ",") {
+		name, params, _ := strings.Cut(part, ";")
+		q := 1.0
+		for param := range strings.SplitSeq(params, ";") {
+			k, v, ok := strings.Cut(param, "=")
+			if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				if err != nil {
+					f = 0
+				}
+				q = f
+			}
+		}
+		switch strings.ToLower(strings.TrimSpace(name)) {
+		case "gzip", "x-gzip":
+			gz = q
+		case "*":
+			star = q
+		}
+	}
+	if gz >= 0 {
+		return gz > 0
+	}
+	return star > 0
+}
+
+// recorder passes a response on and keeps a copy of its status and body.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	r.body.Write(b)
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

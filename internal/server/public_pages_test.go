@@ -1,0 +1,208 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"dadirectory/internal/access"
+	"dadirectory/internal/site"
+)
+
+// TestKeptPagesFollowTheData: pages kept for the public are never served once the data or the
+// settings have moved on, and never cross between the public and staff.
+func TestKeptPagesFollowTheData(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	const page = "/agencies/galop"
+	waitReady(t, a)
+
+	_, first := a.get(t, page)
+	_, again := a.get(t, page)
+	if first != again || !strings.Contains(first, "Galop") {
+		t.Fatalf("the same public page twice differs, or is not the page")
+	}
+	// Kept (the index's version can move on just after start, as its first changes apply).
+	waitFor(t, page+" to be kept after a visitor saw it", func() bool {
+		a.get(t, page)
+		return a.srv.pages.get(page, mustVersion(t, a), mustSettings(t, a)) != nil
+	})
+
+	// A staff-only contact added to the agency: staff see it at once (not the kept page),
+	// the public never do.
+	if _, err := a.pool.Exec(ctx, `INSERT INTO contacts (agency_id, role_title, visibility)
+		SELECT id, 'Kept page staff line', 'staff' FROM agencies WHERE slug = 'galop'`); err != nil {
+		t.Fatal(err)
+	}
+	staff := a.signIn(t, access.HousingStaff, "")
+	waitFor(t, "staff to see the new staff-only contact", func() bool {
+		_, body := staff.get(t, page)
+		return strings.Contains(body, "Kept page staff line")
+	})
+	if _, body := a.get(t, page); strings.Contains(body, "Kept page staff line") {
+		t.Fatal("a staff-only contact reached the public through a kept page")
+	}
+
+	// An edit shows to the public: the kept page is not served once the data moves on.
+	if _, err := a.pool.Exec(ctx, `UPDATE agencies SET summary = 'Kept page summary changed' WHERE slug = 'galop'`); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the public to see the edit", func() bool {
+		_, body := a.get(t, page)
+		return strings.Contains(body, "Kept page summary changed")
+	})
+
+	// Made staff-only: the public get 404, not the page they were kept.
+	if _, err := a.pool.Exec(ctx, `UPDATE agencies SET visibility = 'staff' WHERE slug = 'galop'`); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the public to lose the staff-only agency", func() bool {
+		resp, _ := a.get(t, page)
+		return resp.StatusCode == http.StatusNotFound
+	})
+
+	// A search kept for the public follows the settings too: a new banner shows.
+	_, before := a.get(t, "/directory?q=refuge")
+	if _, err := a.pool.Exec(ctx, `UPDATE site_settings SET banner = 'Kept page banner'`); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the public to see the new banner", func() bool {
+		_, body := a.get(t, "/directory?q=refuge")
+		return strings.Contains(body, "Kept page banner")
+	})
+	if strings.Contains(before, "Kept page banner") {
+		t.Fatal("the banner was there before it was set: the test proves nothing")
+	}
+}
+
+// TestKeptPagesGzip: a kept page goes gzipped to clients that take gzip and as it is to those
+// that do not, the same bytes either way, large and small pages alike.
+func TestKeptPagesGzip(t *testing.T) {
+	a := newApp(t)
+	waitReady(t, a)
+	for _, page := range []string{"/agencies/galop", "/directory", "/directory?q=refuge"} {
+		_, drawn := a.get(t, page) // drawn, and kept
+		for _, enc := range []string{"", "gzip", "gzip, deflate, br", "br;q=1, gzip;q=0", "identity"} {
+			resp, body := a.do(t, http.MethodGet, page, nil, map[string]string{"Accept-Encoding": enc})
+			wantGzip := enc == "gzip" || enc == "gzip, deflate, br"
+			if got := resp.Header.Get("Content-Encoding") == "gzip"; got != wantGzip {
+				t.Errorf("%s with Accept-Encoding %q: gzipped %v, want %v", page, enc, got, wantGzip)
+				continue
+			}
+			if wantGzip {
+				zr, err := gzip.NewReader(strings.NewReader(body))
+				if err != nil {
+					t.Fatalf("%s: %v", page, err)
+				}
+				b, err := io.ReadAll(zr)
+				if err != nil {
+					t.Fatalf("%s: %v", page, err)
+				}
+				body = string(b)
+			}
+			if body != drawn {
+				t.Errorf("%s with Accept-Encoding %q: not the page as drawn", page, enc)
+			}
+			if resp.Header.Get("Cache-Control") != "no-store" || resp.Header.Get("Content-Security-Policy") == "" {
+				t.Errorf("%s from the kept pages lacks the headers every page has: %v", page, resp.Header)
+			}
+			if resp.Header.Get("Set-Cookie") != "" {
+				t.Errorf("%s gave a visitor a cookie", page)
+			}
+		}
+	}
+	// HEAD: the headers alone.
+	resp, body := a.do(t, http.MethodHead, "/agencies/galop", nil, nil)
+	if resp.StatusCode != http.StatusOK || body != "" {
+		t.Errorf("HEAD: %d with %d bytes", resp.StatusCode, len(body))
+	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	for header, want := range map[string]bool{
+		"": false, "gzip": true, "GZIP": true, "x-gzip": true, "deflate, gzip;q=0.5": true,
+		"gzip;q=0": false, "gzip; q=0.0": false, "*": true, "*;q=0": false, "gzip;q=0, *": false,
+		"br": false, "identity": false, "gzip;q=abc": false, "gzipx": false,
+	} {
+		if got := acceptsGzip(header); got != want {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", header, got, want)
+		}
+	}
+}
+
+// TestKeptPagesStayWithinTheirMemory: however many pages are asked for, what is kept stays
+// under keptPagesMax, and a page kept at an older version is never served.
+func TestKeptPagesStayWithinTheirMemory(t *testing.T) {
+	var c keptPages
+	settings := site.Settings{SiteName: "x"}
+	body := bytes.Repeat([]byte("<p>a page of the directory with words that compress</p>\n"), 2000) // 116 KB
+	for i := range 2000 {
+		b := append(fmt.Appendf(nil, "%d", i), body...)
+		c.put(fmt.Sprintf("/agencies/a-%d", i), 7, settings, b)
+	}
+	if c.size > keptPagesMax || len(c.pages) == 0 {
+		t.Fatalf("kept %d bytes in %d pages, max %d", c.size, len(c.pages), keptPagesMax)
+	}
+	total := 0
+	for k, p := range c.pages {
+		total += len(k) + len(p.plain) + len(p.gz)
+	}
+	if total != c.size {
+		t.Fatalf("size says %d, the pages hold %d", c.size, total)
+	}
+	c.put("/old", 6, settings, body)
+	if c.get("/old", 6, settings) != nil || c.get("/agencies/a-1999", 6, settings) != nil {
+		t.Fatal("a page kept at an older version was served")
+	}
+	if c.get("/agencies/a-1999", 7, site.Settings{SiteName: "y"}) != nil {
+		t.Fatal("a page kept under other settings was served")
+	}
+	if c.get("/agencies/a-1999", 7, settings) == nil {
+		t.Fatal("the last page kept is not there")
+	}
+}
+
+func waitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 15 s for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitReady waits for the search index's first build: until then nothing is kept.
+func waitReady(t *testing.T, a *app) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if !a.srv.directory.Ready(ctx) {
+		t.Fatal("the search index was not ready in a minute")
+	}
+}
+
+func mustVersion(t *testing.T, a *app) uint64 {
+	t.Helper()
+	v, ok := a.srv.directory.Version()
+	if !ok {
+		t.Fatal("the index is not in touch with the database")
+	}
+	return v
+}
+
+func mustSettings(t *testing.T, a *app) site.Settings {
+	t.Helper()
+	s, err := a.srv.site.Get(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
