@@ -45,7 +45,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 // cmdDev is `make run`: with no DATABASE_URL it starts a private cluster under DATA_DIR (kept
 // between runs), then migrates, loads the demo data and serves until Ctrl-C.
 func cmdDev(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
-	cfg.Dev = true // mail without SMTP_URL goes to /dev/mail
+	cfg.Dev = true        // mail without SMTP_URL goes to /dev/mail
 	cfg.ShutdownDrain = 0 // no load balancer to drain: Ctrl-C stops at once
 	// The demo accounts have no second factor: dev asks none of them unless
 	// MFA_REQUIRED_ROLES says to (the banner says which).
