@@ -114,14 +114,18 @@ func pickTargets(ctx context.Context, dbURL string, n, perClass int) ([]target, 
 	}
 	targets = append(targets, search("narrow", each(names, func(s string) url.Values { return url.Values{"q": {s}} })...))
 
-	pairs, err := column(`SELECT ar.slug || ' ' || c.slug FROM areas ar CROSS JOIN categories c
-		WHERE ar.retired_at IS NULL AND c.retired_at IS NULL ORDER BY md5(ar.slug || c.slug) LIMIT $1`, 2*perClass)
+	// An area with a category, then with an audience: there are fewer area and category
+	// pairs than paths.
+	pairs, err := column(`(SELECT 'category ' || ar.slug || ' ' || c.slug FROM areas ar CROSS JOIN categories c
+		WHERE ar.retired_at IS NULL AND c.retired_at IS NULL ORDER BY md5(ar.slug || c.slug))
+		UNION ALL (SELECT 'audience ' || ar.slug || ' ' || au.slug FROM areas ar CROSS JOIN audiences au
+		WHERE ar.retired_at IS NULL AND au.retired_at IS NULL ORDER BY md5(ar.slug || au.slug))`)
 	if err != nil {
 		return nil, fmt.Errorf("pick the filters: %w", err)
 	}
 	targets = append(targets, search("filters", each(pairs, func(s string) url.Values {
-		area, category, _ := strings.Cut(s, " ")
-		return url.Values{"area": {area}, "category": {category}}
+		f := strings.Fields(s)
+		return url.Values{"area": {f[1]}, f[0]: {f[2]}}
 	})...))
 
 	var empty []url.Values
