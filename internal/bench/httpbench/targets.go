@@ -159,8 +159,8 @@ func pickTargets(ctx context.Context, dbURL string, n, perClass int) ([]target, 
 	}
 	targets = append(targets, search("place", placed...))
 
-	long, err := column(`SELECT DISTINCT w FROM (SELECT a.name FROM agencies a WHERE starts_with(a.slug, 'synthetic-')
-		ORDER BY a.id LIMIT 20000) a, regexp_split_to_table(lower(a.name), '[^a-z]+') w WHERE length(w) >= 9 ORDER BY w`)
+	long, err := column(`SELECT DISTINCT w FROM (SELECT a.name, a.summary FROM agencies a WHERE starts_with(a.slug, 'synthetic-')
+		ORDER BY a.id LIMIT 20000) a, regexp_split_to_table(lower(a.name || ' ' || a.summary), '[^a-z]+') w WHERE length(w) >= 9 ORDER BY w`)
 	if err != nil {
 		return nil, fmt.Errorf("pick the typos: %w", err)
 	}
@@ -198,22 +198,31 @@ func each(in []string, f func(string) url.Values) []url.Values {
 }
 
 // twoTypos spells words of 9 letters or more with two letters left out (one from each half),
-// as a hurried person might: up to n spellings, a few of each word.
+// as a hurried person might: up to n spellings, taking each word's next spelling in turn.
 func twoTypos(words []string, n int) []string {
 	var out []string
-	for shift := 1; shift <= 3 && len(out) < n; shift++ {
+	seen := map[string]bool{} // "cc" less one c is the same spelling either way
+	for round := 0; ; round++ {
+		added := false
 		for _, w := range words {
-			i, j := shift, len(w)/2+shift
-			if len(w) < 9 || j >= len(w)-1 {
+			half := len(w) / 2
+			if len(w) < 9 || round >= (half-1)*(len(w)-1-half) {
 				continue
 			}
-			out = append(out, w[:i]+w[i+1:j]+w[j+1:])
+			i, j := 1+round%(half-1), half+round/(half-1)
+			added = true
+			if typo := w[:i] + w[i+1:j] + w[j+1:]; !seen[typo] {
+				seen[typo] = true
+				out = append(out, typo)
+			}
 			if len(out) == n {
-				break
+				return out
 			}
 		}
+		if !added {
+			return out
+		}
 	}
-	return out
 }
 
 // fetchAll fetches t's candidate paths as wrk will, keeping the first t.want that answer 200

@@ -76,13 +76,31 @@ func TestWrkScript(t *testing.T) {
 
 func TestTwoTypos(t *testing.T) {
 	got := twoTypos([]string{"community", "accommodation", "short"}, 4)
-	want := []string{"cmmuity", "acommoation", "comunty"}
-	if len(got) < len(want) {
+	want := []string{"cmmnity", "acommdation", "comnity", "accmmdation"}
+	if len(got) != len(want) {
 		t.Fatalf("twoTypos = %q", got)
 	}
 	for i, w := range want {
 		if got[i] != w {
 			t.Errorf("twoTypos[%d] = %q, want %q", i, got[i], w)
+		}
+	}
+}
+
+// Every spelling differs from the word by two letters left out, and none repeats.
+func TestTwoTyposAreDistinct(t *testing.T) {
+	got := twoTypos([]string{"community", "accommodation"}, 1000)
+	if len(got) < 20 {
+		t.Fatalf("%d spellings, want 20 or more", len(got))
+	}
+	seen := map[string]bool{}
+	for _, s := range got {
+		if seen[s] {
+			t.Errorf("%q twice", s)
+		}
+		seen[s] = true
+		if len(s) != len("community")-2 && len(s) != len("accommodation")-2 {
+			t.Errorf("%q is not two letters short", s)
 		}
 	}
 }
