@@ -151,7 +151,7 @@ func TestKeptPagesStayWithinTheirMemory(t *testing.T) {
 	}
 	total := 0
 	for k, p := range c.pages {
-		total += len(k) + len(p.plain) + len(p.gz)
+		total += len(k) + p.size()
 	}
 	if total != c.size {
 		t.Fatalf("size says %d, the pages hold %d", c.size, total)
