@@ -8,9 +8,9 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"sync/atomic"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/a-h/templ"
 	"github.com/alexedwards/scs/v2"
@@ -24,6 +24,7 @@ import (
 	"dadirectory/internal/library"
 	"dadirectory/internal/mail"
 	"dadirectory/internal/metrics"
+	"dadirectory/internal/openreferral"
 	"dadirectory/internal/reports"
 	"dadirectory/internal/site"
 	"dadirectory/internal/sso"
@@ -64,6 +65,12 @@ type Server struct {
 
 	// sso is the council's single sign-on; nil when OIDC_ISSUER is not set.
 	sso *sso.Provider
+
+	// The open data API (openreferral.go): its store, answers kept until the directory
+	// changes, and the limit on requests per client address.
+	openReferral  *openreferral.Store
+	openDataCache openDataCache
+	openDataLimit *rateLimiter
 
 	// bodyLimits are the routes ("METHOD /pattern") allowed a body larger than a form's.
 	bodyLimits map[string]int64
@@ -111,6 +118,8 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 	}
 	s.reports = reports.NewStore(db, reports.DefaultThrottle, s.outbox)
 	s.metrics = metrics.New(db, s.directory.IndexStats)
+	s.openReferral = openreferral.NewStore(db, s.directory, cfg.BaseURL)
+	s.openDataLimit = &rateLimiter{perMinute: cfg.OpenDataRateLimit}
 	s.sessions = s.newSessions()
 	if err := s.startMail(); err != nil {
 		return nil, err
