@@ -10,7 +10,12 @@ ALTER TABLE areas ADD COLUMN uuid uuid NOT NULL DEFAULT gen_random_uuid() UNIQUE
 ALTER TABLE categories ADD COLUMN uuid uuid NOT NULL DEFAULT gen_random_uuid() UNIQUE;
 ALTER TABLE audiences ADD COLUMN uuid uuid NOT NULL DEFAULT gen_random_uuid() UNIQUE;
 
+-- A service's last_modified is the latest change to its agency or any of its contacts
+-- (archived ones too): one index lookup per agency.
+CREATE INDEX contacts_agency_updated_idx ON contacts (agency_id, updated_at);
+
 -- +goose Down
+DROP INDEX contacts_agency_updated_idx;
 ALTER TABLE audiences DROP COLUMN uuid;
 ALTER TABLE categories DROP COLUMN uuid;
 ALTER TABLE areas DROP COLUMN uuid;
