@@ -319,10 +319,12 @@ type openDataEntry struct {
 	lastModified time.Time
 }
 
-// The cache's bounds: past either, it starts again empty.
+// The cache's bounds: past either, it starts again empty. Small beside the search index, so
+// the app stays within its memory limit (GOMEMLIMIT); an answer over a quarter of it (a page
+// of 1000 fully nested services) is not kept.
 const (
 	openDataCacheEntries = 1000
-	openDataCacheBytes   = 32 << 20
+	openDataCacheBytes   = 8 << 20
 )
 
 func (c *openDataCache) get(key string, version uint64, fresh bool) (openDataEntry, bool) {
@@ -341,7 +343,7 @@ func (c *openDataCache) get(key string, version uint64, fresh bool) (openDataEnt
 // put keeps e, read at version (taken before reading, so an answer read across a change is
 // filed under the older version, which is never served again once the version moves on).
 func (c *openDataCache) put(key string, version uint64, e openDataEntry) {
-	if len(e.body) > openDataCacheBytes/8 {
+	if len(e.body) > openDataCacheBytes/4 {
 		return
 	}
 	c.mu.Lock()
