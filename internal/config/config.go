@@ -47,6 +47,10 @@ type Config struct {
 	MailFrom      string        // MAIL_FROM: the sender of every email, "Name <address>"
 	ReminderEvery time.Duration // REMINDER_EVERY: how often due review reminders are looked for
 
+	// OpenDataRateLimit (OPEN_DATA_RATE_LIMIT, default 600, 0 for none): requests a minute
+	// one client address may make to the open data API, /openreferral/v3/.
+	OpenDataRateLimit int
+
 	// MFARequiredRoles (MFA_REQUIRED_ROLES, default "admin,rsl_officer"; "none" for no role):
 	// people with these roles set up a second factor before anything else.
 	MFARequiredRoles []access.Role
@@ -164,6 +168,7 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	}
 	duration("REMINDER_EVERY", "1h", &c.ReminderEvery)
+	c.OpenDataRateLimit = int(number("OPEN_DATA_RATE_LIMIT", 600, 0, 1_000_000))
 	if raw := get("SMTP_URL", ""); raw != "" {
 		u, err := parseSMTPURL(raw)
 		if err != nil {

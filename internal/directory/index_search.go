@@ -89,10 +89,58 @@ func (s *snapshot) filtered(staff bool, q Query) (*roaring.Bitmap, error) {
 // results say so; when the rest still match nothing together, the documents matching most of
 // them come first (Results.Partial).
 func (s *snapshot) search(staff bool, q Query) (Results, analysis, error) {
+	res, a, tiers, err := s.rank(staff, q)
+	if err != nil || tiers == nil {
+		return res, a, err
+	}
+	res.Pages = (res.Total + PageSize - 1) / PageSize
+	if res.Total == 0 || q.Page > res.Pages {
+		return res, a, nil
+	}
+	page := s.slice(tiers, (q.Page-1)*PageSize, PageSize)
+	res.Agencies = make([]AgencySummary, len(page))
+	councilWide := s.allAreas()
+	for i, d := range page {
+		res.Agencies[i] = AgencySummary{Slug: d.slug, Name: d.name, Kind: d.kind, Summary: d.summary,
+			Phone: d.phone, Open24h: d.open24h, StaffOnly: d.staffOnly}
+		if reach := reachOf(d, councilWide); reach == ReachLocal || (reach == ReachNational && !coversAll(d, councilWide)) {
+			res.Agencies[i].Areas = s.tax.areas.names(d.areas)
+		} else {
+			res.Agencies[i].CoversAll = true
+		}
+		if a.areas != nil {
+			res.Agencies[i].Reach = reachOf(d, councilWide)
+		}
+	}
+	return res, a, nil
+}
+
+// slice is take documents of the tiers, in order, after skipping skip.
+func (s *snapshot) slice(tiers []*roaring.Bitmap, skip, take int) []doc {
+	var page []doc
+	for _, t := range tiers {
+		n := int(t.GetCardinality())
+		if skip >= n {
+			skip -= n
+			continue
+		}
+		page = s.collect(t, skip, take-len(page), page)
+		skip = 0
+		if len(page) == take {
+			break
+		}
+	}
+	return page
+}
+
+// rank is the matches of q in tiers, in the order search shows them (every document of a
+// tier before the next tier's, each tier in rank order), with the results' Total, Place,
+// Unmatched, Partial and Suggestion filled in. No tiers (nil) means nothing can match.
+func (s *snapshot) rank(staff bool, q Query) (Results, analysis, []*roaring.Bitmap, error) {
 	res := Results{Query: q}
 	match, err := s.filtered(staff, q)
 	if err != nil {
-		return res, analysis{}, err
+		return res, analysis{}, nil, err
 	}
 	a := s.analyse(q.Text, staff)
 	var local, wide *roaring.Bitmap
@@ -113,7 +161,7 @@ func (s *snapshot) search(staff bool, q Query) (Results, analysis, error) {
 		a.slots = slots
 		if len(slots) == 0 {
 			if a.areas == nil {
-				return res, a, nil
+				return res, a, nil, nil
 			}
 			tiers = []*roaring.Bitmap{match}
 		} else if len(slots) > 1 && s.together(slots, match, staff).IsEmpty() {
@@ -144,39 +192,7 @@ func (s *snapshot) search(staff bool, q Query) (Results, analysis, error) {
 	for _, t := range tiers {
 		res.Total += int(t.GetCardinality())
 	}
-	res.Pages = (res.Total + PageSize - 1) / PageSize
-	if res.Total == 0 || q.Page > res.Pages {
-		return res, a, nil
-	}
-	skip, take := (q.Page-1)*PageSize, PageSize
-	var page []doc
-	for _, t := range tiers {
-		n := int(t.GetCardinality())
-		if skip >= n {
-			skip -= n
-			continue
-		}
-		page = s.collect(t, skip, take-len(page), page)
-		skip = 0
-		if len(page) == take {
-			break
-		}
-	}
-	res.Agencies = make([]AgencySummary, len(page))
-	councilWide := s.allAreas()
-	for i, d := range page {
-		res.Agencies[i] = AgencySummary{Slug: d.slug, Name: d.name, Kind: d.kind, Summary: d.summary,
-			Phone: d.phone, Open24h: d.open24h, StaffOnly: d.staffOnly}
-		if reach := reachOf(d, councilWide); reach == ReachLocal || (reach == ReachNational && !coversAll(d, councilWide)) {
-			res.Agencies[i].Areas = s.tax.areas.names(d.areas)
-		} else {
-			res.Agencies[i].CoversAll = true
-		}
-		if a.areas != nil {
-			res.Agencies[i].Reach = reachOf(d, councilWide)
-		}
-	}
-	return res, a, nil
+	return res, a, tiers, nil
 }
 
 // placeSets splits the documents by how they cover the areas of a place: local ones cover one

@@ -41,11 +41,6 @@ func (s *Store) Ready(ctx context.Context) bool { return s.index.ready(ctx) }
 // shows within milliseconds anyway; Sync is for answering the person who made it.
 func (s *Store) Sync(ctx context.Context) error { return s.index.sync(ctx) }
 
-// Version names the directory's data as it stands: it moves on with every applied change to
-// agencies, contacts, the taxonomy or the search vocabulary. ok is false while the index is
-// not in touch with the database, when nothing drawn from it may be kept.
-func (s *Store) Version() (version uint64, ok bool) { return s.index.version() }
-
 // IndexStats says how the search index stands (for metrics), without waiting for it.
 func (s *Store) IndexStats() IndexStats { return s.index.stats() }
 

@@ -172,7 +172,8 @@ func (s *Server) limitBody(mux *chi.Mux, n int64) func(http.Handler) http.Handle
 // page that mixes staff-only details with text from the URL cannot leak them through its
 // compressed length (BREACH).
 func (s *Server) compressPublic(next http.Handler) http.Handler {
-	compressed := middleware.Compress(5, "text/html", "text/css", "text/javascript", "image/svg+xml", "text/plain")(next)
+	compressed := middleware.Compress(5, "text/html", "text/css", "text/javascript", "image/svg+xml", "text/plain",
+		"application/json", "application/x-ndjson")(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The compressor would gzip for "gzip;q=0" too: the client's refusal is honoured here.
 		if _, err := r.Cookie(s.sessions.Cookie.Name); err == nil || !acceptsGzip(r.Header.Get("Accept-Encoding")) {

@@ -31,6 +31,9 @@ func (s *Server) routes() chi.Router {
 	r.Get("/readyz", s.handleReadyz)
 	r.Get("/static/*", s.assets.ServeHTTP)
 
+	// Open data (Open Referral UK): for anyone, with no session, so no cookie, ever.
+	s.openReferralRoutes(r)
+
 	r.Group(func(r chi.Router) {
 		// Sessions: a request without a cookie never touches the session store, so anonymous
 		// visitors get no cookie and public pages work while the store is away.

@@ -24,6 +24,7 @@ import (
 	"dadirectory/internal/library"
 	"dadirectory/internal/mail"
 	"dadirectory/internal/metrics"
+	"dadirectory/internal/openreferral"
 	"dadirectory/internal/reports"
 	"dadirectory/internal/site"
 	"dadirectory/internal/sso"
@@ -67,6 +68,12 @@ type Server struct {
 
 	// pages keeps what public routes draw for visitors who are not signed in.
 	pages keptPages
+
+	// The open data API (openreferral.go): its store, answers kept until the directory
+	// changes, and the limit on requests per client address.
+	openReferral  *openreferral.Store
+	openDataCache openDataCache
+	openDataLimit *rateLimiter
 
 	// bodyLimits are the routes ("METHOD /pattern") allowed a body larger than a form's.
 	bodyLimits map[string]int64
@@ -114,6 +121,8 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 	}
 	s.reports = reports.NewStore(db, reports.DefaultThrottle, s.outbox)
 	s.metrics = metrics.New(db, s.directory.IndexStats)
+	s.openReferral = openreferral.NewStore(db, s.directory, cfg.BaseURL)
+	s.openDataLimit = &rateLimiter{perMinute: cfg.OpenDataRateLimit}
 	s.sessions = s.newSessions()
 	if err := s.startMail(); err != nil {
 		return nil, err

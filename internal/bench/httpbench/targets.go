@@ -178,6 +178,17 @@ func pickTargets(ctx context.Context, dbURL string, n, perClass int) ([]target, 
 		t.candidates = append(t.candidates, "/agencies/"+slug)
 	}
 	targets = append(targets, t, target{Name: "home", candidates: []string{"/"}, want: 1})
+
+	// Issue 15: the open data's services list, searched as the broad page is, must keep up
+	// with nginx at least as well as the HTML search does.
+	od := target{Name: "openreferral", MinRatio: 0.30, MaxP99: 25 * time.Millisecond, want: perClass}
+	for page := 1; len(od.candidates) < 2*perClass; page++ {
+		for _, w := range broadWords {
+			od.candidates = append(od.candidates, "/openreferral/v3/services?"+
+				url.Values{"search": {w}, "per_page": {"50"}, "page": {strconv.Itoa(page)}}.Encode())
+		}
+	}
+	targets = append(targets, od)
 	return targets, nil
 }
 
