@@ -257,7 +257,12 @@ func TestAgencyHidesStaffRowsFromPublic(t *testing.T) {
 		t.Errorf("%s: staff see %d contacts, public %d", slug, len(all.Contacts), len(pub.Contacts))
 	}
 	// Archived agencies are hidden from everyone but admins (admin views come later).
+	// Sync, as the app does after a write: pages are kept per index version, and the change
+	// reaches the index through a notification a few milliseconds later.
 	pool.Exec(ctx, `UPDATE agencies SET archived_at = now() WHERE slug = $1`, slug)
+	if err := s.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.Agency(ctx, staff, slug); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("archived agency: err = %v", err)
 	}
