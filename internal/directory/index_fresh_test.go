@@ -320,3 +320,22 @@ func TestKeptPagesFollowChanges(t *testing.T) {
 		t.Error("key contacts of a staff-only agency shown to the public from the cache")
 	}
 }
+
+// TestSyncBeforeTheListenerListens: Sync called at once on a new store returns (its echo is
+// not sent into the void before the listener listens) and the change is then in.
+func TestSyncBeforeTheListenerListens(t *testing.T) {
+	for range 5 {
+		s, pool := demoStore(t)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		if _, err := pool.Exec(ctx, `UPDATE agencies SET archived_at = now() WHERE slug = 'galop'`); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Sync(ctx); err != nil {
+			t.Fatalf("Sync on a new store: %v", err)
+		}
+		if _, err := s.Agency(ctx, staff, "galop"); !errors.Is(err, edit.ErrNotFound) {
+			t.Fatalf("after Sync, the archived agency is still there: %v", err)
+		}
+		cancel()
+	}
+}

@@ -180,6 +180,16 @@ func (ix *index) sync(ctx context.Context) error {
 		delete(ix.waiters, token)
 		ix.mu.Unlock()
 	}()
+	// An echo sent before the listener listens is never heard: wait for it. When it connects
+	// it has the index rebuilt whole, which takes in everything committed before, and the
+	// echo comes after that.
+	for ix.connected.Load() == 0 {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("directory: sync index: %w", errors.Join(postgres.ErrUnavailable, ctx.Err()))
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 	if err := ix.sendEcho(ctx, "s", token); err != nil {
 		return fmt.Errorf("directory: sync index: %w", err)
 	}
