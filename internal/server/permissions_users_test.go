@@ -139,8 +139,16 @@ func usersMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 		"POST /account/security/sessions": {
 			only("POST", "/account/security/sessions", ok200, access.HousingStaff, access.Champion, access.RSLOfficer, access.Admin),
 		},
+		// A sign-in is no change to revert: asked about it, the page says so (409).
+		"GET /admin/audit/{id}/revert": {
+			only("GET", fmt.Sprintf("/admin/audit/%d/revert", signIn), conflict409, admin),
+			only("GET", "/admin/audit/999999999/revert", no404, admin),
+			only("GET", "/admin/audit/abc/revert", no404, admin),
+		},
 		"POST /admin/audit/{id}/revert": {
 			only("POST", fmt.Sprintf("/admin/audit/%d/revert", signIn), conflict409, admin),
+			only("POST", fmt.Sprintf("/admin/audit/%d/revert", signIn), conflict409, admin).
+				sending(func(*testing.T) url.Values { return url.Values{"confirm": {"1"}} }),
 			only("POST", "/admin/audit/999999999/revert", no404, admin),
 			only("POST", "/admin/audit/abc/revert", no404, admin),
 		},
