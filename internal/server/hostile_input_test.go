@@ -287,7 +287,8 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 
 		"POST /training/sessions/{id}/book": {as: staff, page: "/training/" + ids.course, path: session + "/book",
 			param: strconv.FormatInt(ids.session, 10), control: http.StatusSeeOther},
-		"POST /training/sessions/{id}/cancel": {as: staff, page: "/my/training", path: session + "/cancel",
+		// The form is on the page that asks first (its confirm=1 is sent as it is).
+		"POST /training/sessions/{id}/cancel": {as: staff, page: session + "/cancel?from=my", path: session + "/cancel",
 			param: strconv.FormatInt(ids.session, 10), control: http.StatusSeeOther,
 			prepare: func(t *testing.T, a *app, u *user, f *hostileForm) {
 				if status, body := u.postHostile(t, session+"/book", url.Values{}, false, nil); status != http.StatusSeeOther {
@@ -512,6 +513,7 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 				}
 				f.param = strconv.FormatInt(id, 10)
 				f.path = strings.Replace(f.path, "{id}", f.param, 1)
+				f.page = f.path // the form is on the page that asks first
 			}},
 	}
 }
