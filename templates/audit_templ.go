@@ -156,7 +156,7 @@ func Audit(b Base, p AuditPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = TextField(p.Errors, "from", "From", "For example, 2026-03-27", p.Form.From, "date", "", 0).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = TextField(p.Errors, "from", "From", "", p.Form.From, "date", "", 0).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
