@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dadirectory/internal/access"
+	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/validate"
 )
@@ -131,6 +133,13 @@ type Entry struct {
 	AgencySlug string // the organisation the event concerns, if any
 	AgencyName string
 	Changes    []Change
+	// Fields are the changes in words (labels, formatted values, no internal fields).
+	Fields []FieldChange
+	// Reverts is the event this one reverted (0 when it is not a revert); RevertedBy is the
+	// latest revert of this event (0 when none), made at RevertedAt.
+	Reverts    int64
+	RevertedBy int64
+	RevertedAt time.Time
 }
 
 // Page is one page of the trail, newest first.
@@ -187,13 +196,10 @@ func (s *Store) List(ctx context.Context, v access.Viewer, f Filter) (Page, erro
 	defer rows.Close()
 	for rows.Next() {
 		var e Entry
-		var before, after []byte
-		if err := rows.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorName, &e.ActorEmail, &e.Action, &e.EntityType, &e.EntityID,
-			&e.EntityName, &e.AgencySlug, &e.AgencyName, &before, &after); err != nil {
+		e, err := s.scanEntry(rows)
+		if err != nil {
 			return p, fmt.Errorf("audit: list events: %w", err)
 		}
-		e.At = e.At.UTC()
-		e.Changes = Changes(before, after)
 		p.Entries = append(p.Entries, e)
 	}
 	if err := rows.Err(); err != nil {
@@ -202,36 +208,87 @@ func (s *Store) List(ctx context.Context, v access.Viewer, f Filter) (Page, erro
 	return p, nil
 }
 
-// listSQL is the page query of List: $1 to $4 as listWhere, $5 the page size, $6 the offset.
-// An entry's name is the row's name now, from its entity's NameColumn, or else the name its
-// event recorded. The organisation an event concerns is its agency_id, or, for an event
-// about an organisation that recorded none, the organisation itself.
-func listSQL(entities []Entity) string {
-	var joins, names strings.Builder
+// entrySelect reads one event as an Entry (scanEntry), with the names of the person, the row
+// and the organisation. An entry's name is the row's name now, from its entity's Name query or
+// NameColumn, or else the name its event recorded. The organisation an event concerns is its
+// agency_id, or, for an event about an organisation that recorded none, the organisation
+// itself. A revert records the event it reverted; an event reverted since says by which.
+func entrySelect(entities []Entity, names map[string]string) string {
+	var joins, cases strings.Builder
 	for i, e := range entities {
-		if e.NameColumn == "" {
+		if e.NameColumn == "" || names[e.Type] != "" {
 			continue
 		}
 		alias := fmt.Sprintf("n%d", i)
 		fmt.Fprintf(&joins, "\n\t\tLEFT JOIN %s %s ON e.entity_type = '%s' AND %s.id = e.entity_id", e.Table, alias, e.Type, alias)
-		fmt.Fprintf(&names, " WHEN '%s' THEN %s.%s", e.Type, alias, e.NameColumn)
+		fmt.Fprintf(&cases, " WHEN '%s' THEN %s.%s", e.Type, alias, e.NameColumn)
+	}
+	types := make([]string, 0, len(names))
+	for t := range names {
+		types = append(types, t)
+	}
+	slices.Sort(types)
+	for _, t := range types {
+		fmt.Fprintf(&cases, " WHEN '%s' THEN %s", t, names[t])
 	}
 	name := "NULL::text"
-	if names.Len() > 0 {
-		name = "CASE e.entity_type" + names.String() + " END"
+	if cases.Len() > 0 {
+		name = "CASE e.entity_type" + cases.String() + " END"
 	}
 	return `SELECT e.id, e.occurred_at, coalesce(e.actor_id, 0), coalesce(u.name, ''), coalesce(u.email, ''),
 			e.action, e.entity_type, coalesce(e.entity_id, 0),
 			coalesce(` + name + `,
 				e.after->>'name', e.before->>'name', e.after->>'role_title', e.before->>'role_title', e.after->>'title',
 				e.before->>'title', e.after->>'email', ''),
-			coalesce(ag.slug, ''), coalesce(ag.name, ''), e.before, e.after
+			coalesce(ag.slug, ''), coalesce(ag.name, ''), e.before, e.after,
+			CASE WHEN jsonb_typeof(e.after->'reverts_event') = 'number' THEN (e.after->>'reverts_event')::numeric::bigint ELSE 0 END,
+			coalesce(rv.id, 0), coalesce(rv.occurred_at, 'epoch')
 		FROM audit_events e
 		LEFT JOIN users u ON u.id = e.actor_id` + joins.String() + `
 		LEFT JOIN agencies ag ON ag.id = coalesce(e.agency_id, CASE WHEN e.entity_type = 'agency' THEN e.entity_id END)
+		LEFT JOIN LATERAL (SELECT r.id, r.occurred_at FROM audit_events r
+			WHERE r.after ? 'reverts_event' AND r.after->>'reverts_event' = e.id::text ORDER BY r.id DESC LIMIT 1) rv ON true`
+}
+
+// listSQL is the page query of List: $1 to $4 as listWhere, $5 the page size, $6 the offset.
+func listSQL(selectSQL string) string {
+	return selectSQL + `
 		WHERE ` + listWhere + `
 		ORDER BY e.occurred_at DESC, e.id DESC
 		LIMIT $5 OFFSET $6`
+}
+
+// scanEntry reads a row of entrySelect.
+func (s *Store) scanEntry(row pgx.Row) (Entry, error) {
+	var e Entry
+	var before, after []byte
+	if err := row.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorName, &e.ActorEmail, &e.Action, &e.EntityType, &e.EntityID,
+		&e.EntityName, &e.AgencySlug, &e.AgencyName, &before, &after, &e.Reverts, &e.RevertedBy, &e.RevertedAt); err != nil {
+		return e, err
+	}
+	e.At, e.RevertedAt = e.At.UTC(), e.RevertedAt.UTC()
+	if e.RevertedBy == 0 {
+		e.RevertedAt = time.Time{}
+	}
+	e.Changes = Changes(before, after)
+	e.Fields = s.labels.Present(e.EntityType, before, after)
+	return e, nil
+}
+
+// Event is one event of the trail, for an administrator (edit.ErrNotFound for anyone else,
+// and for an event that does not exist).
+func (s *Store) Event(ctx context.Context, v access.Viewer, id int64) (Entry, error) {
+	if err := adminsOnly(v); err != nil {
+		return Entry{}, err
+	}
+	e, err := s.scanEntry(s.db.QueryRow(ctx, s.selectSQL+` WHERE e.id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Entry{}, fmt.Errorf("audit: event %d: %w", id, edit.ErrNotFound)
+	}
+	if err != nil {
+		return Entry{}, fmt.Errorf("audit: event %d: %w", id, err)
+	}
+	return e, nil
 }
 
 // resolve turns the filter's person and organisation into ids (nil for "any"), refusing ones

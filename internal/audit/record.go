@@ -24,20 +24,27 @@ type Event struct {
 
 // Record writes e inside tx, so the event exists exactly when the change does.
 func Record(ctx context.Context, tx pgx.Tx, e Event) error {
+	_, err := record(ctx, tx, e)
+	return err
+}
+
+// record is Record, returning the new event's id.
+func record(ctx context.Context, tx pgx.Tx, e Event) (int64, error) {
 	before, err := encode(e.Before)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	after, err := encode(e.After)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO audit_events (actor_id, action, entity_type, entity_id, agency_id, before, after)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, nullID(e.ActorID), e.Action, e.EntityType, nullID(e.EntityID), nullID(e.AgencyID), before, after)
+	var id int64
+	err = tx.QueryRow(ctx, `INSERT INTO audit_events (actor_id, action, entity_type, entity_id, agency_id, before, after)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, nullID(e.ActorID), e.Action, e.EntityType, nullID(e.EntityID), nullID(e.AgencyID), before, after).Scan(&id)
 	if err != nil {
-		return fmt.Errorf("audit: record %s: %w", e.Action, err)
+		return 0, fmt.Errorf("audit: record %s: %w", e.Action, err)
 	}
-	return nil
+	return id, nil
 }
 
 func encode(v any) ([]byte, error) {

@@ -32,6 +32,9 @@ type RevertRefused struct {
 	EntityType string
 	EntityID   int64
 	AgencySlug string // the organisation the event concerns, if any, for a link to edit it
+	// RevertedBy is the revert that already undid this event, when that is the reason: asking
+	// twice (a second click, a reloaded form) never reverts the revert.
+	RevertedBy int64
 }
 
 func (e *RevertRefused) Error() string { return "audit: revert refused: " + e.Message }
@@ -44,7 +47,11 @@ type Reverted struct {
 	Action     string
 	EntityType string
 	EntityID   int64
+	EventID    int64 // the revert's own event, which can itself be reverted (on its own page)
 }
+
+// AlreadyReverted is the message for an event a revert has already undone.
+const AlreadyReverted = "This change has already been reverted. To undo that, revert the revert from its own entry in the trail."
 
 // verbOf is the part of an action after the entity ("update" of "contact.update"), or ""
 // when the action is not about its own entity type (a sign-in is about a user, but is not a
@@ -189,6 +196,19 @@ func (s *Store) Revert(ctx context.Context, v access.Viewer, id int64) (Reverted
 		if now == nil {
 			return refuse("The entry this change was made to no longer exists.")
 		}
+		// Under the row lock, so of two reverts of one event sent at once the second sees the
+		// first's event here.
+		var by int64
+		err = tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM audit_events WHERE after ? 'reverts_event' AND after->>'reverts_event' = $1::text`,
+			fmt.Sprint(id)).Scan(&by)
+		if err != nil {
+			return fmt.Errorf("audit: revert %d: earlier reverts: %w", id, err)
+		}
+		if by != 0 {
+			r := refuse(AlreadyReverted).(*RevertRefused)
+			r.RevertedBy = by
+			return r
+		}
 		var changed []string
 		for i, st := range steps {
 			if st.field.Kind == Terms && st.field.LiveOnly {
@@ -227,7 +247,8 @@ func (s *Store) Revert(ctx context.Context, v access.Viewer, id int64) (Reverted
 		if agencyID != nil {
 			e.AgencyID = *agencyID
 		}
-		return Record(ctx, tx, e)
+		out.EventID, err = record(ctx, tx, e)
+		return err
 	})
 	return out, err
 }

@@ -287,8 +287,31 @@ func TestRevertContacts(t *testing.T) {
 	if _, err := f.store.ContactForEdit(ctx, f.officer, f.agency, c.ID); err != nil {
 		t.Errorf("archived contact not restored: %v", err)
 	}
+	// Asked again (a second click, a reloaded form), the same revert changes nothing more: it
+	// is already reverted, and says by which event.
+	var versionNow int
+	f.db.QueryRow(ctx, `SELECT version FROM contacts WHERE id = $1`, c.ID).Scan(&versionNow)
 	_, err = f.trail.Revert(ctx, f.admin, archived)
-	refusedChangedSince(t, err, "archived_at")
+	var refused *audit.RevertRefused
+	if !errors.As(err, &refused) || refused.Message != audit.AlreadyReverted || refused.RevertedBy != f.lastEvent(t, "contact.revert") {
+		t.Errorf("second revert of one archive: %v", err)
+	}
+	var versionAfter int
+	f.db.QueryRow(ctx, `SELECT version FROM contacts WHERE id = $1`, c.ID).Scan(&versionAfter)
+	if versionAfter != versionNow {
+		t.Errorf("a repeated revert wrote: version %d -> %d", versionNow, versionAfter)
+	}
+	// The revert itself can be undone, once, as its own event: the contact is archived again.
+	undo, err := f.trail.Revert(ctx, f.admin, refused.RevertedBy)
+	if err != nil || undo.EventID == 0 {
+		t.Fatalf("undo the revert: %+v %v", undo, err)
+	}
+	if _, err := f.store.ContactForEdit(ctx, f.officer, f.agency, c.ID); err == nil {
+		t.Error("undoing the restore left the contact in the directory")
+	}
+	if _, err := f.trail.Revert(ctx, f.admin, refused.RevertedBy); !errors.As(err, &refused) || refused.Message != audit.AlreadyReverted {
+		t.Errorf("second undo of one revert: %v", err)
+	}
 }
 
 func TestRevertChampionAreasAndAccounts(t *testing.T) {

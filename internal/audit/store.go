@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -17,8 +18,51 @@ import (
 type Store struct {
 	db       *pgxpool.Pool
 	entities map[string]Entity
-	// listSQL is the page query of List, with the entities' names joined in.
-	listSQL string
+	// selectSQL reads events as entries, with the entities' names joined in; listSQL is the
+	// page query of List built on it.
+	selectSQL, listSQL string
+	// names are the Name queries of entity types, by type; labels the words for their fields.
+	names  map[string]string
+	labels Labels
+}
+
+// Name tells the trail how to name a row of an entity type (revertible or not) in words a
+// person recognises: SQL is a parenthesised scalar subquery of one text, correlated with the
+// event as e (e.entity_id), written by the feature that owns the rows, never from input:
+// "(SELECT c.title || ' – ' || u.name FROM ... WHERE b.id = e.entity_id)".
+type Name struct {
+	Type string
+	SQL  string
+}
+
+// WithWords gives the trail the names and field labels the features use, so it shows "Safe
+// & Together Core – Ann Smith" rather than "Booking 4" and "Phone numbers" rather than
+// "phones". Call it once, while building the server, before the store is used.
+func (s *Store) WithWords(labels Labels, names ...Name) (*Store, error) {
+	s.labels = Labels{}
+	for typ, m := range labels {
+		s.labels[typ] = maps.Clone(m)
+	}
+	s.names = map[string]string{}
+	for _, n := range names {
+		if !entityType.MatchString(n.Type) {
+			return nil, fmt.Errorf("audit: name of entity type %q: not a plain identifier", n.Type)
+		}
+		if !strings.HasPrefix(n.SQL, "(SELECT ") || !strings.HasSuffix(n.SQL, ")") {
+			return nil, fmt.Errorf("audit: name of entity type %q: not a parenthesised subquery", n.Type)
+		}
+		if _, dup := s.names[n.Type]; dup {
+			return nil, fmt.Errorf("audit: entity type %q named twice", n.Type)
+		}
+		s.names[n.Type] = n.SQL
+	}
+	s.build()
+	return s, nil
+}
+
+func (s *Store) build() {
+	s.selectSQL = entrySelect(s.sorted(), s.names)
+	s.listSQL = listSQL(s.selectSQL)
 }
 
 // NewStore returns a Store over the pool that shows and reverts the given entity types. A
@@ -35,7 +79,7 @@ func NewStore(db *pgxpool.Pool, entities ...Entity) (*Store, error) {
 		e.Fields = slices.Clone(e.Fields)
 		s.entities[e.Type] = e
 	}
-	s.listSQL = listSQL(s.sorted())
+	s.build()
 	return s, nil
 }
 

@@ -12,7 +12,8 @@ import (
 
 // TestTrainingBookingJourney: a housing officer opens a course from /training, books a place
 // on its next session with the button, sees it on /my/training, downloads its calendar entry,
-// cancels from /my/training and no longer has it listed as booked.
+// cancels from /my/training (asked first, on a page naming the session, which passes axe),
+// no longer has it listed as booked, and books again from the page that says it is cancelled.
 func TestTrainingBookingJourney(t *testing.T) {
 	t.Parallel() // an application and database of its own
 	const (
@@ -67,7 +68,7 @@ func TestTrainingBookingJourney(t *testing.T) {
 	if got := open(t, ctx, a.URL+"/my/training"); got != 200 {
 		t.Fatalf("/my/training: status %d", got)
 	}
-	cancel := `form[action="/training/sessions/` + sid + `/cancel"]`
+	cancel := `a[href="/training/sessions/` + sid + `/cancel?from=my"]`
 	item := eval[string](t, ctx, `document.querySelector('section[aria-labelledby="upcoming-heading"] `+cancel+`')
 		?.closest(".training-mine__item")?.innerText.replace(/\s+/g, " ") ?? ""`)
 	if item == "" {
@@ -100,16 +101,51 @@ func TestTrainingBookingJourney(t *testing.T) {
 		}
 	}
 
-	// Cancel from their training page.
-	if got := submitForm(t, ctx, chromedp.Click(chromedp.CSS(cancel+` button[type="submit"]`))); got != 200 {
+	// Cancel from their training page: asked first, on a page naming the course and the day.
+	if got := submitForm(t, ctx, chromedp.Click(chromedp.CSS(cancel))); got != 200 {
+		t.Fatalf("the cancel link: status %d on %s\n%s", got, location(t, ctx), text(t, ctx, "main"))
+	}
+	if got := text(t, ctx, "main h1"); got != "Cancel your place?" {
+		t.Fatalf("the cancel link leads to %q, want the question", got)
+	}
+	asked := text(t, ctx, "main")
+	for _, want := range []string{title, when, "Yes, cancel my place", "No, keep my place"} {
+		if !strings.Contains(asked, want) {
+			t.Errorf("the question does not name %q:\n%s", want, asked)
+		}
+	}
+	checkAccessible(t, ctx)
+	screenshots(t, ctx, "training-cancel-confirm")
+	if got := booking(t, a, id); got != "booked" {
+		t.Fatalf("asking cancelled the booking: %s", got)
+	}
+	// "No" keeps the place and goes back.
+	if got := submitForm(t, ctx, chromedp.Click(chromedp.CSS(`main .form-actions a`))); got != 200 || location(t, ctx) != a.URL+"/my/training" {
+		t.Fatalf("No: status %d on %s", got, location(t, ctx))
+	}
+	if got := booking(t, a, id); got != "booked" {
+		t.Fatalf("No cancelled the booking: %s", got)
+	}
+	open(t, ctx, a.URL+"/training/sessions/"+sid+"/cancel?from=my")
+	if got := submitForm(t, ctx, chromedp.Click(chromedp.CSS(`main form button.button--warning`))); got != 200 {
 		t.Fatalf("cancelling: status %d on %s\n%s", got, location(t, ctx), text(t, ctx, "main"))
 	}
-	if got := location(t, ctx); got != a.URL+"/my/training" {
-		t.Errorf("after cancelling the page is %s, want /my/training", got)
+	if got := location(t, ctx); got != a.URL+"/training/sessions/"+sid+"/cancelled" {
+		t.Errorf("after cancelling the page is %s, want the page saying so", got)
 	}
-	if msg := text(t, ctx, ".flash"); !strings.Contains(msg, "cancelled") {
+	if msg := text(t, ctx, ".flash"); !strings.Contains(msg, "Your place on "+title) || !strings.Contains(msg, "is cancelled") {
 		t.Errorf("after cancelling the message is %q", msg)
 	}
+	if got := booking(t, a, id); got != "cancelled" {
+		t.Fatalf("after cancelling the booking is %s", got)
+	}
+	checkAccessible(t, ctx)
+	screenshots(t, ctx, "training-cancelled")
+	again := `main form[action="/training/sessions/` + sid + `/book"] button`
+	if got := text(t, ctx, again); got != "Book again" {
+		t.Errorf("the page after cancelling offers %q, want Book again", got)
+	}
+	open(t, ctx, a.URL+"/my/training")
 	if eval[bool](t, ctx, `!!document.querySelector('`+cancel+`')`) {
 		t.Error("after cancelling /my/training still offers to cancel the booking")
 	}
@@ -125,4 +161,16 @@ func TestTrainingBookingJourney(t *testing.T) {
 	if got := text(t, ctx, panel+" .training-status .tag"); got != "" {
 		t.Errorf("after cancelling the session's panel still says %q", got)
 	}
+}
+
+// booking is the demo housing officer's booking status on session id ("" for none).
+func booking(t *testing.T, a app, id int64) string {
+	t.Helper()
+	var status string
+	err := a.pool.QueryRow(t.Context(), `SELECT coalesce(max(b.status), '') FROM training_bookings b JOIN users u ON u.id = b.user_id
+		WHERE b.session_id = $1 AND u.role = 'housing_staff'`, id).Scan(&status)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return status
 }

@@ -158,3 +158,13 @@ func sortedSet(s []string) []string {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// Labels are the form's field labels by field name, for pages that name fields the form's
+// way (the audit trail).
+func (f Form[T]) Labels() map[string]string {
+	out := make(map[string]string, len(f.Fields))
+	for _, fd := range f.Fields {
+		out[fd.Name] = fd.Label
+	}
+	return out
+}

@@ -22,8 +22,11 @@ func TestAdminAuditListsEventsWithFilters(t *testing.T) {
 		WHERE a.slug = 'clyde-valley-housing-association' GROUP BY a.id`).Scan(&agencyID, &contactID)
 	_, err := a.pool.Exec(ctx, `INSERT INTO audit_events (occurred_at, actor_id, action, entity_type, entity_id, agency_id, before, after)
 		VALUES ('2025-06-30T23:30:00Z', $1, 'contact.update', 'contact', $2, $3,
-			'{"phone": "01632960301", "hours": "9 to 5", "version": 1, "password_hash": "$argon2id$x"}',
-			'{"phone": "01632960399", "hours": "9 to 5", "version": 2, "password_hash": "$argon2id$y", "note": "<script>alert(1)</script>"}')`,
+			'{"phones": [{"label": "Customer services", "number": "01632960301"}], "hours": "9 to 5", "version": 1,
+			  "sort_order": 1, "visibility": "public", "password_hash": "$argon2id$x"}',
+			'{"phones": [{"label": "Customer services", "number": "01632960399"}, {"label": "Out of hours", "number": "08000271234"}],
+			  "hours": "9 to 5", "version": 2, "sort_order": 2, "visibility": "staff", "password_hash": "$argon2id$y",
+			  "notes": "<script>alert(1)</script>"}')`,
 		officer.ID, contactID, agencyID)
 	if err != nil {
 		t.Fatal(err)
@@ -35,14 +38,20 @@ func TestAdminAuditListsEventsWithFilters(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Signed in", "Updated contact", "Contact: Customer services", officer.Email,
-		`href="/agencies/clyde-valley-housing-association"`, "1 Jul 2025, 00:30:00 BST",
-		"01632960301", "01632960399", "&lt;script&gt;alert(1)&lt;/script&gt;",
+		`href="/agencies/clyde-valley-housing-association"`, "1 July 2025 at 12:30am", `datetime="2025-06-30T23:30:00Z"`,
+		// The phone numbers as a list, labelled and spaced as the directory writes them.
+		"Phone numbers:</span>", "<li>Customer services: 01632 960301</li>", "<li>Customer services: 01632 960399</li>",
+		"<li>Out of hours: 0800 027 1234</li>", "Who can see it:</span>", "Everyone", "Staff only",
+		"Notes:</span>", "&lt;script&gt;alert(1)&lt;/script&gt;",
+		// The admin's navigation stays.
+		`aria-label="Administration"`, `href="/admin/audit" aria-current="page"`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %q", want)
 		}
 	}
-	for _, never := range []string{"argon2", "password_hash", "<script>alert", ">hours<"} {
+	for _, never := range []string{"argon2", "password_hash", "<script>alert", ">hours<", "[{", "&#34;label&#34;", "&quot;label",
+		"01632960301", "sort_order", "version:", ">phones", ">visibility"} {
 		if strings.Contains(body, never) {
 			t.Errorf("page shows %q", never)
 		}
@@ -120,7 +129,7 @@ func TestAdminAuditPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := regexp.MustCompile(`<tr>\s*<td class="audit-table__when">`)
+	rows := regexp.MustCompile(`<tr id="event-\d+">\s*<td class="audit-table__when"`)
 	resp, body := admin.get(t, "/admin/audit?org=galop")
 	if resp.StatusCode != http.StatusOK || len(rows.FindAllString(body, -1)) != 50 || !strings.Contains(body, "60 events, page 1 of 2") {
 		t.Fatalf("page 1: %d, %d rows", resp.StatusCode, len(rows.FindAllString(body, -1)))
@@ -128,7 +137,7 @@ func TestAdminAuditPages(t *testing.T) {
 	if !strings.Contains(body, `href="/admin/audit?org=galop&amp;page=2" rel="next"`) {
 		t.Error("no next link keeping the filter")
 	}
-	if !strings.Contains(body, "1 Mar 2026, 13:00:00 GMT") || strings.Contains(body, "1 Mar 2026, 12:01:00 GMT") {
+	if !strings.Contains(body, "1 March 2026 at 1pm") || strings.Contains(body, "1 March 2026 at 12:01pm") {
 		t.Error("page 1 should hold the newest 50 (13:00 back to 12:11)")
 	}
 	_, body = admin.get(t, "/admin/audit?org=galop&page=2")

@@ -262,7 +262,17 @@ func TestAdminTaxonomyRetireAndMerge(t *testing.T) {
 	if err := a.pool.QueryRow(ctx, `SELECT version FROM areas WHERE slug = 'shotts'`).Scan(&version); err != nil {
 		t.Fatal(err)
 	}
-	resp, body = admin.post(t, "/admin/taxonomy/areas/shotts/retire", url.Values{"version": {strconv.Itoa(version)}, "original": {edit.Original(directory.TermInput{Name: "Shotts"})}})
+	// Asked first, naming the term; nothing changes until the answer.
+	retireForm := url.Values{"version": {strconv.Itoa(version)}, "original": {edit.Original(directory.TermInput{Name: "Shotts"})}}
+	resp, body = admin.post(t, "/admin/taxonomy/areas/shotts/retire", retireForm)
+	wantStatus(t, "asked to retire", resp, body, http.StatusOK)
+	mustContain(t, "asked to retire", body, "Retire Shotts?", "no longer be offered", `name="confirm" value="1"`,
+		`name="version" value="`+strconv.Itoa(version)+`"`, "Yes, retire Shotts", `aria-label="Administration"`)
+	if resp, _ := a.get(t, "/directory?area=shotts"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("asking retired the term: %d", resp.StatusCode)
+	}
+	retireForm.Set("confirm", "1")
+	resp, body = admin.post(t, "/admin/taxonomy/areas/shotts/retire", retireForm)
 	wantStatus(t, "retire", resp, body, http.StatusSeeOther)
 	resp, body = a.get(t, "/directory?area=shotts")
 	wantStatus(t, "retired filter", resp, body, http.StatusBadRequest)

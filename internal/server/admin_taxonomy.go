@@ -212,8 +212,15 @@ func (s *Server) setTermRetired(w http.ResponseWriter, r *http.Request, retire b
 		return err
 	}
 	ctx := r.Context()
+	if retire && !confirmed(r) {
+		return s.askFirst(w, r, templates.ConfirmPage{Admin: true, Title: "Retire " + t.Name + "?",
+			Facts: []templates.Fact{{Label: "Term", Value: t.Name}, {Label: "List", Value: t.Kind.Label}},
+			Lead:  t.Name + " will no longer be offered in the directory's filters or in forms. Organisations and contacts that use it keep it.",
+			More:  []string{"You can restore it from its page at any time."},
+			Yes:   "Yes, retire " + t.Name, NoURL: termURL(t), NoLabel: "No, keep offering it"})
+	}
 	var saved directory.AdminTerm
-	msg := "Retired: " + t.Name + " is no longer offered in filters and forms."
+	msg := "Retired: " + t.Name + " is no longer offered in filters and forms. To undo this, restore it below."
 	if retire {
 		saved, err = s.directory.RetireTerm(ctx, viewer(ctx), t.Kind, t.Slug, version)
 	} else {

@@ -156,12 +156,23 @@ func (s *Server) setActive(w http.ResponseWriter, r *http.Request, active bool) 
 	}
 	ctx := r.Context()
 	v := viewer(ctx)
+	if !active && !confirmed(r) {
+		a, err := s.accounts.Get(ctx, v, id)
+		if err != nil {
+			return err
+		}
+		return s.askFirst(w, r, templates.ConfirmPage{Admin: true, Title: "Deactivate " + a.Name + "?",
+			Facts: []templates.Fact{{Label: "Name", Value: a.Name}, {Label: "Email address", Value: a.Email}},
+			Lead:  a.Name + " will be signed out everywhere at once and will not be able to sign in. Their unused invitation or reset links stop working.",
+			More:  []string{"You can reactivate the account later from its page; they then sign in with their password."},
+			Yes:   "Yes, deactivate " + a.Name, NoURL: userPath(id), NoLabel: "No, keep the account active"})
+	}
 	saved, err := s.accounts.SetActive(ctx, v, id, active, version)
 	var conflict *edit.ConflictError[accounts.Account]
 	var refused *accounts.RefusedError
 	switch {
 	case err == nil:
-		msg := saved.Name + " is deactivated and has been signed out."
+		msg := saved.Name + " is deactivated and has been signed out. To undo this, reactivate the account below."
 		if active {
 			msg = saved.Name + " is active again and can sign in."
 		}

@@ -115,7 +115,7 @@ func TestRoleChangeEndsTheUsersSessions(t *testing.T) {
 
 	// The audit trail has the change, readable, with no secret.
 	_, body = admin.get(t, "/admin/audit")
-	mustContain(t, "audit", body, "Updated user account", "rsl_officer", "clyde-valley-housing-association")
+	mustContain(t, "audit", body, "Updated user account", "RSL officer", "clyde-valley-housing-association")
 	mustNotContain(t, "audit", body, "argon2", "password_hash")
 }
 
@@ -128,7 +128,14 @@ func TestDeactivateEndsTheSessionAtOnce(t *testing.T) {
 		t.Fatalf("officer before: %d", resp.StatusCode)
 	}
 	version := accountVersion(t, admin, officer.ID)
-	resp, _ := admin.post(t, userPath(officer.ID)+"/deactivate", url.Values{"version": {version}})
+	resp, body := admin.post(t, userPath(officer.ID)+"/deactivate", url.Values{"version": {version}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "will be signed out everywhere") || !strings.Contains(body, officer.Email) {
+		t.Fatalf("deactivate asks first: %d", resp.StatusCode)
+	}
+	if resp, _ := officer.get(t, "/my/organisation"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("asking deactivated the officer: %d", resp.StatusCode)
+	}
+	resp, _ = admin.post(t, userPath(officer.ID)+"/deactivate", url.Values{"version": {version}, "confirm": {"1"}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("deactivate: %d", resp.StatusCode)
 	}
@@ -156,7 +163,7 @@ func TestDeactivateEndsTheSessionAtOnce(t *testing.T) {
 		t.Errorf("reactivated sign-in: %d", resp.StatusCode)
 	}
 	// An admin cannot deactivate themselves.
-	resp, body := admin.post(t, userPath(admin.ID)+"/deactivate", url.Values{"version": {accountVersion(t, admin, admin.ID)}})
+	resp, body = admin.post(t, userPath(admin.ID)+"/deactivate", url.Values{"version": {accountVersion(t, admin, admin.ID)}, "confirm": {"1"}})
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "your own account") || signedOut(t, admin) {
 		t.Errorf("self-deactivation: %d", resp.StatusCode)
 	}

@@ -1,12 +1,15 @@
 package server
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
 	"dadirectory/internal/edit"
+	"dadirectory/templates"
 )
 
 // What every form handler shares: the id or slug a URL names, the version a form carries, a
@@ -78,4 +81,24 @@ func (s *Server) popFlash(r *http.Request) string {
 		return ""
 	}
 	return s.sessions.PopString(r.Context(), sessionFlash)
+}
+
+// confirmed reports whether a destructive action's form says the person has confirmed it on
+// the page that asks (confirm=1); without it the handler shows that page and changes nothing.
+func confirmed(r *http.Request) bool { return r.PostForm.Get("confirm") == "1" }
+
+// askFirst shows the page that asks before a destructive action, carrying over the fields the
+// first form sent (its version, its original) so the confirmation acts on what was shown.
+func (s *Server) askFirst(w http.ResponseWriter, r *http.Request, p templates.ConfirmPage) error {
+	p.Action = r.URL.Path
+	p.Hidden = nil
+	for _, k := range slices.Sorted(maps.Keys(r.PostForm)) {
+		if k == "confirm" {
+			continue
+		}
+		for _, v := range r.PostForm[k] {
+			p.Hidden = append(p.Hidden, templates.Fact{Label: k, Value: v})
+		}
+	}
+	return s.render(w, r, http.StatusOK, templates.Confirm(s.base(r), p))
 }

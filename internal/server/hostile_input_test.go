@@ -287,7 +287,8 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 
 		"POST /training/sessions/{id}/book": {as: staff, page: "/training/" + ids.course, path: session + "/book",
 			param: strconv.FormatInt(ids.session, 10), control: http.StatusSeeOther},
-		"POST /training/sessions/{id}/cancel": {as: staff, page: "/my/training", path: session + "/cancel",
+		// The form is on the page that asks first (its confirm=1 is sent as it is).
+		"POST /training/sessions/{id}/cancel": {as: staff, page: session + "/cancel?from=my", path: session + "/cancel",
 			param: strconv.FormatInt(ids.session, 10), control: http.StatusSeeOther,
 			prepare: func(t *testing.T, a *app, u *user, f *hostileForm) {
 				if status, body := u.postHostile(t, session+"/book", url.Values{}, false, nil); status != http.StatusSeeOther {
@@ -299,7 +300,8 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 			fields: courseFields, control: http.StatusSeeOther},
 		"POST /admin/training/{slug}/edit": {as: admin, page: course + "/edit", path: course + "/edit", param: ids.course, slug: true,
 			fields: with(courseFields, "version", kNumber), control: http.StatusSeeOther},
-		"POST /admin/training/{slug}/withdraw": {as: admin, path: "/admin/training/{slug}/withdraw", slug: true,
+		// Withdrawing asks first; the catalogue attacks the confirmation's form.
+		"POST /admin/training/{slug}/withdraw": {as: admin, path: "/admin/training/{slug}/withdraw", slug: true, asks: true,
 			fields: map[string]fieldKind{"version": kNumber, "withdrawn": kChoice}, control: http.StatusSeeOther,
 			prepare: func(t *testing.T, a *app, u *user, f *hostileForm) {
 				// A course with no sessions, which may be withdrawn.
@@ -400,7 +402,7 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 			param: "motherwell", slug: true, set: url.Values{"into": {"wishaw"}, "confirm": {"1"}},
 			fields: map[string]fieldKind{"into": kSlug, "version": kNumber}, control: http.StatusSeeOther},
 		"POST /admin/taxonomy/{kind}/{slug}/retire": {as: admin, page: hostileTerm + "/edit", path: hostileTerm + "/retire",
-			param: "motherwell", slug: true, fields: map[string]fieldKind{"version": kNumber}, control: http.StatusSeeOther},
+			param: "motherwell", slug: true, asks: true, fields: map[string]fieldKind{"version": kNumber}, control: http.StatusSeeOther},
 		"POST /admin/taxonomy/{kind}/{slug}/restore": {as: admin, page: hostileTerm + "/edit", path: hostileTerm + "/restore",
 			param: "motherwell", slug: true, fields: map[string]fieldKind{"version": kNumber}, control: http.StatusSeeOther,
 			prepare: func(t *testing.T, a *app, _ *user, _ *hostileForm) {
@@ -460,7 +462,7 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 		"POST /admin/users/{id}": {as: admin, path: "/admin/users/{id}", set: url.Values{"role": {"champion"}},
 			fields:  map[string]fieldKind{"role": kChoice, "organisation": kNumber, "champion_entry": kNumber, "version": kNumber},
 			control: http.StatusSeeOther, prepare: userTarget("")},
-		"POST /admin/users/{id}/deactivate": {as: admin, path: "/admin/users/{id}/deactivate",
+		"POST /admin/users/{id}/deactivate": {as: admin, path: "/admin/users/{id}/deactivate", asks: true,
 			fields: map[string]fieldKind{"version": kNumber}, control: http.StatusSeeOther, prepare: userTarget("")},
 		"POST /admin/users/{id}/reactivate": {as: admin, path: "/admin/users/{id}/reactivate",
 			fields: map[string]fieldKind{"version": kNumber}, control: http.StatusSeeOther, prepare: userTarget(`UPDATE users SET active = false, version = version + 1 WHERE id = $1`)},
@@ -512,6 +514,7 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 				}
 				f.param = strconv.FormatInt(id, 10)
 				f.path = strings.Replace(f.path, "{id}", f.param, 1)
+				f.page = f.path // the form is on the page that asks first
 			}},
 	}
 }

@@ -127,9 +127,10 @@ func curationMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 		"POST /admin/taxonomy/{kind}/{slug}/edit":  {only("POST", term+"/edit", invalid422, admin)},
 		"POST /admin/taxonomy/{kind}/{slug}/merge": {only("POST", term+"/merge", invalid422, admin)},
 		"POST /admin/taxonomy/{kind}/{slug}/retire": {
-			only("POST", term+"/retire", conflict409, admin),
+			only("POST", term+"/retire", ok200, admin).watching(areaState("motherwell")), // asked first
+			only("POST", term+"/retire", conflict409, admin).sending(func(*testing.T) url.Values { return url.Values{"confirm": {"1"}} }),
 			only("POST", "/admin/taxonomy/areas/wishaw/retire", redirectTo("/admin/taxonomy/areas/wishaw/edit").changed(), admin).
-				sending(areaVersion("wishaw")).watching(areaState("wishaw")),
+				sending(confirming(areaVersion("wishaw"))).watching(areaState("wishaw")),
 		},
 		"POST /admin/taxonomy/{kind}/{slug}/restore": {
 			only("POST", term+"/restore", conflict409, admin),

@@ -111,10 +111,25 @@ func trainingMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 			only("POST", sess(99999999, "/book"), no404, signedIn...),
 		},
 		// Every signed-in role cancels the place it has just booked.
+		// Asked first: the page names the session (a hidden one is not found).
+		"GET /training/sessions/{id}/cancel": {
+			only("GET", sess(publicS, "/cancel"), ok200, signedIn...),
+			only("GET", sess(99999999, "/cancel"), no404, signedIn...),
+		},
+		// Every signed-in role cancels the place it has just booked, once it confirms; without
+		// the confirmation it is asked, and nothing changes.
 		"POST /training/sessions/{id}/cancel": {
-			only("POST", sess(publicS, "/cancel"), redirectTo(courseAt(demoPublicCourse, publicS)).changed(), signedIn...).
+			only("POST", sess(publicS, "/cancel"), redirectTo(sess(publicS, "/cancelled")).changed(), signedIn...).
+				preparing(bookFirst(publicS)).watching(bookings(publicS)).
+				sending(func(*testing.T) url.Values { return url.Values{"confirm": {"1"}} }),
+			only("POST", sess(publicS, "/cancel"), ok200, signedIn...).
 				preparing(bookFirst(publicS)).watching(bookings(publicS)),
 			only("POST", sess(99999999, "/cancel"), no404, signedIn...),
+		},
+		// After a cancellation: the session and "Book again" (one with a place is sent to it).
+		"GET /training/sessions/{id}/cancelled": {
+			only("GET", sess(staffS, "/cancelled"), ok200, signedIn...),
+			only("GET", sess(99999999, "/cancelled"), no404, signedIn...),
 		},
 		"GET /my/training": {only("GET", "/my/training", ok200, signedIn...)},
 

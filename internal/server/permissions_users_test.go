@@ -84,9 +84,10 @@ func usersMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 		// Empty forms: no role (422), no version (409); nothing is saved.
 		"POST /admin/users/{id}": {only("POST", user, invalid422, admin).watching(userState(target)), only("POST", "/admin/users/999999", no404, admin)},
 		"POST /admin/users/{id}/deactivate": {
-			only("POST", user+"/deactivate", conflict409, admin).watching(userState(target)),
+			// Asked first: without confirm=1 the question (200), nothing changed.
+			only("POST", user+"/deactivate", ok200, admin).watching(userState(target)),
 			only("POST", fmt.Sprintf("/admin/users/%d/deactivate", deactivate), redirectTo(fmt.Sprintf("/admin/users/%d", deactivate)).changed(), admin).
-				sending(userVersion(deactivate)).watching(userState(deactivate)),
+				sending(confirming(userVersion(deactivate))).watching(userState(deactivate)),
 			only("POST", "/admin/users/999999/deactivate", no404, admin),
 		},
 		"POST /admin/users/{id}/reactivate": {
@@ -139,10 +140,27 @@ func usersMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 		"POST /account/security/sessions": {
 			only("POST", "/account/security/sessions", ok200, access.HousingStaff, access.Champion, access.RSLOfficer, access.Admin),
 		},
+		// A sign-in is no change to revert: asked about it, the page says so (409).
+		"GET /admin/audit/{id}/revert": {
+			only("GET", fmt.Sprintf("/admin/audit/%d/revert", signIn), conflict409, admin),
+			only("GET", "/admin/audit/999999999/revert", no404, admin),
+			only("GET", "/admin/audit/abc/revert", no404, admin),
+		},
 		"POST /admin/audit/{id}/revert": {
 			only("POST", fmt.Sprintf("/admin/audit/%d/revert", signIn), conflict409, admin),
+			only("POST", fmt.Sprintf("/admin/audit/%d/revert", signIn), conflict409, admin).
+				sending(func(*testing.T) url.Values { return url.Values{"confirm": {"1"}} }),
 			only("POST", "/admin/audit/999999999/revert", no404, admin),
 			only("POST", "/admin/audit/abc/revert", no404, admin),
 		},
+	}
+}
+
+// confirming adds confirm=1 to a form: the answer to a page that asks first.
+func confirming(form func(t *testing.T) url.Values) func(t *testing.T) url.Values {
+	return func(t *testing.T) url.Values {
+		v := form(t)
+		v.Set("confirm", "1")
+		return v
 	}
 }

@@ -22,7 +22,9 @@ func (s *Server) trainingRoutes(r chi.Router) {
 		// A booking link followed after signing in lands on the course's page.
 		r.Get("/training/sessions/{id}/book", s.handle(s.handleTrainingBookLink))
 		r.Post("/training/sessions/{id}/book", s.handle(s.handleTrainingBook))
+		r.Get("/training/sessions/{id}/cancel", s.handle(s.handleTrainingCancelForm))
 		r.Post("/training/sessions/{id}/cancel", s.handle(s.handleTrainingCancel))
+		r.Get("/training/sessions/{id}/cancelled", s.handle(s.handleTrainingCancelled))
 		r.Get("/my/training", s.handle(s.handleMyTraining))
 	})
 

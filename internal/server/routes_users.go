@@ -40,6 +40,7 @@ func (s *Server) userAdminRoutes(r chi.Router) {
 		r.Post("/admin/users/{id}/sessions", s.handle(s.handleAdminEndSessions))
 		r.Post("/admin/users/{id}/two-factor", s.handle(s.handleAdminResetTwoFactor))
 		// A revert may put back an agency, a contact or a term: it waits for the index.
+		r.Get("/admin/audit/{id}/revert", s.handle(s.handleAdminAuditRevertForm))
 		r.With(s.readYourWrites).Post("/admin/audit/{id}/revert", s.handle(s.handleAdminAuditRevert))
 	})
 }

@@ -5,6 +5,7 @@ package server
 import (
 	"bytes"
 	"log/slog"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -89,6 +90,9 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 	if err != nil {
 		return nil, err
 	}
+	if trail, err = trail.WithWords(auditLabels(), auditNames()...); err != nil {
+		return nil, err
+	}
 	accountsStore, err := accounts.NewStore(db, accounts.HashParams{MemoryKiB: cfg.Argon2MemoryKiB, Time: cfg.Argon2Time, Threads: 1},
 		accounts.DefaultThrottle, 2)
 	if err != nil {
@@ -143,6 +147,20 @@ func (s *Server) MetricsHandler() http.Handler {
 // feature that owns its rows.
 func auditEntities() []audit.Entity {
 	return slices.Concat(directory.AuditEntities(), accounts.AuditEntities(), vocab.AuditEntities())
+}
+
+// auditLabels are the features' form labels for the fields their events record; auditNames
+// how the trail names their rows.
+func auditLabels() audit.Labels {
+	out := audit.Labels{}
+	for _, l := range []audit.Labels{directory.AuditLabels(), training.AuditLabels()} {
+		maps.Copy(out, l)
+	}
+	return out
+}
+
+func auditNames() []audit.Name {
+	return slices.Concat(directory.AuditNames(), training.AuditNames(), library.AuditNames())
 }
 
 // Close stops the background work New started (the job queue, and keeping the search index

@@ -145,13 +145,24 @@ func (s *Server) handleCourseWithdraw(w http.ResponseWriter, r *http.Request) er
 		}
 		return badForm(errors.New("withdrawn must be 0 or 1"))
 	}
+	if flag == "1" && !confirmed(r) {
+		c, err := s.training.CourseForEdit(r.Context(), viewer(r.Context()), slug)
+		if err != nil {
+			return err
+		}
+		return s.askFirst(w, r, templates.ConfirmPage{Admin: viewer(r.Context()).IsAdmin(), Title: "Withdraw " + c.Title + "?",
+			Facts: []templates.Fact{{Label: "Course", Value: c.Title}},
+			Lead:  c.Title + " will no longer show on the training pages. Its past sessions still count in the report.",
+			More:  []string{"You can put it back on the training pages from its page at any time."},
+			Yes:   "Yes, withdraw the course", NoURL: "/admin/training/" + slug, NoLabel: "No, keep it on the training pages"})
+	}
 	_, err = s.training.SetWithdrawn(r.Context(), viewer(r.Context()), slug, flag == "1", version)
 	var refusal *training.Refusal
 	switch {
 	case err == nil:
 		msg := "The course is back on the training pages."
 		if flag == "1" {
-			msg = "The course is withdrawn: it no longer shows on the training pages."
+			msg = "The course is withdrawn: it no longer shows on the training pages. To undo this, put it back below."
 		}
 		return s.redirectWithFlash(w, r, "/admin/training/"+slug, msg)
 	case errors.Is(err, edit.ErrConflict):

@@ -298,6 +298,10 @@ func TestTrainingWithdrawCourse(t *testing.T) {
 	id := admin.addSession(t, slug, 5, 5, nil)
 	withdraw := "/admin/training/" + slug + "/withdraw"
 	resp, body := admin.post(t, withdraw, url.Values{"version": {"1"}, "withdrawn": {"1"}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Withdraw Course to withdraw?") || !strings.Contains(body, `name="confirm" value="1"`) {
+		t.Errorf("withdraw asks first: %d", resp.StatusCode)
+	}
+	resp, body = admin.post(t, withdraw, url.Values{"version": {"1"}, "withdrawn": {"1"}, "confirm": {"1"}})
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "Cancel them first") {
 		t.Errorf("withdraw with a session to come: %d", resp.StatusCode)
 	}
@@ -305,7 +309,7 @@ func TestTrainingWithdrawCourse(t *testing.T) {
 	if resp, _ := admin.post(t, withdraw, url.Values{"version": {"1"}, "withdrawn": {"maybe"}}); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("a form not ours: %d", resp.StatusCode)
 	}
-	if resp, _ := admin.post(t, withdraw, url.Values{"version": {"1"}, "withdrawn": {"1"}}); resp.StatusCode != http.StatusSeeOther {
+	if resp, _ := admin.post(t, withdraw, url.Values{"version": {"1"}, "withdrawn": {"1"}, "confirm": {"1"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("withdraw: %d", resp.StatusCode)
 	}
 	if resp, _ := a.get(t, "/training/"+slug); resp.StatusCode != http.StatusNotFound {

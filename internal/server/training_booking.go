@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"dadirectory/internal/training"
+	"dadirectory/internal/uktime"
 	"dadirectory/templates"
 )
 
@@ -53,6 +54,27 @@ func (s *Server) handleTrainingBook(w http.ResponseWriter, r *http.Request) erro
 	return s.redirectWithFlash(w, r, "/training/"+out.CourseSlug+"#session-"+strconv.FormatInt(id, 10), msg)
 }
 
+// handleTrainingCancelForm asks before a person gives up their place, naming the session.
+func (s *Server) handleTrainingCancelForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	return s.renderTrainingCancel(w, r, id, r.URL.Query().Get("from") == "my")
+}
+
+func (s *Server) renderTrainingCancel(w http.ResponseWriter, r *http.Request, id int64, fromMy bool) error {
+	sess, err := s.training.Session(r.Context(), viewer(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	page := templates.TrainingCancelPage{Session: sess, FromMy: fromMy, Now: time.Now()}
+	return s.render(w, r, http.StatusOK, templates.TrainingCancel(s.base(r), page))
+}
+
+// handleTrainingCancel gives up the person's place once they have confirmed (confirm=1) on
+// the page that names the session; a post without it shows that page and changes nothing.
+// Done, it shows what was done, with "Book again" while the session takes bookings.
 func (s *Server) handleTrainingCancel(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
@@ -62,8 +84,15 @@ func (s *Server) handleTrainingCancel(w http.ResponseWriter, r *http.Request) er
 		return badForm(err)
 	}
 	fromMy := r.PostForm.Get("from") == "my" // the only other page with the button
+	if r.PostForm.Get("confirm") != "1" {
+		return s.renderTrainingCancel(w, r, id, fromMy)
+	}
 	v := viewer(r.Context())
-	out, err := s.training.CancelBooking(r.Context(), v, id)
+	before, err := s.training.Session(r.Context(), v, id)
+	if err != nil {
+		return err
+	}
+	_, err = s.training.CancelBooking(r.Context(), v, id)
 	var refusal *training.Refusal
 	switch {
 	case errors.As(err, &refusal):
@@ -78,11 +107,34 @@ func (s *Server) handleTrainingCancel(w http.ResponseWriter, r *http.Request) er
 	case err != nil:
 		return err
 	}
-	to := "/training/" + out.CourseSlug + "#session-" + strconv.FormatInt(id, 10)
-	if fromMy {
-		to = "/my/training"
+	what := "Your place on "
+	if before.MyStatus == training.StatusWaitlisted {
+		what = "You have left the waiting list for "
 	}
-	return s.redirectWithFlash(w, r, to, "Your booking is cancelled. Thank you for letting others have the place.")
+	msg := what + before.CourseTitle + ", " + uktime.DateTime(before.StartsAt) + ", is cancelled."
+	if before.MyStatus == training.StatusWaitlisted {
+		msg = what + before.CourseTitle + ", " + uktime.DateTime(before.StartsAt) + "."
+	}
+	return s.redirectWithFlash(w, r, "/training/sessions/"+strconv.FormatInt(id, 10)+"/cancelled", msg)
+}
+
+// handleTrainingCancelled is the page after a cancellation: the session, and booking again.
+// Someone who has a place again is sent to it.
+func (s *Server) handleTrainingCancelled(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	sess, err := s.training.Session(r.Context(), viewer(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	if sess.MyStatus != "" {
+		http.Redirect(w, r, "/training/"+sess.CourseSlug+"#session-"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+		return nil
+	}
+	page := templates.TrainingCancelledPage{Session: sess, Flash: s.popFlash(r), Now: time.Now()}
+	return s.render(w, r, http.StatusOK, templates.TrainingCancelled(s.base(r), page))
 }
 
 func (s *Server) handleMyTraining(w http.ResponseWriter, r *http.Request) error {

@@ -128,11 +128,29 @@ func TestTrainingBookCancelPromoteAndSessionCancelled(t *testing.T) {
 		t.Fatal("second person should be waiting")
 	}
 
-	// The first person cancels from their training page: the place goes to the second.
-	resp, _ = first.post(t, cancel, url.Values{"from": {"my"}})
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/my/training" {
+	// The first person cancels from their training page. Asked first, on a page naming the
+	// session; neither the page nor a post without the confirmation cancels anything.
+	_, body = first.get(t, "/my/training")
+	wantIn(t, "my training", body, fmt.Sprintf(`href="/training/sessions/%d/cancel?from=my"`, id))
+	resp, body = first.get(t, cancel+"?from=my")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("cancel page: %d", resp.StatusCode)
+	}
+	wantIn(t, "cancel page", body, "Cancel your place?", "One place course", "Your place goes at once to the first of the 1 waiting",
+		`name="confirm" value="1"`, `name="from" value="my"`, "Yes, cancel my place", `href="/my/training"`, "No, keep my place")
+	resp, body = first.post(t, cancel, url.Values{"from": {"my"}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Yes, cancel my place") || a.bookingStatus(t, first, id) != "booked" {
+		t.Fatalf("cancel without confirm: %d, %s", resp.StatusCode, a.bookingStatus(t, first, id))
+	}
+	// Confirmed: the place goes to the second, and the page after says what was done.
+	cancelled := fmt.Sprintf("/training/sessions/%d/cancelled", id)
+	resp, _ = first.post(t, cancel, url.Values{"from": {"my"}, "confirm": {"1"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != cancelled {
 		t.Fatalf("cancel: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
+	_, body = first.get(t, cancelled)
+	wantIn(t, "cancelled page", body, "Your place on One place course, ", "is cancelled.", "You have no place on this session",
+		"Join the waiting list", fmt.Sprintf(`action="/training/sessions/%d/book"`, id))
 	if a.bookingStatus(t, first, id) != "cancelled" || a.bookingStatus(t, second, id) != "booked" {
 		t.Fatalf("after cancelling: first %s, second %s", a.bookingStatus(t, first, id), a.bookingStatus(t, second, id))
 	}
@@ -142,7 +160,7 @@ func TestTrainingBookCancelPromoteAndSessionCancelled(t *testing.T) {
 		t.Error("booking audit events missing")
 	}
 	// Cancelling again is refused with the reason, and the page it came from.
-	resp, body = first.post(t, cancel, url.Values{"from": {"my"}})
+	resp, body = first.post(t, cancel, url.Values{"from": {"my"}, "confirm": {"1"}})
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "You do not have a place") {
 		t.Errorf("cancel twice: %d", resp.StatusCode)
 	}

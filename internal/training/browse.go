@@ -300,3 +300,14 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+// Session returns session id as the viewer may see it, with the viewer's own booking, or
+// edit.ErrNotFound: what a page asking "cancel your place?" names.
+func (s *Store) Session(ctx context.Context, v access.Viewer, id int64) (Session, error) {
+	x, err := scanSession(s.db.QueryRow(ctx, `SELECT `+sessionColumns+sessionFrom("$3")+`
+		WHERE s.id = $2 AND `+visibleCourse, v.IsStaff(), id, v.UserID))
+	if isNoRows(err) {
+		return x, edit.ErrNotFound
+	}
+	return x, wrap("session", err)
+}
