@@ -172,7 +172,7 @@ func AdminAgencies(b Base, p AdminAgenciesPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(p.Errors) == 0 && len(p.List.Rows) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"agencies-heading\" tabindex=\"0\"><table class=\"audit-table\"><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Kind</th><th scope=\"col\">Status</th><th scope=\"col\">Contacts</th><th scope=\"col\">Next review</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"agencies-heading\" tabindex=\"0\"><table class=\"table\"><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Kind</th><th scope=\"col\">Status</th><th scope=\"col\">Contacts</th><th scope=\"col\">Next review</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -218,7 +218,7 @@ func AdminReports(b Base, p AdminReportsPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"reports-heading\" tabindex=\"0\"><table class=\"audit-table\"><thead><tr><th scope=\"col\">Organisation</th><th scope=\"col\">What is wrong</th><th scope=\"col\">Note</th><th scope=\"col\">Reply to</th><th scope=\"col\">Reported</th><th scope=\"col\">Status</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"reports-heading\" tabindex=\"0\"><table class=\"table\"><thead><tr><th scope=\"col\">Organisation</th><th scope=\"col\">What is wrong</th><th scope=\"col\">Note</th><th scope=\"col\">Reply to</th><th scope=\"col\">Reported</th><th scope=\"col\">Status</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -503,7 +503,7 @@ func ContactsPrint(b Base, contacts []directory.Contact) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 40, " area. In an emergency call <strong>999</strong> (from a mobile, press 55 if you cannot speak).</p><p class=\"no-print\"><a href=\"/contacts\">Back to useful contacts</a>. Use your browser's print command to print this page.</p><table class=\"print-table\"><caption class=\"visually-hidden\">Useful contacts</caption> <thead><tr><th scope=\"col\">Service</th><th scope=\"col\">Phone</th><th scope=\"col\">When</th></tr></thead> <tbody><tr><th scope=\"row\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 40, " area. In an emergency call <strong>999</strong> (from a mobile, press 55 if you cannot speak).</p><p class=\"no-print\"><a href=\"/contacts\">Back to useful contacts</a>. Use your browser's print command to print this page.</p><table class=\"table\"><caption class=\"visually-hidden\">Useful contacts</caption> <thead><tr><th scope=\"col\">Service</th><th scope=\"col\">Phone</th><th scope=\"col\">When</th></tr></thead> <tbody><tr><th scope=\"row\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -560,14 +560,14 @@ func ContactsPrint(b Base, contacts []directory.Contact) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 45, " <span class=\"print-table__agency\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 45, " <span class=\"table__sub\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var30 string
 				templ_7745c5c3_Var30, templ_7745c5c3_Err = templ.JoinStringErrs(c.AgencyName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `contacts.templ`, Line: 104, Col: 56}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `contacts.templ`, Line: 104, Col: 47}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var30))
 				if templ_7745c5c3_Err != nil {

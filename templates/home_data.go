@@ -115,3 +115,12 @@ func championPhoneRows(phones []directory.Phone, n int) []directory.Phone {
 	}
 	return rows
 }
+
+// phoneExtraLabel is a phone's label when it says more than the column it sits in.
+func phoneExtraLabel(label string) string {
+	switch strings.ToLower(strings.TrimSpace(label)) {
+	case "", "desk", "desk phone", "office", "mobile", "work mobile", "phone", "telephone":
+		return ""
+	}
+	return label
+}

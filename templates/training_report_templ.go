@@ -163,7 +163,7 @@ func TrainingReport(b Base, p TrainingReportPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				} else {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<table class=\"print-table\"><caption class=\"visually-hidden\">People trained by course</caption> <thead><tr><th scope=\"col\">Course</th><th scope=\"col\">Programme</th><th scope=\"col\">Sessions held</th><th scope=\"col\">People trained</th></tr></thead> <tbody>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<table class=\"table\"><caption class=\"visually-hidden\">People trained by course</caption> <thead><tr><th scope=\"col\">Course</th><th scope=\"col\">Programme</th><th scope=\"col\">Sessions held</th><th scope=\"col\">People trained</th></tr></thead> <tbody>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -253,7 +253,7 @@ func TrainingReport(b Base, p TrainingReportPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				} else {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<table class=\"print-table\"><caption class=\"visually-hidden\">People trained by organisation</caption> <thead><tr><th scope=\"col\">Organisation</th><th scope=\"col\">Sector</th><th scope=\"col\">People trained</th></tr></thead> <tbody>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<table class=\"table\"><caption class=\"visually-hidden\">People trained by organisation</caption> <thead><tr><th scope=\"col\">Organisation</th><th scope=\"col\">Sector</th><th scope=\"col\">People trained</th></tr></thead> <tbody>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -317,7 +317,7 @@ func TrainingReport(b Base, p TrainingReportPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				} else {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "<table class=\"print-table\"><caption class=\"visually-hidden\">People trained by sector</caption> <thead><tr><th scope=\"col\">Sector</th><th scope=\"col\">People trained</th></tr></thead> <tbody>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "<table class=\"table\"><caption class=\"visually-hidden\">People trained by sector</caption> <thead><tr><th scope=\"col\">Sector</th><th scope=\"col\">People trained</th></tr></thead> <tbody>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -432,7 +432,7 @@ func TrainingProviders(b Base, p TrainingProvidersPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 37, " <p class=\"breadcrumb\"><a href=\"/admin/training\">Manage training</a></p><h1>Organisations that provide training</h1><p class=\"lead\">The RSL officers of an organisation allowed here can add and manage the courses it provides, and record attendance on them. They cannot change any other organisation's courses.</p><table class=\"print-table\"><caption class=\"visually-hidden\">Organisations, and whether each may manage its own courses</caption> <thead><tr><th scope=\"col\">Organisation</th><th scope=\"col\">Courses</th><th scope=\"col\">Manages its own courses</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 37, " <p class=\"breadcrumb\"><a href=\"/admin/training\">Manage training</a></p><h1>Organisations that provide training</h1><p class=\"lead\">The RSL officers of an organisation allowed here can add and manage the courses it provides, and record attendance on them. They cannot change any other organisation's courses.</p><table class=\"table\"><caption class=\"visually-hidden\">Organisations, and whether each may manage its own courses</caption> <thead><tr><th scope=\"col\">Organisation</th><th scope=\"col\">Courses</th><th scope=\"col\">Manages its own courses</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -450,14 +450,14 @@ func TrainingProviders(b Base, p TrainingProvidersPage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, " <span class=\"print-table__agency\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, " <span class=\"table__sub\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var21 string
 				templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(trKind(r.Kind))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `training_report.templ`, Line: 150, Col: 57}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `training_report.templ`, Line: 150, Col: 48}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var21))
 				if templ_7745c5c3_Err != nil {

@@ -74,7 +74,7 @@ func TestHousingStaffHome(t *testing.T) {
 	body := a.signIn(t, access.HousingStaff, "").home(t)
 	wantIn(t, "housing staff", body, "Housing staff home",
 		`action="/directory"`, `name="q"`, // quick search
-		"champions by area", "<h3>Motherwell</h3>", motherwellChampion, motherwellChampionTel, "Staff only",
+		"Housing domestic abuse champions", `<td data-label="Area">Motherwell</td>`, "Charlie Example", motherwellChampionTel, "Staff only",
 		`id="training-heading">Training`, `id="training-heading"`,
 		"Recently updated contacts", "Safeguarding lead", `href="/agencies/trust-housing-association"`)
 	wantNotIn(t, "housing staff", body, "Get help with domestic abuse", "What needs attention")
@@ -96,7 +96,7 @@ func TestChampionHome(t *testing.T) {
 	a.exec(t, `UPDATE agencies SET review_due = (now() AT TIME ZONE 'Europe/London')::date - 1 WHERE slug = 'clyde-valley-housing-association'`)
 	body = champ.home(t)
 	wantIn(t, "champion", body, "Housing associations in your areas",
-		`href="/agencies/clyde-valley-housing-association"`, "Domestic abuse lead officer", "Kai Demo", `href="tel:+441632960303"`,
+		`href="/agencies/clyde-valley-housing-association"`, "Domestic abuse lead", "Kai Demo", `href="tel:+441632960303"`,
 		`href="/agencies/link-group"`, "1 entry is overdue for review", "Review overdue",
 		"Your champion entry", motherwellChampion, `href="/my/champion"`)
 	wantNotIn(t, "champion", body, "Home Group Scotland", "Abronhill", "Customer services")
@@ -111,10 +111,10 @@ func TestRSLOfficerHome(t *testing.T) {
 	officer := a.signIn(t, access.RSLOfficer, "clyde-valley-housing-association")
 	body := officer.home(t)
 	wantIn(t, "rsl officer", body, "Clyde Valley Housing Association", "tag--reviewed", "has been confirmed as correct",
-		`href="/my/organisation"`, "champions for your areas", motherwellChampionTel, "<h3>Wishaw</h3>",
+		`href="/my/organisation"`, "champions for your areas", motherwellChampionTel, `<td data-label="Area">Wishaw</td>`,
 		`id="training-heading"`)
 	// Clyde Valley has no homes in Shotts: that champion is not theirs.
-	wantNotIn(t, "rsl officer", body, shottsChampionTel, "<h3>Shotts</h3>")
+	wantNotIn(t, "rsl officer", body, shottsChampionTel, `<td data-label="Area">Shotts</td>`, "No champion is listed yet for Shotts")
 
 	a.exec(t, `UPDATE agencies SET review_due = (now() AT TIME ZONE 'Europe/London')::date - 1 WHERE slug = 'clyde-valley-housing-association'`)
 	wantIn(t, "rsl officer, overdue", officer.home(t), "tag--overdue", "Review overdue", "overdue for review")
