@@ -79,7 +79,7 @@ func accountStatusClass(a accounts.Account) string {
 }
 
 // londonMinute is a time as people read it here: UK time, to the minute.
-func londonMinute(t time.Time) string { return t.In(uktime.London).Format("2 Jan 2006, 15:04") }
+func londonMinute(t time.Time) string { return uktime.DateTime(t) }
 
 func lastSignIn(a accounts.Account) string {
 	if a.LastLoginAt == nil {

@@ -69,11 +69,11 @@ type HomeAdminPage struct {
 }
 
 // dashDate shows a date (a PostgreSQL date arrives as midnight UTC, so it is not moved).
-func dashDate(t time.Time) string { return t.Format("2 January 2006") }
+func dashDate(t time.Time) string { return uktime.Date(t) }
 
 // dashDateTime shows a moment in Europe/London.
 func dashDateTime(t time.Time) string {
-	return t.In(uktime.London).Format("2 January 2006 at 3:04pm")
+	return uktime.DateTime(t)
 }
 
 // dashAction turns an audit action into words.

@@ -1087,11 +1087,11 @@ func SessionFields(errs []FieldError, v training.SessionInput) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = TextField(errs, "starts_at", "Starts", "UK time", v.StartsAt, "datetime-local", "off", 0).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = DateTimeInput(errs, "starts_at", "Starts", "UK time. For example, 27 3 2027 and 09:30", v.StartsAt).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = TextField(errs, "ends_at", "Ends", "UK time. For a course over several days, the end of its last day.", v.EndsAt, "datetime-local", "off", 0).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = DateTimeInput(errs, "ends_at", "Ends", "UK time. For a course over several days, the end of its last day.", v.EndsAt).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1107,7 +1107,7 @@ func SessionFields(errs []FieldError, v training.SessionInput) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = TextField(errs, "booking_closes", "Booking closes (optional)", "UK time. Leave blank to take bookings until the session starts.", v.BookingCloses, "datetime-local", "off", 0).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = DateTimeInput(errs, "booking_closes", "Booking closes (optional)", "UK time. Leave blank to take bookings until the session starts.", v.BookingCloses).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -88,11 +88,11 @@ func TrainingReport(b Base, p TrainingReportPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = TextField(p.Errors, "from", "From", "", p.Form.From, "date", "", 0).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = DateInput(p.Errors, "from", "From", "For example, 27 3 2027", p.Form.From).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = TextField(p.Errors, "to", "To", "Includes this day", p.Form.To, "date", "", 0).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = DateInput(p.Errors, "to", "To", "Includes this day. For example, 27 3 2028", p.Form.To).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -28,23 +28,15 @@ const maxReviewAhead = 3 * 366 * 24 * time.Hour
 // the past is allowed: it marks the entry overdue, which is how an admin flags it for review.
 func cleanReviewDate(e *validate.Errors, field, value string, today time.Time) string {
 	value = strings.TrimSpace(value)
-	if value == "" {
-		e.Add(field, "Enter the date of the next review, like 31/5/2026")
-		return ""
-	}
-	var d time.Time
-	var err error
-	if strings.Contains(value, "/") {
-		d, err = time.Parse("2/1/2006", value)
-	} else {
-		d, err = time.Parse(time.DateOnly, value)
-	}
+	d, ok := e.Date(field, "the date of the next review", value, true)
 	switch {
-	case err != nil || d.Year() < 2000:
-		e.Add(field, "Date of the next review must be a real date, like 31/5/2026")
+	case !ok:
+		return value
+	case d.Year() < 2000:
+		e.Add(field, "The date of the next review must be a real date")
 		return value
 	case d.After(today.Add(maxReviewAhead)):
-		e.Add(field, "Date of the next review must be within 3 years from today")
+		e.Add(field, "The date of the next review must be within 3 years from today")
 		return value
 	}
 	return d.Format(time.DateOnly)

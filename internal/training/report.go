@@ -47,12 +47,15 @@ func ParseReportRange(q url.Values, now time.Time) (ReportRange, ReportForm, val
 		if s == "" {
 			return
 		}
-		d, err := time.ParseInLocation(time.DateOnly, s, uktime.London)
-		if err != nil || d.Year() < 2000 || d.Year() > 2200 {
-			e.Add(field, "Enter "+label+" as a date, like 2026-03-31")
+		d, ok := e.Date(field, label, s, false)
+		if !ok {
 			return
 		}
-		*dst = d
+		if d.Year() < 2000 || d.Year() > 2200 {
+			e.Add(field, strings.ToUpper(label[:1])+label[1:]+" must be a real date")
+			return
+		}
+		*dst = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, uktime.London)
 	}
 	read("from", "the first day", form.From, &r.From)
 	read("to", "the last day", form.To, &r.To)
