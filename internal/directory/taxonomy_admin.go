@@ -84,6 +84,17 @@ type TermUse struct {
 	Count int
 }
 
+// One is what one row is, in words: "organisation".
+func (u TermUse) One() string {
+	switch {
+	case strings.HasPrefix(u.Table, "agency_"):
+		return "organisation"
+	case strings.HasPrefix(u.Table, "contact_"):
+		return "contact"
+	}
+	return strings.ReplaceAll(u.Table, "_", " ")
+}
+
 // Label says what the rows are, in words.
 func (u TermUse) Label() string {
 	switch {

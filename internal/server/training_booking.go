@@ -50,7 +50,9 @@ func (s *Server) handleTrainingBook(w http.ResponseWriter, r *http.Request) erro
 	default:
 		msg = "Your attendance at this session is already recorded."
 	}
-	return s.redirectWithFlash(w, r, "/training/"+out.CourseSlug+"#session-"+strconv.FormatInt(id, 10), msg)
+	// To the message, not the session: on a phone the session's panel is a screen below the
+	// message, which would be out of sight.
+	return s.redirectWithFlash(w, r, "/training/"+out.CourseSlug+"#flash", msg)
 }
 
 func (s *Server) handleTrainingCancel(w http.ResponseWriter, r *http.Request) error {
@@ -78,7 +80,7 @@ func (s *Server) handleTrainingCancel(w http.ResponseWriter, r *http.Request) er
 	case err != nil:
 		return err
 	}
-	to := "/training/" + out.CourseSlug + "#session-" + strconv.FormatInt(id, 10)
+	to := "/training/" + out.CourseSlug + "#flash"
 	if fromMy {
 		to = "/my/training"
 	}
