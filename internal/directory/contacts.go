@@ -13,7 +13,7 @@ import (
 // They are on the home page, so they are kept until the directory changes (version_cache.go).
 func (s *Store) KeyContacts(ctx context.Context, viewer access.Viewer) ([]Contact, error) {
 	return cached(s.index, &s.keyContacts, viewer.IsStaff(), func() ([]Contact, error) {
-		return s.contacts(ctx, viewer, `c.is_key ORDER BY c.key_order, a.name, c.id`)
+		return s.contacts(ctx, viewer, `c.is_key ORDER BY c.key_order, lower(a.name), c.id`)
 	})
 }
 

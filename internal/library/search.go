@@ -171,7 +171,7 @@ func (s *Store) Facets(ctx context.Context, v access.Viewer) (Facets, error) {
 		return f, err
 	}
 	rows, err := s.db.Query(ctx, `SELECT DISTINCT o.slug, o.name`+resourceFrom+`
-		WHERE r.archived_at IS NULL AND `+visibleResource+` AND o.id IS NOT NULL ORDER BY o.name, o.slug`,
+		WHERE r.archived_at IS NULL AND `+visibleResource+` AND o.id IS NOT NULL ORDER BY lower(o.name), o.slug`,
 		v.IsStaff(), false)
 	if err != nil {
 		return f, fmt.Errorf("library: owners facet: %w", err)

@@ -38,6 +38,15 @@ func TestStaffPageWords(t *testing.T) {
 		}
 	}
 
+	// Admin lists sort as people read, whatever the case: Abronhill before ASSIST.
+	_, body = admin.get(t, "/admin/agencies")
+	if i, j := strings.Index(body, ">Abronhill"), strings.Index(body, ">ASSIST<"); i < 0 || j < 0 || i > j {
+		t.Errorf("admin agency list: Abronhill at %d, ASSIST at %d; want Abronhill first", i, j)
+	}
+	if n := strings.Count(body, `class="table"`); n == 0 || strings.Contains(body, "audit-table") || strings.Contains(body, "print-table") {
+		t.Error("the admin agency list does not use the one table style")
+	}
+
 	_, body = a.postLogin(t, url.Values{"email": {"nobody@example.org"}, "password": {"not the right one at all"}}, nil, nil)
 	if strings.Contains(body, "case-sensitive except") || !strings.Contains(body, "The password is case-sensitive") {
 		t.Error("the sign-in refusal does not say plainly that the password is case-sensitive")

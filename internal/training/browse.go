@@ -189,7 +189,7 @@ func (s *Store) List(ctx context.Context, v access.Viewer, f Filter) (Listing, e
 	}
 	rows, err = s.db.Query(ctx, `SELECT `+courseColumns+` FROM training_courses c JOIN agencies a ON a.id = c.provider_id
 		WHERE `+visibleCourse+courseMatch(4)+`
-		ORDER BY c.programme, c.title, c.id`, append([]any{v.IsStaff(), now, f.From}, filters...)...)
+		ORDER BY lower(c.programme), lower(c.title), c.id`, append([]any{v.IsStaff(), now, f.From}, filters...)...)
 	if err != nil {
 		return l, wrap("list courses", err)
 	}
