@@ -61,13 +61,6 @@ type HomeRSLPage struct {
 	Training  []training.Session // the next sessions this viewer may see
 }
 
-// HomeAdminPage is what an admin's home page shows.
-type HomeAdminPage struct {
-	Overdue      []directory.OverdueReview
-	OverdueTotal int
-	Changes      []directory.RecentChange
-}
-
 // dashDate shows a date (a PostgreSQL date arrives as midnight UTC, so it is not moved).
 func dashDate(t time.Time) string { return uktime.Date(t) }
 

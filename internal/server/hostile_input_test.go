@@ -445,6 +445,8 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 				f.path = f.page
 			}},
 
+		"POST /admin/changes/seen": {as: admin, path: "/admin/changes/seen", set: url.Values{"upto": {"1"}},
+			fields: map[string]fieldKind{"upto": kNumber}, control: http.StatusSeeOther},
 		"POST /admin/settings": {as: admin, page: "/admin/settings", path: "/admin/settings",
 			fields: map[string]fieldKind{"site_name": kName, "council_name": kName, "helpline_name": kName, "helpline_number": kPhone,
 				"helpline_hours": kText, "quick_exit_url": kLink, "banner": kText, "version": kNumber}, control: http.StatusSeeOther},
