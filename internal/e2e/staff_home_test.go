@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -93,4 +94,39 @@ func TestHomeMainJobOnFirstScreen(t *testing.T) {
 			screenshots(t, ctx, "home-"+string(c.role))
 		})
 	}
+}
+
+// TestDateInputInTheBrowser: the review date is three boxes (day, month, year); a month left
+// out is named in the error summary, which links to the date, the month box is marked and
+// what was typed in the other boxes stays; the page passes axe.
+func TestDateInputInTheBrowser(t *testing.T) {
+	a := newApp(t)
+	ctx := newTab(t)
+	a.signInAs(t, ctx, access.Admin, "")
+	const page = "/admin/agencies/link-group/edit"
+	open(t, ctx, a.URL+page)
+	if hint := text(t, ctx, "#review_due-hint"); !strings.Contains(hint, "For example, 27 3 2027") {
+		t.Errorf("date hint %q", hint)
+	}
+	do(t, ctx,
+		chromedp.Clear(chromedp.ID("review_due-day")), chromedp.SendKeys(chromedp.ID("review_due-day"), "27"),
+		chromedp.Clear(chromedp.ID("review_due-month")),
+		chromedp.Clear(chromedp.ID("review_due-year")), chromedp.SendKeys(chromedp.ID("review_due-year"), "2027"))
+	if got := submitForm(t, ctx, chromedp.Click(chromedp.CSS(`form[action="`+page+`"] button[type="submit"]`))); got != 422 {
+		t.Fatalf("date without a month: status %d", got)
+	}
+	if msg := text(t, ctx, `.error-summary a[href="#review_due"]`); msg != "The date of the next review must include a month" {
+		t.Errorf("error summary says %q", msg)
+	}
+	for id, want := range map[string]string{"review_due-day": "27", "review_due-month": "", "review_due-year": "2027"} {
+		if got := eval[string](t, ctx, `document.getElementById(`+jsString(id)+`).value`); got != want {
+			t.Errorf("box %s holds %q, want %q", id, got, want)
+		}
+	}
+	if invalid := eval[[]string](t, ctx, `[...document.querySelectorAll('#review_due input[aria-invalid="true"]')].map(i => i.id)`); len(invalid) != 1 || invalid[0] != "review_due-month" {
+		t.Errorf("boxes marked to fix: %v, want only the month", invalid)
+	}
+	checkAccessible(t, ctx)
+	do(t, ctx, chromedp.ScrollIntoView(chromedp.ID("review_due")))
+	viewportShot(t, ctx, "date-input-error")
 }
