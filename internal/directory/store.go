@@ -21,8 +21,8 @@ type Store struct {
 // or when the pool is closed.
 func NewStore(db *pgxpool.Pool) *Store {
 	return &Store{db: db, index: newIndex(db),
-		searches:    versionCache[string, Results]{max: 2000},
-		pages:       versionCache[agencyKey, Agency]{max: 5000},
+		searches:    versionCache[string, Results]{max: 500},
+		pages:       versionCache[agencyKey, Agency]{max: 1000},
 		keyContacts: versionCache[bool, []Contact]{max: 2},
 	}
 }

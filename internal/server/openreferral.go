@@ -324,7 +324,7 @@ type openDataEntry struct {
 // of 1000 fully nested services) is not kept.
 const (
 	openDataCacheEntries = 1000
-	openDataCacheBytes   = 8 << 20
+	openDataCacheBytes   = 4 << 20
 )
 
 func (c *openDataCache) get(key string, version uint64, fresh bool) (openDataEntry, bool) {

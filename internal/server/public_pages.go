@@ -47,9 +47,9 @@ type keptPage struct {
 func (p *keptPage) size() int { return len(p.plain) + len(p.gz) + len(p.s2) }
 
 const (
-	// keptPagesMax bounds the memory kept pages use: about 3,000 search pages or 10,000
-	// agency pages gzipped. It is part of the 150 MB the service stays under.
-	keptPagesMax = 16 << 20
+	// keptPagesMax bounds the memory kept pages use: about 1,100 pages of results or 1,500
+	// agency pages, each in its two forms. It is part of the 150 MB the service stays under.
+	keptPagesMax = 12 << 20
 	// keptPlainMax is the largest page also kept as it is, for clients that do not take gzip:
 	// an agency page is about 7 KB, a page of search results 25 KB.
 	keptPlainMax = 12 << 10
