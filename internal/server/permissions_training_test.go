@@ -198,7 +198,7 @@ func trainingMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 			adminOnly("GET", adminSess(99999999, "/people"), no404),
 		},
 		"GET /admin/training/sessions/{id}/people.csv": {adminOnly("GET", adminSess(ownS, "/people.csv"), ok200)},
-		"GET /admin/training/providers":  {adminOnly("GET", "/admin/training/providers", ok200)},
-		"POST /admin/training/providers": {adminOnly("POST", "/admin/training/providers", bad400)},
+		"GET /admin/training/providers":                {adminOnly("GET", "/admin/training/providers", ok200)},
+		"POST /admin/training/providers":               {adminOnly("POST", "/admin/training/providers", bad400)},
 	}
 }
