@@ -14,7 +14,14 @@ ALTER TABLE audiences ADD COLUMN uuid uuid NOT NULL DEFAULT gen_random_uuid() UN
 -- (archived ones too): one index lookup per agency.
 CREATE INDEX contacts_agency_updated_idx ON contacts (agency_id, updated_at);
 
+-- The open data's Last-Modified is the latest change anywhere: read from these at once, where
+-- scanning 100,000 agencies and 300,000 contacts took most of a second after every change.
+CREATE INDEX agencies_updated_idx ON agencies (updated_at);
+CREATE INDEX contacts_updated_idx ON contacts (updated_at);
+
 -- +goose Down
+DROP INDEX contacts_updated_idx;
+DROP INDEX agencies_updated_idx;
 DROP INDEX contacts_agency_updated_idx;
 ALTER TABLE audiences DROP COLUMN uuid;
 ALTER TABLE categories DROP COLUMN uuid;

@@ -356,7 +356,7 @@ func AdminContact(b Base, p AdminContactPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = TextField(p.Form.Errors, "review_due", "Date of the next review", "For example, 31/5/2026. Usually 12 months after the last check.", p.Form.Values.ReviewDue, "text", "off", 0).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = DateInput(p.Form.Errors, "review_due", "Date of the next review", "For example, 27 3 2027. Usually 12 months after the last check.", p.Form.Values.ReviewDue).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

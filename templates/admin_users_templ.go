@@ -79,7 +79,7 @@ func accountStatusClass(a accounts.Account) string {
 }
 
 // londonMinute is a time as people read it here: UK time, to the minute.
-func londonMinute(t time.Time) string { return t.In(uktime.London).Format("2 Jan 2006, 15:04") }
+func londonMinute(t time.Time) string { return uktime.DateTime(t) }
 
 func lastSignIn(a accounts.Account) string {
 	if a.LastLoginAt == nil {
@@ -193,7 +193,7 @@ func AdminUsers(b Base, p AdminUsersPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(p.Errors) == 0 && len(p.Users) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"users-heading\" tabindex=\"0\"><table class=\"audit-table\"><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Email</th><th scope=\"col\">Role</th><th scope=\"col\">Organisation</th><th scope=\"col\">Status</th><th scope=\"col\">Last signed in</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"users-heading\" tabindex=\"0\"><table class=\"table\"><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Email</th><th scope=\"col\">Role</th><th scope=\"col\">Organisation</th><th scope=\"col\">Status</th><th scope=\"col\">Last signed in</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -265,7 +265,7 @@ func AdminUsers(b Base, p AdminUsersPage) templ.Component {
 							return templ_7745c5c3_Err
 						}
 					} else {
-						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<span class=\"audit-table__none\">None</span>")
+						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<span class=\"table__none\">None</span>")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}

@@ -3,6 +3,7 @@
 package templates
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -92,4 +93,33 @@ func FieldErrors(errs validate.Errors) []FieldError {
 		out[i] = FieldError{Field: e.Field, Message: e.Message}
 	}
 	return out
+}
+
+// dateBox is one box of a date input.
+type dateBox struct {
+	Part, Label, Value string
+	Bad                bool
+}
+
+// dateBoxes splits a date value into the boxes of its date input, marking those to fix.
+func dateBoxes(errs []FieldError, name, value string, withTime bool) []dateBox {
+	d, m, y, clock := validate.DateParts(value)
+	boxes := []dateBox{{"day", "Day", d, false}, {"month", "Month", m, false}, {"year", "Year", y, false}}
+	if withTime {
+		boxes = append(boxes, dateBox{"time", "Time", clock, false})
+	}
+	if fieldError(errs, name) == "" {
+		return boxes
+	}
+	missing := validate.DateMissing(value)
+	if len(missing) == 3 || len(missing) == 0 {
+		missing = []string{"day", "month", "year"}
+		if withTime {
+			missing = append(missing, "time")
+		}
+	}
+	for i := range boxes {
+		boxes[i].Bad = slices.Contains(missing, boxes[i].Part)
+	}
+	return boxes
 }

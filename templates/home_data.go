@@ -61,19 +61,12 @@ type HomeRSLPage struct {
 	Training  []training.Session // the next sessions this viewer may see
 }
 
-// HomeAdminPage is what an admin's home page shows.
-type HomeAdminPage struct {
-	Overdue      []directory.OverdueReview
-	OverdueTotal int
-	Changes      []directory.RecentChange
-}
-
 // dashDate shows a date (a PostgreSQL date arrives as midnight UTC, so it is not moved).
-func dashDate(t time.Time) string { return t.Format("2 January 2006") }
+func dashDate(t time.Time) string { return uktime.Date(t) }
 
 // dashDateTime shows a moment in Europe/London.
 func dashDateTime(t time.Time) string {
-	return t.In(uktime.London).Format("2 January 2006 at 3:04pm")
+	return uktime.DateTime(t)
 }
 
 // dashAction turns an audit action into words.
@@ -114,4 +107,13 @@ func championPhoneRows(phones []directory.Phone, n int) []directory.Phone {
 		rows = append(rows, directory.Phone{})
 	}
 	return rows
+}
+
+// phoneExtraLabel is a phone's label when it says more than the column it sits in.
+func phoneExtraLabel(label string) string {
+	switch strings.ToLower(strings.TrimSpace(label)) {
+	case "", "desk", "desk phone", "office", "mobile", "work mobile", "phone", "telephone":
+		return ""
+	}
+	return label
 }

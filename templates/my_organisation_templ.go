@@ -47,9 +47,9 @@ func errorTitle(title string, errs []FieldError, conflict *edit.Conflict) string
 	return title
 }
 
-func orgDate(t time.Time) string { return t.Format("2 January 2006") }
+func orgDate(t time.Time) string { return uktime.Date(t) }
 
-func orgLondonDate(t time.Time) string { return t.In(uktime.London).Format("2 January 2006") }
+func orgLondonDate(t time.Time) string { return uktime.Date(t) }
 
 // orgTermOptions are checkboxes for terms; a chosen slug no longer offered (a retired term)
 // still shows, ticked, so saving the form never drops it unseen.

@@ -277,10 +277,10 @@ func resTopicNames(topics []library.Topic) string {
 }
 
 // resDate shows a timestamp as a date in Europe/London.
-func resDate(t time.Time) string { return t.In(uktime.London).Format("2 January 2006") }
+func resDate(t time.Time) string { return uktime.Date(t) }
 
 // resDay shows a PostgreSQL date (midnight UTC) as it is.
-func resDay(t time.Time) string { return t.UTC().Format("2 January 2006") }
+func resDay(t time.Time) string { return uktime.Date(t) }
 
 // topicError is the message for the name field of the topic slug's form.
 func (p ResourceTopicsPage) topicError(slug string) string {

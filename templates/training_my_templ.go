@@ -209,7 +209,7 @@ func MyTraining(b Base, p MyTrainingPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "<table class=\"print-table\"><caption class=\"visually-hidden\">Sessions your attendance is recorded at, latest first</caption> <thead><tr><th scope=\"col\">Course</th><th scope=\"col\">Programme</th><th scope=\"col\">Date</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "<table class=\"table\"><caption class=\"visually-hidden\">Sessions your attendance is recorded at, latest first</caption> <thead><tr><th scope=\"col\">Course</th><th scope=\"col\">Programme</th><th scope=\"col\">Date</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

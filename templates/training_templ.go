@@ -44,10 +44,10 @@ func trDelivery(v string) string { return training.Label(training.Deliveries, v)
 func trAudience(v string) string { return training.Label(training.Audiences, v) }
 
 // trDay is a date as people read it, in the UK.
-func trDay(t time.Time) string { return t.In(uktime.London).Format("Monday 2 January 2006") }
+func trDay(t time.Time) string { return t.In(uktime.London).Weekday().String() + " " + uktime.Date(t) }
 
 // trClock is a time of day in the UK: "9:30am".
-func trClock(t time.Time) string { return t.In(uktime.London).Format("3:04pm") }
+func trClock(t time.Time) string { return uktime.Clock(t) }
 
 // trWhen is when a session runs: "Monday 2 March 2026, 9:30am to 4:30pm", or with both dates
 // when it runs over several days.
@@ -190,7 +190,7 @@ func TrainingList(b Base, p TrainingListPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = TextField(p.Errors, "date", "Sessions from", "For example, 2026-03-31", p.Form.Date, "date", "", 0).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = DateInput(p.Errors, "date", "Sessions from", "For example, 27 3 2027", p.Form.Date).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -613,7 +613,7 @@ func TrainingCourse(b Base, p TrainingCoursePage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if p.Flash != "" {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 54, "<div class=\"flash\" role=\"status\"><p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 54, "<div class=\"flash\" id=\"flash\" role=\"status\" tabindex=\"-1\"><p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -271,6 +271,8 @@ func clean(ctx context.Context, tx pgx.Tx, in Input, invite bool) (cleaned, vali
 	var c cleaned
 	var e validate.Errors
 	if invite {
+		// In the order of the form, so the error summary reads as the form does.
+		c.name = e.Name("name", "Their full name", in.Name, true, 120)
 		if strings.TrimSpace(in.Email) == "" {
 			e.Add("email", "Enter their email address")
 		} else if email, err := NormalizeEmail(in.Email); err != nil || !utf8.ValidString(in.Email) || strings.ContainsFunc(in.Email, unicode.IsControl) {
@@ -278,7 +280,6 @@ func clean(ctx context.Context, tx pgx.Tx, in Input, invite bool) (cleaned, vali
 		} else {
 			c.email = email
 		}
-		c.name = e.Name("name", "Their full name", in.Name, true, 120)
 	}
 	c.role = access.Role(e.OneOf("role", "a role", in.Role, "admin", "champion", "housing_staff", "rsl_officer"))
 	c.agencyID = parseID(&e, "organisation", "Choose an organisation from the list", in.Org)

@@ -143,7 +143,7 @@ func (s *Store) AdminAgencies(ctx context.Context, v access.Viewer, f AdminAgenc
 			coalesce(a.archived_at IS NULL AND a.review_due < `+todaySQL+`, false),
 			(SELECT count(*) FROM contacts c WHERE c.agency_id = a.id AND c.archived_at IS NULL), a.updated_at
 		FROM agencies a WHERE `+where+`
-		ORDER BY a.name, a.id LIMIT `+strconv.Itoa(AdminPageSize)+` OFFSET `+strconv.Itoa((f.Page-1)*AdminPageSize), args...)
+		ORDER BY lower(a.name), a.name, a.id LIMIT `+strconv.Itoa(AdminPageSize)+` OFFSET `+strconv.Itoa((f.Page-1)*AdminPageSize), args...)
 	if err != nil {
 		return out, fmt.Errorf("directory: admin agencies: %w", err)
 	}

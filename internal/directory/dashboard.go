@@ -42,7 +42,7 @@ func (s *Store) ChampionsByArea(ctx context.Context, viewer access.Viewer, agenc
 			JOIN agencies a ON a.id = c.agency_id AND `+visibleAgency+`) ON ca.area_id = ar.id
 		WHERE ar.retired_at IS NULL
 			AND ($2::bigint = 0 OR ar.id IN (SELECT area_id FROM agency_areas WHERE agency_id = $2))
-		ORDER BY ar.sort_order, ar.name, c.role_title, c.id`, viewer.IsStaff(), agencyID)
+		ORDER BY ar.sort_order, lower(ar.name), lower(c.role_title), c.id`, viewer.IsStaff(), agencyID)
 	if err != nil {
 		return nil, fmt.Errorf("directory: champions by area: %w", err)
 	}
@@ -173,7 +173,7 @@ func (s *Store) RSLsInMyAreas(ctx context.Context, viewer access.Viewer) ([]RSLC
 		FROM agencies a JOIN agency_areas aa ON aa.agency_id = a.id
 		JOIN mine ON mine.area_id = aa.area_id JOIN areas ar ON ar.id = aa.area_id
 		WHERE a.kind = 'rsl' AND `+visibleAgency+`
-		GROUP BY a.id ORDER BY 7 DESC, a.name, a.id`, viewer.IsStaff(), viewer.UserID)
+		GROUP BY a.id ORDER BY 7 DESC, lower(a.name), a.id`, viewer.IsStaff(), viewer.UserID)
 	if err != nil {
 		return nil, fmt.Errorf("directory: rsls in areas: %w", err)
 	}
@@ -223,7 +223,7 @@ func (s *Store) domesticAbuseLeads(ctx context.Context, viewer access.Viewer, ag
 				WHEN c.kind = 'champion' THEN 2 WHEN c.kind = 'referral_point' THEN 3 ELSE 4 END AS tier) t
 			WHERE c.agency_id = ANY($2) AND `+visibleAgency+` AND `+visibleContact+`) x
 		WHERE r = 1 AND tier < 4
-		ORDER BY role_title, id`, viewer.IsStaff(), agencyIDs)
+		ORDER BY lower(role_title), id`, viewer.IsStaff(), agencyIDs)
 	if err != nil {
 		return nil, fmt.Errorf("directory: domestic abuse leads: %w", err)
 	}
@@ -261,7 +261,7 @@ func (s *Store) OverdueReviews(ctx context.Context, viewer access.Viewer, limit 
 			SELECT 'contact', c.id, c.role_title, a.slug, a.name, c.review_due
 				FROM contacts c JOIN agencies a ON a.id = c.agency_id
 				WHERE c.review_due < `+londonToday+` AND `+visibleAgency+` AND `+visibleContact+` AND $2::bool) x
-		ORDER BY review_due, name, entity_type, title LIMIT $3`, viewer.IsStaff(), viewer.IsAdmin(), limit)
+		ORDER BY review_due, lower(name), entity_type, lower(title) LIMIT $3`, viewer.IsStaff(), viewer.IsAdmin(), limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("directory: overdue reviews: %w", err)
 	}

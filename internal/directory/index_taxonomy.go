@@ -33,7 +33,7 @@ func loadTaxonomy(ctx context.Context, q postgres.Querier) (taxonomy, error) {
 		table string
 		dst   *termSet
 	}{{"areas", &t.areas}, {"categories", &t.categories}, {"audiences", &t.audiences}} {
-		rows, err := q.Query(ctx, `SELECT id, slug, name, retired_at IS NOT NULL FROM `+x.table+` ORDER BY sort_order, name`)
+		rows, err := q.Query(ctx, `SELECT id, slug, name, retired_at IS NOT NULL FROM `+x.table+` ORDER BY sort_order, lower(name), name`)
 		if err != nil {
 			return t, fmt.Errorf("directory: load %s: %w", x.table, err)
 		}

@@ -403,7 +403,7 @@ func (s *Store) sendDigests(ctx context.Context, out *mail.Outbox, today time.Ti
 				Greeting: "Hello " + a.name + ",",
 				Lines:    []string{fmt.Sprintf("These %d %s of the directory are past their review date, by organisation. Each link opens the organisation's page for admins.", total, plural(total, "entry", "entries"))},
 				Sections: sections,
-				Footer:   "You get this weekly, as an administrator, while anything is overdue. Week of " + today.In(uktime.London).Format("2 January 2006") + ".",
+				Footer:   "You get this weekly, as an administrator, while anything is overdue. Week of " + uktime.Date(today) + ".",
 			})
 		})
 		if err != nil {

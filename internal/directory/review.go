@@ -10,7 +10,6 @@ import (
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/edit"
-	"dadirectory/internal/postgres"
 	"dadirectory/internal/uktime"
 	"dadirectory/internal/validate"
 )
@@ -28,23 +27,15 @@ const maxReviewAhead = 3 * 366 * 24 * time.Hour
 // the past is allowed: it marks the entry overdue, which is how an admin flags it for review.
 func cleanReviewDate(e *validate.Errors, field, value string, today time.Time) string {
 	value = strings.TrimSpace(value)
-	if value == "" {
-		e.Add(field, "Enter the date of the next review, like 31/5/2026")
-		return ""
-	}
-	var d time.Time
-	var err error
-	if strings.Contains(value, "/") {
-		d, err = time.Parse("2/1/2006", value)
-	} else {
-		d, err = time.Parse(time.DateOnly, value)
-	}
+	d, ok := e.Date(field, "the date of the next review", value, true)
 	switch {
-	case err != nil || d.Year() < 2000:
-		e.Add(field, "Date of the next review must be a real date, like 31/5/2026")
+	case !ok:
+		return value
+	case d.Year() < 2000:
+		e.Add(field, "The date of the next review must be a real date")
 		return value
 	case d.After(today.Add(maxReviewAhead)):
-		e.Add(field, "Date of the next review must be within 3 years from today")
+		e.Add(field, "The date of the next review must be within 3 years from today")
 		return value
 	}
 	return d.Format(time.DateOnly)
@@ -126,73 +117,83 @@ func (s *Store) CurationCounts(ctx context.Context, v access.Viewer) (Counts, er
 	return c, nil
 }
 
-// NewChanges is what changed, by people who are not admins, since an admin last looked.
+// UnseenKeptFor is how long a change stays on an admin's dashboard when they never mark it
+// seen; older ones are in the audit trail.
+const UnseenKeptFor = 30 * 24 * time.Hour
+
+// NewChanges is what changed, by people who are not admins, that an admin has not yet marked
+// as seen.
 type NewChanges struct {
 	Changes []RecentChange // newest first, at most the limit asked for
 	Total   int            // how many there are in all
-	// Since is when the admin last looked; nil the first time they look.
+	// Since is when the admin last marked changes as seen; nil if they never have.
 	Since *time.Time
+	// Upto is the newest audit event listed: marking as seen covers up to it, so a change
+	// made while the page was open is not hidden unseen.
+	Upto int64
 }
 
-// ChangesSinceLastLook returns the changes made by non-admins since admin v last opened the
-// dashboard, and records that they have now seen everything up to the newest event: the next
-// call starts from there. Reading and moving the mark is one transaction, under the row's
-// lock, so two tabs opened at once cannot both claim the same changes are new. Anyone but an
-// admin gets edit.ErrNotFound.
-func (s *Store) ChangesSinceLastLook(ctx context.Context, v access.Viewer, limit int) (NewChanges, error) {
+// UnseenChanges returns the changes made by non-admins that admin v has not marked as seen,
+// from the last UnseenKeptFor: they stay on the dashboard, however often it is opened, until
+// the admin says they have seen them (MarkChangesSeen). Anyone but an admin gets
+// edit.ErrNotFound.
+func (s *Store) UnseenChanges(ctx context.Context, v access.Viewer, limit int) (NewChanges, error) {
 	var out NewChanges
 	if !v.IsAdmin() {
 		return out, edit.ErrNotFound
 	}
-	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO admin_views (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING`, v.UserID); err != nil {
-			return fmt.Errorf("directory: admin view: %w", err)
-		}
-		var seen int64
-		var seenAt time.Time
-		var version int
-		if err := tx.QueryRow(ctx, `SELECT last_seen_audit_id, seen_at, version FROM admin_views WHERE user_id = $1 FOR UPDATE`,
-			v.UserID).Scan(&seen, &seenAt, &version); err != nil {
-			return fmt.Errorf("directory: admin view: %w", err)
-		}
-		if version > 1 { // the row existed before: the admin has looked before
-			out.Since = &seenAt
-		}
-		var newest int64
-		if err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM audit_events`).Scan(&newest); err != nil {
-			return fmt.Errorf("directory: newest audit event: %w", err)
-		}
-		rows, err := tx.Query(ctx, `SELECT e.occurred_at, u.name, u.role, e.action, e.entity_type,
-				COALESCE(CASE e.entity_type
-					WHEN 'agency' THEN (SELECT name FROM agencies WHERE id = e.entity_id)
-					WHEN 'contact' THEN (SELECT role_title FROM contacts WHERE id = e.entity_id) END, ''),
-				COALESCE(ag.slug, ''), COALESCE(ag.name, ''), count(*) OVER ()
-			FROM audit_events e JOIN users u ON u.id = e.actor_id
-			LEFT JOIN agencies ag ON ag.id = e.agency_id
-			WHERE e.id > $1 AND e.id <= $2 AND u.role <> 'admin' AND e.action NOT LIKE 'auth.%' AND e.entity_type <> 'training_booking'
-				-- someone setting their own password changes nothing in the directory
-				AND NOT (e.entity_type = 'user' AND e.entity_id = e.actor_id)
-			ORDER BY e.id DESC LIMIT $3`, seen, newest, limit)
-		if err != nil {
-			return fmt.Errorf("directory: changes since last look: %w", err)
-		}
-		out.Changes, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (RecentChange, error) {
-			var c RecentChange
-			err := row.Scan(&c.At, &c.ActorName, &c.ActorRole, &c.Action, &c.EntityType, &c.Subject, &c.AgencySlug,
-				&c.AgencyName, &out.Total)
-			return c, err
-		})
-		if err != nil {
-			return fmt.Errorf("directory: changes since last look: %w", err)
-		}
-		// Not a change to the directory, so no audit event: it only remembers where this
-		// admin's reading got to.
-		_, err = tx.Exec(ctx, `UPDATE admin_views SET last_seen_audit_id = greatest(last_seen_audit_id, $2), seen_at = now(),
-			version = version + 1, updated_at = now() WHERE user_id = $1`, v.UserID, newest)
-		if err != nil {
-			return fmt.Errorf("directory: record admin view: %w", err)
-		}
-		return nil
+	var seen int64
+	var seenAt *time.Time
+	err := s.db.QueryRow(ctx, `SELECT last_seen_audit_id, seen_at FROM admin_views WHERE user_id = $1`,
+		v.UserID).Scan(&seen, &seenAt)
+	if err != nil && !isNoRows(err) {
+		return out, fmt.Errorf("directory: admin view: %w", err)
+	}
+	out.Since = seenAt
+	rows, err := s.db.Query(ctx, `SELECT e.id, e.occurred_at, u.name, u.role, e.action, e.entity_type,
+			COALESCE(CASE e.entity_type
+				WHEN 'agency' THEN (SELECT name FROM agencies WHERE id = e.entity_id)
+				WHEN 'contact' THEN (SELECT role_title FROM contacts WHERE id = e.entity_id) END, ''),
+			COALESCE(ag.slug, ''), COALESCE(ag.name, ''), count(*) OVER ()
+		FROM audit_events e JOIN users u ON u.id = e.actor_id
+		LEFT JOIN agencies ag ON ag.id = e.agency_id
+		WHERE e.id > $1 AND e.occurred_at > now() - $3::interval
+			AND u.role <> 'admin' AND e.action NOT LIKE 'auth.%' AND e.entity_type <> 'training_booking'
+			-- someone setting their own password changes nothing in the directory
+			AND NOT (e.entity_type = 'user' AND e.entity_id = e.actor_id)
+		ORDER BY e.id DESC LIMIT $2`, seen, limit, UnseenKeptFor.String())
+	if err != nil {
+		return out, fmt.Errorf("directory: unseen changes: %w", err)
+	}
+	out.Changes, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (RecentChange, error) {
+		var c RecentChange
+		var id int64
+		err := row.Scan(&id, &c.At, &c.ActorName, &c.ActorRole, &c.Action, &c.EntityType, &c.Subject, &c.AgencySlug,
+			&c.AgencyName, &out.Total)
+		out.Upto = max(out.Upto, id)
+		return c, err
 	})
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("directory: unseen changes: %w", err)
+	}
+	return out, nil
+}
+
+// MarkChangesSeen records that admin v has seen the changes up to audit event upto (the
+// newest their dashboard listed), so the dashboard no longer lists them. The mark only moves
+// forward, and never past the newest event there is. Not a change to the directory, so no
+// audit event: it only remembers where this admin's reading got to.
+func (s *Store) MarkChangesSeen(ctx context.Context, v access.Viewer, upto int64) error {
+	if !v.IsAdmin() {
+		return edit.ErrNotFound
+	}
+	_, err := s.db.Exec(ctx, `INSERT INTO admin_views AS av (user_id, last_seen_audit_id)
+			VALUES ($1, LEAST($2, (SELECT coalesce(max(id), 0) FROM audit_events)))
+		ON CONFLICT (user_id) DO UPDATE SET
+			last_seen_audit_id = greatest(av.last_seen_audit_id, EXCLUDED.last_seen_audit_id),
+			seen_at = now(), version = av.version + 1, updated_at = now()`, v.UserID, upto)
+	if err != nil {
+		return fmt.Errorf("directory: mark changes seen: %w", err)
+	}
+	return nil
 }

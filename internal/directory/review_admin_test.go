@@ -9,14 +9,17 @@ import (
 	"dadirectory/internal/edit"
 )
 
-func TestAdminChangesSinceLastLook(t *testing.T) {
+// TestAdminUnseenChanges: an officer's change stays on each admin's dashboard, however often
+// they open it, until that admin marks it seen; marking covers only what was listed, so a
+// change made meanwhile stays; a change older than UnseenKeptFor drops off.
+func TestAdminUnseenChanges(t *testing.T) {
 	s, pool := demoStore(t)
 	ctx := context.Background()
 	admin := editViewer(t, pool, access.Admin, "")
 	other := editViewer(t, pool, access.Admin, "")
 	officer := editViewer(t, pool, access.RSLOfficer, "link-group")
 
-	first, err := s.ChangesSinceLastLook(ctx, admin, 50)
+	first, err := s.UnseenChanges(ctx, admin, 50)
 	if err != nil || first.Since != nil || first.Total != 0 {
 		t.Fatalf("first look: %v %+v", err, first)
 	}
@@ -39,24 +42,53 @@ func TestAdminChangesSinceLastLook(t *testing.T) {
 	}
 	exec(t, pool, `INSERT INTO audit_events (actor_id, action, entity_type, entity_id) VALUES ($1, 'auth.sign_in', 'user', $1)`, officer.UserID)
 
-	second, err := s.ChangesSinceLastLook(ctx, admin, 50)
-	if err != nil {
+	for look := range 2 { // opening the dashboard again does not make them vanish
+		got, err := s.UnseenChanges(ctx, admin, 50)
+		if err != nil || got.Total != 1 || got.Changes[0].Action != "agency.update" || got.Changes[0].AgencySlug != "link-group" || got.Upto == 0 {
+			t.Fatalf("look %d: %v %+v", look, err, got)
+		}
+	}
+	listed, _ := s.UnseenChanges(ctx, admin, 50)
+
+	// A change made while the page was open is not covered by marking what was listed.
+	in.Summary = "Officer's second summary."
+	a, _ = s.AgencyForEdit(ctx, officer, officer.AgencyID)
+	if _, err := s.UpdateAgency(ctx, officer, a.ID, in, a.Version); err != nil {
 		t.Fatal(err)
 	}
-	if second.Since == nil || second.Total != 1 || second.Changes[0].Action != "agency.update" || second.Changes[0].AgencySlug != "link-group" {
-		t.Errorf("second look: %+v", second)
+	if err := s.MarkChangesSeen(ctx, admin, listed.Upto); err != nil {
+		t.Fatal(err)
 	}
-	// Looked at once, they are not new again for this admin, but still are for the other.
-	third, err := s.ChangesSinceLastLook(ctx, admin, 50)
-	if err != nil || third.Total != 0 || third.Since == nil {
-		t.Errorf("third look: %v %+v", err, third)
+	after, err := s.UnseenChanges(ctx, admin, 50)
+	if err != nil || after.Total != 1 || after.Since == nil {
+		t.Errorf("after marking seen: %v %+v, want only the change made meanwhile", err, after)
 	}
-	otherLook, err := s.ChangesSinceLastLook(ctx, other, 50)
-	if err != nil || otherLook.Total != 1 {
+	// Marking never moves back, nor past the newest event.
+	if err := s.MarkChangesSeen(ctx, admin, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkChangesSeen(ctx, admin, 1<<62); err != nil {
+		t.Fatal(err)
+	}
+	var mark, newest int64
+	if err := pool.QueryRow(ctx, `SELECT last_seen_audit_id, (SELECT max(id) FROM audit_events) FROM admin_views WHERE user_id = $1`, admin.UserID).Scan(&mark, &newest); err != nil || mark != newest {
+		t.Errorf("mark %d, newest event %d (%v)", mark, newest, err)
+	}
+
+	otherLook, err := s.UnseenChanges(ctx, other, 50)
+	if err != nil || otherLook.Total != 2 {
 		t.Errorf("other admin: %v %+v", err, otherLook)
 	}
-	if _, err := s.ChangesSinceLastLook(ctx, officer, 50); !errors.Is(err, edit.ErrNotFound) {
+	// Older than the period kept: gone from the dashboard, still in the audit trail.
+	exec(t, pool, `UPDATE audit_events SET occurred_at = now() - interval '31 days'`)
+	if old, err := s.UnseenChanges(ctx, other, 50); err != nil || old.Total != 0 {
+		t.Errorf("changes older than the period kept: %v %+v", err, old)
+	}
+	if _, err := s.UnseenChanges(ctx, officer, 50); !errors.Is(err, edit.ErrNotFound) {
 		t.Errorf("officer: %v", err)
+	}
+	if err := s.MarkChangesSeen(ctx, officer, 1); !errors.Is(err, edit.ErrNotFound) {
+		t.Errorf("officer marking seen: %v", err)
 	}
 }
 

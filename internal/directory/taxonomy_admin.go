@@ -84,6 +84,17 @@ type TermUse struct {
 	Count int
 }
 
+// One is what one row is, in words: "organisation".
+func (u TermUse) One() string {
+	switch {
+	case strings.HasPrefix(u.Table, "agency_"):
+		return "organisation"
+	case strings.HasPrefix(u.Table, "contact_"):
+		return "contact"
+	}
+	return strings.ReplaceAll(u.Table, "_", " ")
+}
+
 // Label says what the rows are, in words.
 func (u TermUse) Label() string {
 	switch {
@@ -127,7 +138,7 @@ func (s *Store) AdminTerm(ctx context.Context, v access.Viewer, k TermKind, slug
 
 func loadTerms(ctx context.Context, q postgres.Querier, k TermKind, where string, arg any, lock bool) ([]AdminTerm, error) {
 	sql := `SELECT id, slug, name, sort_order, retired_at, version FROM ` + k.table() + ` WHERE ` + where +
-		` ORDER BY retired_at IS NOT NULL, sort_order, name`
+		` ORDER BY retired_at IS NOT NULL, sort_order, lower(name), name`
 	args := []any{}
 	if arg != nil {
 		args = append(args, arg)

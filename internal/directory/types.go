@@ -144,4 +144,5 @@ type Contact struct {
 	Notes      string
 	Kind       string
 	StaffOnly  bool
+	Website    string // the organisation's website, where the key contacts pages read it
 }

@@ -54,8 +54,12 @@ func TestTrainingBookingJourney(t *testing.T) {
 	if got := submitForm(t, ctx, chromedp.Click(chromedp.CSS(`form[action="`+action+`"] button[type="submit"]`))); got != 200 {
 		t.Fatalf("booking session %s: status %d on %s\n%s", sid, got, location(t, ctx), text(t, ctx, "main"))
 	}
-	if got := location(t, ctx); got != a.URL+"/training/"+slug+"#session-"+sid {
-		t.Errorf("after booking the page is %s, want the course page at the session", got)
+	if got := location(t, ctx); got != a.URL+"/training/"+slug+"#flash" {
+		t.Errorf("after booking the page is %s, want the course page at its message", got)
+	}
+	// The message is on screen, not above it (issue 16: on a phone it was scrolled away).
+	if !eval[bool](t, ctx, `(() => { const r = document.querySelector(".flash").getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()`) {
+		t.Error("after booking the message is not within the screen")
 	}
 	if msg := text(t, ctx, ".flash"); !strings.Contains(msg, "You have a place") {
 		t.Errorf("after booking the message is %q", msg)

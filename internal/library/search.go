@@ -170,8 +170,8 @@ func (s *Store) Facets(ctx context.Context, v access.Viewer) (Facets, error) {
 	if f.Topics, err = s.Topics(ctx); err != nil {
 		return f, err
 	}
-	rows, err := s.db.Query(ctx, `SELECT DISTINCT o.slug, o.name`+resourceFrom+`
-		WHERE r.archived_at IS NULL AND `+visibleResource+` AND o.id IS NOT NULL ORDER BY o.name, o.slug`,
+	rows, err := s.db.Query(ctx, `SELECT slug, name FROM (SELECT DISTINCT o.slug, o.name`+resourceFrom+`
+		WHERE r.archived_at IS NULL AND `+visibleResource+` AND o.id IS NOT NULL) owners ORDER BY lower(name), slug`,
 		v.IsStaff(), false)
 	if err != nil {
 		return f, fmt.Errorf("library: owners facet: %w", err)

@@ -106,7 +106,7 @@ func (s *Store) AllTopics(ctx context.Context) ([]Topic, error) {
 
 func (s *Store) topics(ctx context.Context, retired bool) ([]Topic, error) {
 	rows, err := s.db.Query(ctx, `SELECT id, slug, name, retired_at IS NOT NULL, version FROM topics
-		WHERE retired_at IS NULL OR $1 ORDER BY retired_at IS NOT NULL, sort_order, name`, retired)
+		WHERE retired_at IS NULL OR $1 ORDER BY retired_at IS NOT NULL, sort_order, lower(name)`, retired)
 	if err != nil {
 		return nil, fmt.Errorf("library: topics: %w", err)
 	}
@@ -126,7 +126,7 @@ func (s *Store) topics(ctx context.Context, retired bool) ([]Topic, error) {
 func (s *Store) Owners(ctx context.Context, v access.Viewer) ([]Owner, error) {
 	own, admin := v.EditScope()
 	rows, err := s.db.Query(ctx, `SELECT slug, name FROM agencies a
-		WHERE a.archived_at IS NULL AND (a.id = $1 OR $2) ORDER BY a.name, a.id`, own, admin)
+		WHERE a.archived_at IS NULL AND (a.id = $1 OR $2) ORDER BY lower(a.name), a.id`, own, admin)
 	if err != nil {
 		return nil, fmt.Errorf("library: owners: %w", err)
 	}

@@ -145,14 +145,17 @@ func (r resolved) query(ctx context.Context, s *Store) (directory.Query, error) 
 var errNothing = errors.New("nothing matches")
 
 // List is page n (from 1) of per agencies matching f, as ids in order, and how many match in
-// all. Without a search they come in name order; with one, in the site's search order.
+// all: in the site's search order, which without a search is name order.
 func (s *Store) List(ctx context.Context, f Filter, n, per int) ([]int64, int, error) {
 	r, err := s.resolve(ctx, f)
 	if err != nil || r.nothing {
 		return nil, 0, err
 	}
 	skip := (n - 1) * per
-	if r.Search == "" {
+	// Without a search, a filter on an organisation or a date is SQL's; every other list is
+	// the index's (everything in name order is its empty search), which answers a page of
+	// 100,000 in microseconds where sorting them in SQL took most of a second.
+	if r.Search == "" && r.sqlOnly() {
 		cond, args := r.where(1)
 		var total int
 		if err := s.db.QueryRow(ctx, `SELECT count(*) FROM agencies a WHERE `+cond, args...).Scan(&total); err != nil {

@@ -223,6 +223,7 @@ func adminContactForm(c directory.AdminContact) templates.AdminContactForm {
 }
 
 func readAdminContactInput(f url.Values) directory.AdminContactInput {
+	validate.JoinDate(f, "review_due")
 	return directory.AdminContactInput{
 		ContactInput: readContactInput(f), IsKey: f.Get("is_key") == "1", KeyOrder: f.Get("key_order"),
 		Areas: f["areas"], ReviewDue: f.Get("review_due"), Reviewed: f.Get("reviewed") == "1",

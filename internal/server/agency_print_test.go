@@ -49,7 +49,7 @@ func TestAgencyPrintViewShowsWhatTheViewerMaySee(t *testing.T) {
 		t.Fatalf("public print view: %d", resp.StatusCode)
 	}
 	wantIn(t, "public print view", body, "Correct on <time datetime=\"2026-03-04\">4 March 2026</time>",
-		"https://directory.example.org/agencies/"+slug, "data-print", "Print command", "data-share-url", `role="status"`, "Exit this page")
+		"https://directory.example.org/agencies/"+slug, "data-print hidden", "Print command", "data-share-url", `role="status"`, "Exit this page")
 	for _, leak := range []string{title, "Staff only", staffNumber} {
 		if strings.Contains(body, leak) || strings.Contains(body, escape(leak)) {
 			t.Errorf("public print view shows %q", leak)

@@ -38,7 +38,7 @@ func (s *Server) handleAgencyPrint(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, templates.AgencyPrint(s.base(r), a))
+	return s.render(w, r, http.StatusOK, templates.AgencyPrint(s.base(r), a, s.assets.URL("print.js")))
 }
 
 // maxBack bounds the back address: a search's text is at most 200 characters, and its

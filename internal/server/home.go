@@ -16,7 +16,6 @@ import (
 const (
 	recentContactsShown = 10
 	overdueShown        = 50
-	recentChangesShown  = 20
 	upcomingTraining    = 5
 )
 
@@ -75,15 +74,8 @@ func (s *Server) homeRSLOfficer(w http.ResponseWriter, r *http.Request, v access
 	return s.render(w, r, http.StatusOK, templates.HomeRSLOfficer(s.base(r), p))
 }
 
-func (s *Server) homeAdmin(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
-	ctx := r.Context()
-	var p templates.HomeAdminPage
-	var err error
-	if p.Overdue, p.OverdueTotal, err = s.directory.OverdueReviews(ctx, v, overdueShown); err != nil {
-		return err
-	}
-	if p.Changes, err = s.directory.RecentChangesByNonAdmins(ctx, v, recentChangesShown); err != nil {
-		return err
-	}
-	return s.render(w, r, http.StatusOK, templates.HomeAdmin(s.base(r), p))
+// homeAdmin is the admin dashboard: an admin's home and /admin are one page, so what needs
+// attention is in one place.
+func (s *Server) homeAdmin(w http.ResponseWriter, r *http.Request, _ access.Viewer) error {
+	return s.handleAdminDashboard(w, r)
 }

@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -74,7 +76,7 @@ func TestHousingStaffHome(t *testing.T) {
 	body := a.signIn(t, access.HousingStaff, "").home(t)
 	wantIn(t, "housing staff", body, "Housing staff home",
 		`action="/directory"`, `name="q"`, // quick search
-		"champions by area", "<h3>Motherwell</h3>", motherwellChampion, motherwellChampionTel, "Staff only",
+		"Housing domestic abuse champions", `<td data-label="Area">Motherwell</td>`, "Charlie Example", motherwellChampionTel, "Staff only",
 		`id="training-heading">Training`, `id="training-heading"`,
 		"Recently updated contacts", "Safeguarding lead", `href="/agencies/trust-housing-association"`)
 	wantNotIn(t, "housing staff", body, "Get help with domestic abuse", "What needs attention")
@@ -96,7 +98,7 @@ func TestChampionHome(t *testing.T) {
 	a.exec(t, `UPDATE agencies SET review_due = (now() AT TIME ZONE 'Europe/London')::date - 1 WHERE slug = 'clyde-valley-housing-association'`)
 	body = champ.home(t)
 	wantIn(t, "champion", body, "Housing associations in your areas",
-		`href="/agencies/clyde-valley-housing-association"`, "Domestic abuse lead officer", "Kai Demo", `href="tel:+441632960303"`,
+		`href="/agencies/clyde-valley-housing-association"`, "Domestic abuse lead", "Kai Demo", `href="tel:+441632960303"`,
 		`href="/agencies/link-group"`, "1 entry is overdue for review", "Review overdue",
 		"Your champion entry", motherwellChampion, `href="/my/champion"`)
 	wantNotIn(t, "champion", body, "Home Group Scotland", "Abronhill", "Customer services")
@@ -111,23 +113,27 @@ func TestRSLOfficerHome(t *testing.T) {
 	officer := a.signIn(t, access.RSLOfficer, "clyde-valley-housing-association")
 	body := officer.home(t)
 	wantIn(t, "rsl officer", body, "Clyde Valley Housing Association", "tag--reviewed", "has been confirmed as correct",
-		`href="/my/organisation"`, "champions for your areas", motherwellChampionTel, "<h3>Wishaw</h3>",
+		`href="/my/organisation"`, "champions for your areas", motherwellChampionTel, `<td data-label="Area">Wishaw</td>`,
 		`id="training-heading"`)
 	// Clyde Valley has no homes in Shotts: that champion is not theirs.
-	wantNotIn(t, "rsl officer", body, shottsChampionTel, "<h3>Shotts</h3>")
+	wantNotIn(t, "rsl officer", body, shottsChampionTel, `<td data-label="Area">Shotts</td>`, "No champion is listed yet for Shotts")
 
 	a.exec(t, `UPDATE agencies SET review_due = (now() AT TIME ZONE 'Europe/London')::date - 1 WHERE slug = 'clyde-valley-housing-association'`)
 	wantIn(t, "rsl officer, overdue", officer.home(t), "tag--overdue", "Review overdue", "overdue for review")
 }
 
+// TestAdminHome: an admin's home is the dashboard, one page for what needs attention. The
+// changes by officers and champions stay on it, however often it is opened, until the admin
+// marks them seen.
 func TestAdminHome(t *testing.T) {
 	a := newApp(t)
 	ctx := context.Background()
 	officer := a.signIn(t, access.RSLOfficer, "link-group")
 	admin := a.signIn(t, access.Admin, "")
 	body := admin.home(t)
-	wantIn(t, "admin", body, "What needs attention", "No entries are overdue for review", "No one other than an administrator",
-		`href="/admin/audit"`)
+	wantIn(t, "admin", body, "Admin dashboard", "No entries are overdue for review", "Nothing new has been changed",
+		`href="/admin/audit"`, "The directory in numbers")
+	wantNotIn(t, "admin", body, "Mark these changes as seen")
 
 	record := func(actor int64, slug string) {
 		t.Helper()
@@ -146,11 +152,23 @@ func TestAdminHome(t *testing.T) {
 	record(admin.ID, "trust-housing-association")
 	a.exec(t, `UPDATE agencies SET review_due = (now() AT TIME ZONE 'Europe/London')::date - 5 WHERE slug = 'loretto-housing'`)
 
-	body = admin.home(t)
-	wantIn(t, "admin", body, "Recent changes by officers and champions", "Test rsl_officer", "RSL officer",
-		"Changed organisation", `href="/agencies/link-group"`,
-		"1 entry is overdue for review", "Loretto Housing Association (Wheatley Group)")
-	// The admin's own change and everyone's sign-ins are not "changes by non-admins".
-	changes := body[strings.Index(body, "Recent changes by officers"):]
-	wantNotIn(t, "admin", changes, "trust-housing-association", "Sign in")
+	for _, path := range []string{"/", "/admin", "/"} { // looking again does not clear them
+		_, body = admin.get(t, path)
+		wantIn(t, "admin "+path, body, "Changes by officers and champions", "Test rsl_officer", "RSL officer",
+			"Changed organisation", `href="/admin/agencies/link-group/edit"`, "1 change you have not marked as seen",
+			"1 entry is overdue for review", "Loretto Housing Association (Wheatley Group)", "Mark these changes as seen")
+		// The admin's own change and everyone's sign-ins are not "changes by non-admins".
+		changes := body[strings.Index(body, "Changes by officers"):strings.Index(body, "Overdue for review")]
+		wantNotIn(t, "admin "+path, changes, "trust-housing-association", "Sign in")
+	}
+	upto := regexp.MustCompile(`name="upto" value="(\d+)"`).FindStringSubmatch(body)
+	if upto == nil {
+		t.Fatal("no mark-as-seen form")
+	}
+	resp, _ := admin.post(t, "/admin/changes/seen", url.Values{"upto": {upto[1]}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin" {
+		t.Fatalf("mark as seen: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, body = admin.get(t, "/")
+	wantIn(t, "admin, marked seen", body, "The changes are marked as seen", "Nothing new has been changed", "You last marked changes as seen on")
 }

@@ -9,6 +9,7 @@ import (
 	"dadirectory/internal/directory"
 	"dadirectory/internal/edit"
 	"dadirectory/internal/phone"
+	"dadirectory/internal/uktime"
 	"dadirectory/internal/validate"
 	"dadirectory/templates"
 )
@@ -88,7 +89,7 @@ func (s *Server) handleMyOrganisationConfirm(w http.ResponseWriter, r *http.Requ
 	case err == nil:
 		msg := "Thank you: the details are confirmed as correct."
 		if a.ReviewDue != nil {
-			msg += " The next review is due on " + a.ReviewDue.Format("2 January 2006") + "."
+			msg += " The next review is due on " + uktime.Date(*a.ReviewDue) + "."
 		}
 		return s.redirectWithFlash(w, r, "/my/organisation", msg)
 	case errors.As(err, &conflict):

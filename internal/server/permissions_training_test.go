@@ -60,6 +60,8 @@ func trainingMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 	sess := func(id int64, suffix string) string { return fmt.Sprintf("/training/sessions/%d%s", id, suffix) }
 	adminSess := func(id int64, suffix string) string { return fmt.Sprintf("/admin/training/sessions/%d%s", id, suffix) }
 	courseAt := func(slug string, id int64) string { return fmt.Sprintf("/training/%s#session-%d", slug, id) }
+	// After booking or cancelling, the course page opens at its message.
+	flashAt := func(slug string, _ int64) string { return fmt.Sprintf("/training/%s#flash", slug) }
 	manage := func(method, path string, o outcome) check { return only(method, path, o, rsl, admin) }
 	adminOnly := func(method, path string, o outcome) check {
 		return only(method, path, o, admin)
@@ -83,7 +85,7 @@ func trainingMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 			as("POST", sess(id, "/book"), nil)
 		}
 	}
-	booked := func(slug string, id int64) outcome { return redirectTo(courseAt(slug, id)).changed() }
+	booked := func(slug string, id int64) outcome { return redirectTo(flashAt(slug, id)).changed() }
 
 	return map[string][]check{
 		"GET /training": {

@@ -14,6 +14,7 @@ func (s *Server) curationRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(access.Admin))
 		r.Get("/admin", s.handle(s.handleAdminDashboard))
+		r.Post("/admin/changes/seen", s.handle(s.handleAdminChangesSeen))
 		r.Get("/admin/settings", s.handle(s.handleAdminSettings))
 		r.Post("/admin/settings", s.handle(s.handleAdminSettingsUpdate))
 	})

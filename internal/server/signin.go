@@ -81,7 +81,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, r, http.StatusTooManyRequests, s.signInPage(r, form))
 	case errors.Is(err, accounts.ErrBadCredentials):
 		s.metrics.SignIn("failed")
-		form.Errors = []templates.FieldError{{Field: "email", Message: "Enter a correct email address and password. Both are case-sensitive except the email."}}
+		form.Errors = []templates.FieldError{{Field: "email", Message: "Enter a correct email address and password. The password is case-sensitive."}}
 		return s.render(w, r, http.StatusUnauthorized, s.signInPage(r, form))
 	case err != nil:
 		return err

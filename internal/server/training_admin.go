@@ -42,7 +42,7 @@ func (s *Server) handleCourseNew(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in := training.CourseInput{Visibility: "staff", Programme: "Safe & Together"}
+	in := training.CourseInput{Visibility: "staff"} // no programme chosen for the admin: a course is not Safe & Together unless they say so
 	if !m.Admin {
 		in.Programme = ""
 	}

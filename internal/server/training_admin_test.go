@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -67,7 +68,7 @@ func TestTrainingSessionFormRefusesBadInput(t *testing.T) {
 		{"past date", "starts_at", londonInput(time.Now().Add(-72 * time.Hour)), "The start must be in the future"},
 		{"booking closes after start", "booking_closes", londonInput(start.Add(time.Hour)), "Booking must close before the session starts"},
 		{"link not http", "online_url", "javascript:alert(1)", "must be a full web address"},
-		{"not a date", "starts_at", "soon", "as a date and time"},
+		{"not a date", "starts_at", "soon", "The date the session starts must include a month and year"},
 	}
 	for _, c := range cases {
 		form := url.Values{}
@@ -86,6 +87,22 @@ func TestTrainingSessionFormRefusesBadInput(t *testing.T) {
 		}
 		wantIn(t, c.name, body, "There is a problem", c.message, `href="#`+c.field+`"`, "Kept venue 42", `value="`+html.EscapeString(form.Get("capacity"))+`"`)
 	}
+	// The GOV.UK date input: a box left empty is named, and what was typed in the others stays.
+	boxes := url.Values{}
+	for k, v := range good {
+		boxes[k] = v
+	}
+	boxes.Del("starts_at")
+	boxes.Set("starts_at-day", "27")
+	boxes.Set("starts_at-month", "")
+	boxes.Set("starts_at-year", strconv.Itoa(start.Year()+1))
+	boxes.Set("starts_at-time", "09:30")
+	resp, body := admin.post(t, "/admin/training/"+slug+"/sessions", boxes)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("date without a month: status %d", resp.StatusCode)
+	}
+	wantIn(t, "date without a month", body, "The date the session starts must include a month", `href="#starts_at"`,
+		`name="starts_at-day" value="27"`, `name="starts_at-time" value="09:30"`, `id="starts_at-month" name="starts_at-month" value="" aria-invalid="true"`)
 	var n int
 	if err := a.pool.QueryRow(context.Background(), `SELECT count(*) FROM training_sessions s JOIN training_courses c ON c.id = s.course_id WHERE c.slug = $1`, slug).Scan(&n); err != nil || n != 0 {
 		t.Errorf("bad input saved %d sessions (%v)", n, err)
@@ -97,11 +114,19 @@ func TestTrainingSessionFormRefusesBadInput(t *testing.T) {
 		a.quickSignIn(t, access.HousingStaff, "").post(t, fmt.Sprintf("/training/sessions/%d/book", id), nil)
 	}
 	page := fmt.Sprintf("/admin/training/sessions/%d", id)
-	_, body := admin.get(t, page)
+	_, body = admin.get(t, page)
 	form := url.Values{"version": {formValue(body, "version")}, "original": {formValue(body, "original")},
-		"starts_at": {formInput(body, "starts_at")}, "ends_at": {formInput(body, "ends_at")}, "venue": {"Room 7"},
-		"online_url": {""}, "capacity": {"1"}, "booking_closes": {""}}
-	resp, body := admin.post(t, page, form)
+		"venue": {"Room 7"}, "online_url": {""}, "capacity": {"1"}}
+	// The form's date inputs, sent back box by box as a browser would.
+	for _, name := range []string{"starts_at", "ends_at", "booking_closes"} {
+		for _, part := range []string{"day", "month", "year", "time"} {
+			form.Set(name+"-"+part, formInput(body, name+"-"+part))
+		}
+	}
+	if form.Get("starts_at-year") == "" || form.Get("starts_at-time") == "" {
+		t.Fatalf("the session form shows no start date and time: %v", form)
+	}
+	resp, body = admin.post(t, page, form)
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "2 people already have places") || !strings.Contains(body, "Room 7") {
 		t.Errorf("capacity below bookings: %d", resp.StatusCode)
 	}

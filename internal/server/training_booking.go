@@ -51,7 +51,9 @@ func (s *Server) handleTrainingBook(w http.ResponseWriter, r *http.Request) erro
 	default:
 		msg = "Your attendance at this session is already recorded."
 	}
-	return s.redirectWithFlash(w, r, "/training/"+out.CourseSlug+"#session-"+strconv.FormatInt(id, 10), msg)
+	// To the message, not the session: on a phone the session's panel is a screen below the
+	// message, which would be out of sight.
+	return s.redirectWithFlash(w, r, "/training/"+out.CourseSlug+"#flash", msg)
 }
 
 // handleTrainingCancelForm asks before a person gives up their place, naming the session.

@@ -110,7 +110,7 @@ func TestTrainingBookCancelPromoteAndSessionCancelled(t *testing.T) {
 
 	first, second := a.signIn(t, access.HousingStaff, ""), a.signIn(t, access.RSLOfficer, "link-group")
 	resp, _ = first.post(t, book, nil)
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != fmt.Sprintf("/training/%s#session-%d", slug, id) {
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != fmt.Sprintf("/training/%s#flash", slug) {
 		t.Fatalf("book: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	_, body := first.get(t, "/training/"+slug)

@@ -10,6 +10,7 @@ import (
 
 	"dadirectory/internal/edit"
 	"dadirectory/internal/training"
+	"dadirectory/internal/validate"
 	"dadirectory/templates"
 )
 
@@ -24,7 +25,9 @@ func (s *Server) handleTrainingList(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	f, form, errs := training.ParseFilter(r.URL.Query(), programmes)
+	q := r.URL.Query()
+	validate.JoinDate(q, "date")
+	f, form, errs := training.ParseFilter(q, programmes)
 	page := templates.TrainingListPage{Form: form, Programmes: programmes, SignedIn: v.IsStaff()}
 	if _, err := s.training.Manager(ctx, v); err == nil {
 		page.CanManage = true

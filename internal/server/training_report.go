@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"dadirectory/internal/training"
+	"dadirectory/internal/validate"
 	"dadirectory/templates"
 )
 
@@ -15,7 +16,10 @@ import (
 // allowed to provide training.
 
 func (s *Server) trainingReport(r *http.Request) (training.Report, training.ReportForm, []templates.FieldError, error) {
-	rng, form, errs := training.ParseReportRange(r.URL.Query(), time.Now())
+	q := r.URL.Query()
+	validate.JoinDate(q, "from")
+	validate.JoinDate(q, "to")
+	rng, form, errs := training.ParseReportRange(q, time.Now())
 	if len(errs) > 0 {
 		return training.Report{}, form, templates.FieldErrors(errs), nil
 	}

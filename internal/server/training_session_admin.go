@@ -19,6 +19,9 @@ import (
 // attended. Every id is checked against what the viewer manages in the store's SQL.
 
 func readSessionInput(f url.Values) training.SessionInput {
+	for _, name := range []string{"starts_at", "ends_at", "booking_closes"} {
+		validate.JoinDate(f, name)
+	}
 	return training.SessionInput{StartsAt: f.Get("starts_at"), EndsAt: f.Get("ends_at"), Venue: f.Get("venue"),
 		OnlineURL: f.Get("online_url"), Capacity: f.Get("capacity"), BookingCloses: f.Get("booking_closes")}
 }
@@ -45,7 +48,7 @@ func (s *Server) handleSessionCreate(w http.ResponseWriter, r *http.Request) err
 }
 
 func sessionWhen(x training.SessionEdit) string {
-	return x.StartsAt.In(uktime.London).Format("Monday 2 January 2006 at 3:04pm")
+	return x.StartsAt.In(uktime.London).Weekday().String() + " " + uktime.DateTime(x.StartsAt)
 }
 
 func (s *Server) handleSessionAdmin(w http.ResponseWriter, r *http.Request) error {

@@ -142,11 +142,12 @@ func ParseFilter(q url.Values, programmes []string) (Filter, FilterForm, validat
 	f.Deliveries = pick("delivery", "how it is delivered", values(Deliveries))
 	f.Audiences = pick("audience", "who it is for", values(Audiences))
 	if form.Date != "" {
-		d, err := time.ParseInLocation(time.DateOnly, form.Date, uktime.London)
-		if err != nil || d.Year() < 2000 || d.Year() > 2200 {
-			e.Add("date", "Enter a date like 2026-03-31")
-		} else {
-			f.From = d
+		if d, ok := e.Date("date", "the first date", form.Date, false); ok {
+			if d.Year() < 2000 || d.Year() > 2200 {
+				e.Add("date", "The first date must be a real date")
+			} else {
+				f.From = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, uktime.London)
+			}
 		}
 	}
 	return f, form, e
@@ -188,7 +189,7 @@ func (s *Store) List(ctx context.Context, v access.Viewer, f Filter) (Listing, e
 	}
 	rows, err = s.db.Query(ctx, `SELECT `+courseColumns+` FROM training_courses c JOIN agencies a ON a.id = c.provider_id
 		WHERE `+visibleCourse+courseMatch(4)+`
-		ORDER BY c.programme, c.title, c.id`, append([]any{v.IsStaff(), now, f.From}, filters...)...)
+		ORDER BY lower(c.programme), lower(c.title), c.id`, append([]any{v.IsStaff(), now, f.From}, filters...)...)
 	if err != nil {
 		return l, wrap("list courses", err)
 	}

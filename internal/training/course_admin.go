@@ -49,7 +49,7 @@ func (s *Store) ProviderChoices(ctx context.Context, v access.Viewer) ([]Provide
 	rows, err := s.db.Query(ctx, `SELECT a.slug, a.name FROM agencies a
 		WHERE a.archived_at IS NULL AND ($2::bool OR (a.id = $1::bigint
 			AND EXISTS (SELECT 1 FROM training_providers tp WHERE tp.agency_id = a.id)))
-		ORDER BY a.name, a.id`, own, admin)
+		ORDER BY lower(a.name), a.id`, own, admin)
 	if err != nil {
 		return nil, wrap("provider choices", err)
 	}
@@ -74,7 +74,7 @@ func (s *Store) ManagedCourses(ctx context.Context, v access.Viewer) ([]ManagedC
 			(SELECT count(*) FROM training_sessions s WHERE s.course_id = c.id AND s.cancelled_at IS NULL AND s.starts_at > $2)
 		FROM training_courses c JOIN agencies a ON a.id = c.provider_id
 		WHERE `+mayManage("$4", "$5")+`
-		ORDER BY c.archived_at IS NOT NULL, c.programme, c.title, c.id`, true, s.now(), time.Time{}, own, admin)
+		ORDER BY c.archived_at IS NOT NULL, lower(c.programme), lower(c.title), c.id`, true, s.now(), time.Time{}, own, admin)
 	if err != nil {
 		return nil, wrap("managed courses", err)
 	}

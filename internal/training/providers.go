@@ -29,7 +29,7 @@ func (s *Store) ProviderRows(ctx context.Context, v access.Viewer) ([]ProviderRo
 			(SELECT count(*) FROM training_courses c WHERE c.provider_id = a.id)
 		FROM agencies a LEFT JOIN training_providers tp ON tp.agency_id = a.id
 		WHERE a.archived_at IS NULL
-		ORDER BY tp.agency_id IS NULL, a.name, a.id`)
+		ORDER BY tp.agency_id IS NULL, lower(a.name), a.id`)
 	if err != nil {
 		return nil, wrap("provider rows", err)
 	}

@@ -47,12 +47,15 @@ func ParseReportRange(q url.Values, now time.Time) (ReportRange, ReportForm, val
 		if s == "" {
 			return
 		}
-		d, err := time.ParseInLocation(time.DateOnly, s, uktime.London)
-		if err != nil || d.Year() < 2000 || d.Year() > 2200 {
-			e.Add(field, "Enter "+label+" as a date, like 2026-03-31")
+		d, ok := e.Date(field, label, s, false)
+		if !ok {
 			return
 		}
-		*dst = d
+		if d.Year() < 2000 || d.Year() > 2200 {
+			e.Add(field, strings.ToUpper(label[:1])+label[1:]+" must be a real date")
+			return
+		}
+		*dst = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, uktime.London)
 	}
 	read("from", "the first day", form.From, &r.From)
 	read("to", "the last day", form.To, &r.To)
@@ -147,7 +150,7 @@ func (s *Store) Report(ctx context.Context, v access.Viewer, r ReportRange, coun
 		FROM training_courses c
 		WHERE EXISTS (SELECT 1 FROM training_sessions s WHERE s.course_id = c.id AND s.cancelled_at IS NULL
 			AND s.starts_at >= $1 AND s.starts_at < $2)
-		ORDER BY c.programme, c.title, c.id`, args...)
+		ORDER BY lower(c.programme), lower(c.title), c.id`, args...)
 	if err != nil {
 		return out, wrap("report by course", err)
 	}
@@ -182,7 +185,7 @@ func (s *Store) Report(ctx context.Context, v access.Viewer, r ReportRange, coun
 	rows, err = s.db.Query(ctx, trained+`SELECT c.title, c.programme, c.level, t.organisation, t.sector, count(DISTINCT t.user_id)
 		FROM trained t JOIN training_courses c ON c.id = t.course_id
 		GROUP BY c.id, c.title, c.programme, c.level, t.organisation, t.sector
-		ORDER BY c.programme, c.title, c.id, t.organisation, t.sector`, args...)
+		ORDER BY lower(c.programme), lower(c.title), c.id, lower(t.organisation), t.sector`, args...)
 	if err != nil {
 		return out, wrap("report rows", err)
 	}

@@ -48,8 +48,8 @@ const maxSessionLength = 92 * 24 * time.Hour
 func cleanSession(in SessionInput, delivery string, now time.Time, prev *sessionValues, taken int) (sessionValues, validate.Errors) {
 	var e validate.Errors
 	var out sessionValues
-	starts, okStart := parseLocal(&e, "starts_at", "the start date and time", in.StartsAt, true)
-	ends, okEnd := parseLocal(&e, "ends_at", "the end date and time", in.EndsAt, true)
+	starts, okStart := parseLocal(&e, "starts_at", "the session starts", in.StartsAt, true)
+	ends, okEnd := parseLocal(&e, "ends_at", "the session ends", in.EndsAt, true)
 	if okStart {
 		out.StartsAt = starts
 		if !starts.After(now) && (prev == nil || !starts.Equal(prev.StartsAt)) {
@@ -74,7 +74,7 @@ func cleanSession(in SessionInput, delivery string, now time.Time, prev *session
 		e.Add("online_url", "Enter the joining link: this course is delivered online")
 	}
 	out.Capacity = cleanCapacity(&e, in.Capacity, taken)
-	if closes, ok := parseLocal(&e, "booking_closes", "when booking closes", in.BookingCloses, false); ok {
+	if closes, ok := parseLocal(&e, "booking_closes", "booking closes", in.BookingCloses, false); ok {
 		out.BookingCloses = &closes
 		unchanged := prev != nil && prev.BookingCloses != nil && closes.Equal(*prev.BookingCloses)
 		switch {
@@ -105,28 +105,50 @@ func cleanCapacity(e *validate.Errors, s string, taken int) int {
 	return n
 }
 
-// parseLocal reads a datetime-local value as UK time. A time the clocks skip (when they go
-// forward) is refused rather than quietly moved.
+// parseLocal reads a date and time as UK time: the boxes of a date input with a time box
+// (joined as "D/M/YYYY HH:MM"), or a datetime-local value ("YYYY-MM-DDTHH:MM") from a client
+// that sends one. A time the clocks skip (when they go forward) is refused rather than
+// quietly moved. label completes "the date ..." ("the session starts").
 func parseLocal(e *validate.Errors, field, label, s string, required bool) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		if required {
-			e.Add(field, "Enter "+label)
+			e.Add(field, "Enter the date and time "+label)
 		}
 		return time.Time{}, false
 	}
-	var t time.Time
+	_, _, _, clock := validate.DateParts(s)
+	date := strings.TrimSpace(strings.TrimSuffix(s, clock))
+	date = strings.TrimSuffix(date, "T")
+	if date == "" {
+		e.Add(field, "Enter the date "+label)
+		return time.Time{}, false
+	}
+	d, ok := e.Date(field, "the date "+label, date, true)
+	if !ok {
+		return time.Time{}, false
+	}
+	if d.Year() < 2000 || d.Year() > 2200 {
+		e.Add(field, "The date "+label+" must be a real date")
+		return time.Time{}, false
+	}
+	if clock == "" {
+		e.Add(field, "Enter the time "+label+", like 09:30")
+		return time.Time{}, false
+	}
+	var hm time.Time
 	var err error
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
-		if t, err = time.ParseInLocation(layout, s, uktime.London); err == nil {
+	for _, layout := range []string{"15:04", "15:04:05"} {
+		if hm, err = time.Parse(layout, clock); err == nil {
 			break
 		}
 	}
-	if err != nil || t.Year() < 2000 || t.Year() > 2200 {
-		e.Add(field, "Enter "+label+" as a date and time, like 2026-03-31 09:30")
+	if err != nil {
+		e.Add(field, "Enter the time "+label+" as hours and minutes, like 09:30")
 		return time.Time{}, false
 	}
-	if wall := t.Format("2006-01-02T15:04"); !strings.HasPrefix(s, wall) {
+	t := time.Date(d.Year(), d.Month(), d.Day(), hm.Hour(), hm.Minute(), 0, 0, uktime.London)
+	if t.Hour() != hm.Hour() || t.Minute() != hm.Minute() || t.Day() != d.Day() {
 		e.Add(field, "That time does not exist in the UK on that day, because the clocks go forward: choose another")
 		return time.Time{}, false
 	}

@@ -52,7 +52,7 @@ func (s *Store) AreaPlacesOf(ctx context.Context, v access.Viewer, slug string) 
 func loadAreaPlaces(ctx context.Context, q postgres.Querier, where string, arg any, lock bool) ([]AreaPlaces, error) {
 	sql := `SELECT a.id, a.slug, a.name, coalesce(p.places, '{}'), coalesce(p.postcodes, '{}'), coalesce(p.version, 0), p.updated_at
 		FROM areas a LEFT JOIN area_places p ON p.area_id = a.id
-		WHERE a.retired_at IS NULL AND ` + where + ` ORDER BY a.sort_order, a.name`
+		WHERE a.retired_at IS NULL AND ` + where + ` ORDER BY a.sort_order, lower(a.name)`
 	if lock {
 		// The area too: a retirement waits for the save, and the save sees it.
 		sql += ` FOR UPDATE OF a`

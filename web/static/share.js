@@ -1,7 +1,6 @@
-// Sharing and printing one page, as an enhancement. Without JavaScript the page's address is
-// shown as text to select and copy, and the print view says how to print; with it, a "Copy
-// link" button copies the address and says so in a live region, and a "Print this page"
-// button opens the browser's print dialogue.
+// Sharing a page, as an enhancement. Without JavaScript the page's address is shown as text to
+// select and copy; with it, a "Copy link" button copies the address and says so in a live
+// region. (The Print button of print views is print.js.)
 (function () {
   "use strict";
 
@@ -46,11 +45,5 @@
         failed();
       }
     });
-  });
-
-  Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (box) {
-    var print = button("Print this page", "button print-button");
-    box.insertBefore(print, box.firstChild);
-    print.addEventListener("click", function () { window.print(); });
   });
 })();
