@@ -18,6 +18,8 @@ type Base struct {
 	Site     site.Settings
 	CSS      string // hashed URL of the stylesheet
 	ExitJS   string // hashed URL of the quick-exit script
+	ShareJS  string // hashed URL of the copy-link and print script (pages that share load it)
+	SiteURL  string // BASE_URL without a trailing slash: the address people use, for links to share
 	Icon     string // hashed URL of the site icon
 	Viewer   access.Viewer
 	UserName string

@@ -14,6 +14,7 @@ type ChampionForm struct {
 	Version     int                     // the version the form's values start from
 	Phones      []directory.Phone       // as typed, not normalised, so nothing is lost
 	Hours       string
+	Email       string   // as typed
 	Areas       []string // area slugs ticked
 	AreaOptions []directory.Term
 	Errors      []FieldError

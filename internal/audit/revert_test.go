@@ -327,7 +327,7 @@ func TestRevertChampionAreasAndAccounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := f.store.UpdateOwnChampion(ctx, champ, directory.ChampionInput{Version: entry.Version, Phones: entry.Phones,
-		Hours: "Changed hours", Areas: []string{"wishaw", "shotts"}}); err != nil {
+		Hours: "Changed hours", Email: entry.Email, Areas: []string{"wishaw", "shotts"}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.trail.Revert(ctx, f.admin, f.lastEvent(t, "contact.update")); err != nil {

@@ -52,12 +52,13 @@ type ChampionInput struct {
 	Version int      `json:"-"`
 	Phones  []Phone  `json:"phones"`
 	Hours   string   `json:"hours"`
+	Email   string   `json:"email"`
 	Areas   []string `json:"areas"` // area slugs
 }
 
 // Input is the entry as its form starts: the numbers written the usual way.
 func (e ChampionEntry) Input() ChampionInput {
-	in := ChampionInput{Version: e.Version, Hours: e.Hours, Areas: e.AreaSlugs(), Phones: []Phone{}}
+	in := ChampionInput{Version: e.Version, Hours: e.Hours, Email: e.Email, Areas: e.AreaSlugs(), Phones: []Phone{}}
 	for _, p := range e.Phones {
 		in.Phones = append(in.Phones, Phone{Label: p.Label, Number: p.Display()})
 	}
@@ -71,10 +72,11 @@ func ChampionForm(areas []Term) edit.Form[ChampionInput] {
 		Fields: []edit.Field[ChampionInput]{
 			phonesField("phones", "Phone numbers", func(c *ChampionInput) *[]Phone { return &c.Phones }),
 			edit.Text("hours", "Hours", func(c *ChampionInput) *string { return &c.Hours }),
+			edit.Text("email", "Email address", func(c *ChampionInput) *string { return &c.Email }),
 			editTerms("areas", "Areas covered", func(c *ChampionInput) *[]string { return &c.Areas }, areas),
 		},
 		Clean: func(in ChampionInput) ChampionInput {
-			in.Phones, in.Hours, _ = checkChampionInput(in)
+			in.Phones, in.Hours, in.Email, _ = checkChampionInput(in)
 			return in
 		},
 	}
@@ -87,6 +89,7 @@ type ChampionSnapshot struct {
 	RoleTitle string   `json:"role_title"`
 	Phones    []Phone  `json:"phones"`
 	Hours     string   `json:"hours"`
+	Email     string   `json:"email"`
 	Areas     []string `json:"areas"`
 	Version   int      `json:"version"`
 }
@@ -97,7 +100,7 @@ func (e ChampionEntry) Snapshot() ChampionSnapshot {
 	if phones == nil {
 		phones = []Phone{}
 	}
-	return ChampionSnapshot{ID: e.ID, RoleTitle: e.RoleTitle, Phones: phones, Hours: e.Hours, Areas: e.AreaSlugs(), Version: e.Version}
+	return ChampionSnapshot{ID: e.ID, RoleTitle: e.RoleTitle, Phones: phones, Hours: e.Hours, Email: e.Email, Areas: e.AreaSlugs(), Version: e.Version}
 }
 
 // OwnChampionEntry returns the champion viewer's own entry. A viewer who is not a champion
@@ -138,7 +141,7 @@ func ownChampion(ctx context.Context, db postgres.Querier, viewer access.Viewer,
 	return e, nil
 }
 
-// UpdateOwnChampion saves the champion viewer's phones, hours and areas. It returns
+// UpdateOwnChampion saves the champion viewer's phones, hours, email address and areas. It returns
 // validate.Errors for bad input, *edit.ConflictError[ChampionEntry] when in.Version is stale
 // (nothing written, and the error says who saved last when the audit trail knows),
 // ErrNoChampionEntry or edit.ErrNotFound as OwnChampionEntry does. The update, the new areas and
@@ -147,7 +150,7 @@ func (s *Store) UpdateOwnChampion(ctx context.Context, viewer access.Viewer, in 
 	if viewer.Role != access.Champion {
 		return ChampionEntry{}, edit.ErrNotFound
 	}
-	phones, hours, errs := checkChampionInput(in)
+	phones, hours, email, errs := checkChampionInput(in)
 	areaIDs, unknown, err := s.areaIDs(ctx, in.Areas)
 	if err != nil {
 		return ChampionEntry{}, err
@@ -182,8 +185,8 @@ func (s *Store) UpdateOwnChampion(ctx context.Context, viewer access.Viewer, in 
 		}
 		// The version in the WHERE clause is the rule every editable row keeps; the row lock
 		// above already makes a lost race show up as the version check failing.
-		tag, err := tx.Exec(ctx, `UPDATE contacts SET phones = $1::jsonb, hours = $2, version = version + 1, updated_at = now()
-			WHERE id = $3 AND version = $4`, phonesJSON, hours, before.ID, in.Version)
+		tag, err := tx.Exec(ctx, `UPDATE contacts SET phones = $1::jsonb, hours = $2, email = $5, version = version + 1, updated_at = now()
+			WHERE id = $3 AND version = $4`, phonesJSON, hours, before.ID, in.Version, email)
 		if err != nil {
 			return fmt.Errorf("directory: update champion entry: %w", err)
 		}
@@ -211,9 +214,11 @@ func (s *Store) UpdateOwnChampion(ctx context.Context, viewer access.Viewer, in 
 	return after, nil
 }
 
-// checkChampionInput cleans the phones and hours. Phone fields are named phone_label-N and
+// checkChampionInput cleans the phones, hours and email address. The address must be a
+// plain one (validate.Email refuses mailto: parameters such as ?bcc=), as it becomes a
+// mailto: link wherever the entry is listed. Phone fields are named phone_label-N and
 // phone_number-N after their row, so each message sits by its own input.
-func checkChampionInput(in ChampionInput) ([]Phone, string, validate.Errors) {
+func checkChampionInput(in ChampionInput) ([]Phone, string, string, validate.Errors) {
 	var errs validate.Errors
 	phones := []Phone{}
 	for i, p := range in.Phones {
@@ -234,7 +239,8 @@ func checkChampionInput(in ChampionInput) ([]Phone, string, validate.Errors) {
 		errs.Add("phone_number-0", fmt.Sprintf("Enter %d phone numbers or fewer", MaxChampionPhones))
 	}
 	hours := errs.Text("hours", "Hours", in.Hours, false, 300, false)
-	return phones, hours, errs
+	email := strings.ToLower(errs.Email("email", "Email address", in.Email))
+	return phones, hours, email, errs
 }
 
 // areaIDs returns the ids of the current areas with these slugs, and whether any slug is not

@@ -180,7 +180,7 @@ func FuzzChampionInput(f *testing.F) {
 		f.Add("Mobile", s, "Evenings")
 	}
 	f.Fuzz(func(t *testing.T, label, number, hours string) {
-		phones, h, errs := checkChampionInput(ChampionInput{Phones: []Phone{{label, number}}, Hours: hours})
+		phones, h, _, errs := checkChampionInput(ChampionInput{Phones: []Phone{{label, number}}, Hours: hours})
 		formtest.ErrorsNameFields(t, errs, []string{"hours"}, "phone_label-", "phone_number-")
 		if len(errs) > 0 {
 			return

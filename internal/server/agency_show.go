@@ -29,6 +29,18 @@ func (s *Server) handleAgencyShow(w http.ResponseWriter, r *http.Request) error 
 	return s.render(w, r, http.StatusOK, templates.Agency(s.base(r), a, searchBack(r.URL.Query().Get("back")), watch))
 }
 
+// handleAgencyPrint is one agency on a page of its own, to print or share. It reads the
+// agency through the same store call as its page, so it shows exactly the contacts this
+// viewer may see (staff-only numbers for staff only, decided in SQL); a hidden or archived
+// agency is 404.
+func (s *Server) handleAgencyPrint(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.directory.Agency(r.Context(), viewer(r.Context()), chi.URLParam(r, "slug"))
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, templates.AgencyPrint(s.base(r), a, s.assets.URL("print.js")))
+}
+
 // maxBack bounds the back address: a search's text is at most 200 characters, and its
 // filters a few dozen slugs.
 const maxBack = 4096

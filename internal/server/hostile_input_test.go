@@ -282,7 +282,7 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 
 		"POST /my/champion": {as: champ, page: "/my/champion", path: "/my/champion",
 			set: url.Values{"phone_label": {"Mobile"}, "phone_number": {"07700 900123"}},
-			fields: map[string]fieldKind{"phone_label": kName, "phone_number": kPhone, "hours": kText, "areas": kSlug,
+			fields: map[string]fieldKind{"phone_label": kName, "phone_number": kPhone, "hours": kText, "email": kEmail, "areas": kSlug,
 				"version": kNumber}, control: http.StatusSeeOther},
 
 		"POST /training/sessions/{id}/book": {as: staff, page: "/training/" + ids.course, path: session + "/book",

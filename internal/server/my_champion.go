@@ -25,7 +25,7 @@ func (s *Server) handleMyChampion(w http.ResponseWriter, r *http.Request) error 
 	}
 	// Numbers are shown as people write them; saving normalises them back to digits.
 	in := entry.Input()
-	form := templates.ChampionForm{Entry: entry, Version: entry.Version, Phones: in.Phones, Hours: in.Hours, Areas: in.Areas,
+	form := templates.ChampionForm{Entry: entry, Version: entry.Version, Phones: in.Phones, Hours: in.Hours, Email: in.Email, Areas: in.Areas,
 		Original: edit.Original(in), Saved: r.URL.Query().Get("saved") == "1", Unchanged: r.URL.Query().Get("saved") == "same"}
 	return s.renderChampionForm(w, r, http.StatusOK, form)
 }
@@ -43,11 +43,11 @@ func (s *Server) handleMyChampionUpdate(w http.ResponseWriter, r *http.Request) 
 	if version == 0 {
 		return badForm(errors.New("no version"))
 	}
-	in := directory.ChampionInput{Version: version, Hours: r.PostForm.Get("hours"), Areas: r.PostForm["areas"],
+	in := directory.ChampionInput{Version: version, Hours: r.PostForm.Get("hours"), Email: r.PostForm.Get("email"), Areas: r.PostForm["areas"],
 		Phones: readPhones(r.PostForm)}
 	// What the person typed, to draw the form again on any refusal.
 	original := r.PostForm.Get("original")
-	form := templates.ChampionForm{Version: version, Phones: in.Phones, Hours: in.Hours, Areas: in.Areas, Original: original}
+	form := templates.ChampionForm{Version: version, Phones: in.Phones, Hours: in.Hours, Email: in.Email, Areas: in.Areas, Original: original}
 
 	after, err := s.directory.UpdateOwnChampion(ctx, viewer(ctx), in)
 	var invalid validate.Errors
@@ -72,7 +72,7 @@ func (s *Server) handleMyChampionUpdate(w http.ResponseWriter, r *http.Request) 
 		merged, c := directory.ChampionForm(tax.Areas).Resolve(original, now.Input(), in)
 		c.SavedBy, c.SavedAt = conflict.SavedBy, conflict.SavedAt
 		form = templates.ChampionForm{Entry: now, Version: now.Version, Phones: merged.Phones, Hours: merged.Hours,
-			Areas: merged.Areas, Original: edit.Original(now.Input()), Conflict: c}
+			Email: merged.Email, Areas: merged.Areas, Original: edit.Original(now.Input()), Conflict: c}
 		return s.renderChampionForm(w, r, http.StatusConflict, form)
 	case errors.As(err, &invalid):
 		form.Entry, err = s.directory.OwnChampionEntry(ctx, viewer(ctx))

@@ -214,3 +214,61 @@ func TestMyChampionStaleVersionIsAConflict(t *testing.T) {
 		t.Errorf("after re-saving: %+v", e)
 	}
 }
+
+// A champion's own email address: set on their form, refused unless it is a plain address
+// (a mailto: link must not carry ?cc= or ?bcc=, or anything else), shown as a mailto: link
+// on their entry where staff see it.
+func TestMyChampionEmail(t *testing.T) {
+	a := newApp(t)
+	champ := a.signIn(t, access.Champion, "")
+	champ.linkChampion(t, motherwellChampion)
+	_, body := champ.get(t, "/my/champion")
+	wantIn(t, "form", body, `name="email"`, `type="email"`)
+	version := formVersion(t, body)
+	for _, bad := range []string{
+		"mailto:champion@example.org",
+		"champion@example.org?bcc=spy@evil.example",
+		"champion@example.org&cc=spy@evil.example",
+		"champion@example.org,spy@evil.example",
+		"champion%40example.org",
+		"Champion <champion@example.org>",
+		"champion@example.org/x",
+		"champion@@example.org",
+		"champion",
+		"champion@example",
+		"javascript:alert(1)//@example.org",
+	} {
+		form := championForm(version, "Kept hours", []string{"motherwell"}, "Desk", "01632 960255")
+		form.Set("email", bad)
+		resp, body := champ.post(t, "/my/champion", form)
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("%q: status %d, want 422", bad, resp.StatusCode)
+			continue
+		}
+		wantIn(t, bad, body, `href="#email"`, "Email address must be an email address", `value="`+html.EscapeString(bad)+`"`, `value="Kept hours"`)
+	}
+	if e := a.motherwellEntry(t); e.Version != 1 {
+		t.Fatalf("refused input was saved: %+v", e)
+	}
+
+	form := championForm(version, "Kept hours", []string{"motherwell"}, "Desk", "01632 960255")
+	form.Set("email", "  Pat.Champion@Example.ORG ")
+	if resp, body := champ.post(t, "/my/champion", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d\n%s", resp.StatusCode, body)
+	}
+	var email, slug string
+	if err := a.pool.QueryRow(context.Background(), `SELECT c.email, a.slug FROM contacts c JOIN agencies a ON a.id = c.agency_id
+		WHERE c.role_title = $1`, motherwellChampion).Scan(&email, &slug); err != nil {
+		t.Fatal(err)
+	}
+	if email != "pat.champion@example.org" {
+		t.Errorf("saved email %q", email)
+	}
+	_, body = champ.get(t, "/my/champion")
+	wantIn(t, "form after saving", body, `value="pat.champion@example.org"`)
+	staff := a.signIn(t, access.HousingStaff, "")
+	_, body = staff.get(t, "/agencies/"+slug)
+	wantIn(t, "agency page", body, motherwellChampion, `href="mailto:pat.champion@example.org"`)
+	_, body = staff.get(t, "/")
+	wantIn(t, "staff home", body, `href="mailto:pat.champion@example.org"`)
+}

@@ -226,6 +226,11 @@ func matrix(ids demoIDs, pool *pgxpool.Pool) map[string][]check {
 			everyone("GET", "/agencies/"+ids.staffAgency, ok200).with(access.Anonymous, no404),
 			everyone("GET", "/agencies/no-such-agency", no404),
 		},
+		"GET /agencies/{slug}/print": {
+			everyone("GET", "/agencies/galop/print", ok200),
+			everyone("GET", "/agencies/"+ids.staffAgency+"/print", ok200).with(access.Anonymous, no404),
+			everyone("GET", "/agencies/no-such-agency/print", no404),
+		},
 		"GET /contacts":       {everyone("GET", "/contacts", ok200)},
 		"GET /contacts/print": {everyone("GET", "/contacts/print", ok200)},
 		"GET /safety":         {everyone("GET", "/safety", ok200)},

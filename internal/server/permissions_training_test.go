@@ -189,7 +189,18 @@ func trainingMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 			adminOnly("GET", "/admin/training/report?from=nonsense", bad400),
 		},
 		"GET /admin/training/report.csv": {adminOnly("GET", "/admin/training/report.csv", ok200)},
-		"GET /admin/training/providers":  {adminOnly("GET", "/admin/training/providers", ok200)},
-		"POST /admin/training/providers": {adminOnly("POST", "/admin/training/providers", bad400)},
+		// The attendance lists: admins only, even for an RSL officer who manages the course.
+		"GET /admin/training/{slug}/people": {
+			adminOnly("GET", "/admin/training/"+demoOwnCourse+"/people", ok200),
+			adminOnly("GET", "/admin/training/no-such-course/people", no404),
+		},
+		"GET /admin/training/{slug}/people.csv": {adminOnly("GET", "/admin/training/"+demoOwnCourse+"/people.csv", ok200)},
+		"GET /admin/training/sessions/{id}/people": {
+			adminOnly("GET", adminSess(ownS, "/people"), ok200),
+			adminOnly("GET", adminSess(99999999, "/people"), no404),
+		},
+		"GET /admin/training/sessions/{id}/people.csv": {adminOnly("GET", adminSess(ownS, "/people.csv"), ok200)},
+		"GET /admin/training/providers":                {adminOnly("GET", "/admin/training/providers", ok200)},
+		"POST /admin/training/providers":               {adminOnly("POST", "/admin/training/providers", bad400)},
 	}
 }

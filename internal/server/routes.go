@@ -44,6 +44,7 @@ func (s *Server) routes() chi.Router {
 			r.Get("/", s.handle(s.handleHome))
 			r.With(s.keepPublicPages).Get("/directory", s.handle(s.handleDirectory))
 			r.With(s.keepPublicPages).Get("/agencies/{slug}", s.handle(s.handleAgencyShow))
+			r.Get("/agencies/{slug}/print", s.handle(s.handleAgencyPrint))
 			r.Get("/contacts", s.handle(s.handleContacts))
 			r.Get("/contacts/print", s.handle(s.handleContactsPrint))
 			r.Get("/safety", s.handle(s.handleSafety))

@@ -46,12 +46,16 @@ func (s *Server) trainingRoutes(r chi.Router) {
 		r.Post("/admin/training/sessions/{id}/attendance", s.handle(s.handleSessionAttendance))
 	})
 
-	// Admins only: the report of who has been trained, and which organisations may provide
-	// training.
+	// Admins only: the report of who has been trained, the list of people behind it for a
+	// session or a course, and which organisations may provide training.
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(access.Admin))
 		r.Get("/admin/training/report", s.handle(s.handleTrainingReport))
 		r.Get("/admin/training/report.csv", s.handle(s.handleTrainingReportCSV))
+		r.Get("/admin/training/{slug}/people", s.handle(s.handleCourseAttendanceList))
+		r.Get("/admin/training/{slug}/people.csv", s.handle(s.handleCourseAttendanceCSV))
+		r.Get("/admin/training/sessions/{id}/people", s.handle(s.handleSessionAttendanceList))
+		r.Get("/admin/training/sessions/{id}/people.csv", s.handle(s.handleSessionAttendanceCSV))
 		r.Get("/admin/training/providers", s.handle(s.handleTrainingProviders))
 		r.Post("/admin/training/providers", s.handle(s.handleTrainingProviderSet))
 	})

@@ -192,11 +192,15 @@ func (s *Server) base(r *http.Request) templates.Base {
 // database that stopped answering for the settings would only make the visitor wait again.
 func (s *Server) baseWith(r *http.Request, settings site.Settings) templates.Base {
 	b := templates.Base{
-		Site:   settings,
-		CSS:    s.assets.URL("site.css"),
-		ExitJS: s.assets.URL("exit.js"),
-		Icon:   s.assets.URL("favicon.svg"),
-		Path:   r.URL.Path,
+		Site:    settings,
+		CSS:     s.assets.URL("site.css"),
+		ExitJS:  s.assets.URL("exit.js"),
+		ShareJS: s.assets.URL("share.js"),
+		Icon:    s.assets.URL("favicon.svg"),
+		Path:    r.URL.Path,
+	}
+	if s.cfg.BaseURL != nil {
+		b.SiteURL = strings.TrimSuffix(s.cfg.BaseURL.String(), "/")
 	}
 	if u, ok := currentUser(r.Context()); ok {
 		b.Viewer, b.UserName = u.Viewer(), u.Name
