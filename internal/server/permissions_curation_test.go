@@ -75,7 +75,7 @@ func curationMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 	}
 	contactAt := func(id int64, action string) string { return fmt.Sprintf("%s/contacts/%d/%s", agency, id, action) }
 	return map[string][]check{
-		"GET /admin": {only("GET", "/admin", ok200, admin)},
+		"GET /admin":               {only("GET", "/admin", ok200, admin)},
 		"POST /admin/changes/seen": {only("POST", "/admin/changes/seen", bad400, admin)},
 
 		"GET /admin/agencies": {only("GET", "/admin/agencies", ok200, admin),
