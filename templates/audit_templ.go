@@ -156,11 +156,11 @@ func Audit(b Base, p AuditPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = TextField(p.Errors, "from", "From", "", p.Form.From, "date", "", 0).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = DateInput(p.Errors, "from", "From", "For example, 27 3 2026", p.Form.From).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = TextField(p.Errors, "to", "To", "Includes this day", p.Form.To, "date", "", 0).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = DateInput(p.Errors, "to", "To", "Includes this day", p.Form.To).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -58,8 +59,13 @@ func ParseFilter(v url.Values) (Filter, validate.Errors) {
 			f.Org = s
 		}
 	}
-	f.From = parseDate(&errs, "from", "From", v.Get("from"))
-	f.To = parseDate(&errs, "to", "To", v.Get("to"))
+	// The dates come as GOV.UK date inputs (from-day, from-month, from-year) or, in the
+	// page's own links, as from=2026-03-27.
+	v = maps.Clone(v)
+	validate.JoinDate(v, "from")
+	validate.JoinDate(v, "to")
+	f.From = parseDate(&errs, "from", "the ‘From’ date", v.Get("from"))
+	f.To = parseDate(&errs, "to", "the ‘To’ date", v.Get("to"))
 	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
 		errs.Add("to", "The ‘To’ date must be the same as or after the ‘From’ date")
 	}
@@ -75,12 +81,9 @@ func ParseFilter(v url.Values) (Filter, validate.Errors) {
 }
 
 func parseDate(errs *validate.Errors, field, label, s string) time.Time {
-	if s == "" {
-		return time.Time{}
-	}
-	d, err := time.Parse(dateLayout, s)
-	if err != nil || d.Year() < 1900 {
-		errs.Add(field, "Enter the ‘"+label+"’ date as a real date, year-month-day, for example 2026-03-27")
+	d, ok := errs.Date(field, label, s, false)
+	if ok && d.Year() < 1900 {
+		errs.Add(field, "Enter "+label+" as a real date, for example 27 3 2026")
 		return time.Time{}
 	}
 	return d

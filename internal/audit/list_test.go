@@ -252,10 +252,16 @@ func TestParseFilter(t *testing.T) {
 	if v := good.Values().Encode(); v != "actor=12&from=2026-01-02&org=galop&to=2026-01-02" {
 		t.Errorf("values %s", v)
 	}
+	// The GOV.UK date input's boxes read as the same day.
+	boxes, errs := audit.ParseFilter(url.Values{"from-day": {"2"}, "from-month": {"1"}, "from-year": {"2026"}, "to-day": {" 02 "}, "to-month": {"01"}, "to-year": {"2026"}})
+	if len(errs) > 0 || !boxes.From.Equal(good.From) || !boxes.To.Equal(good.To) {
+		t.Errorf("date boxes: %+v %v", boxes, errs)
+	}
 	for q, field := range map[string]string{
 		"actor=abc": "actor", "actor=-1": "actor", "actor=0": "actor", "actor=99999999999999999999": "actor",
 		"org=Not%20A%20Slug": "org", "org=%3Cscript%3E": "org", "org=" + strings.Repeat("a", 81): "org",
-		"from=27/03/2026": "from", "from=2026-02-30": "from", "from=0000-01-01": "from", "from=2026-1-5": "from",
+		"from=32/03/2026": "from", "from=2026-02-30": "from", "from=0000-01-01": "from", "from=2026-13-5": "from",
+		"from-day=5&from-month=13&from-year=2026": "from", "from-day=5&from-year=2026": "from", "to-day=1&to-month=1&to-year=26": "to",
 		"to=yesterday": "to", "from=2026-03-02&to=2026-03-01": "to",
 		"page=0": "page", "page=x": "page", "page=100001": "page", "from=%ff": "from",
 	} {

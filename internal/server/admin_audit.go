@@ -16,6 +16,8 @@ func (s *Server) handleAdminAudit(w http.ResponseWriter, r *http.Request) error 
 	ctx := r.Context()
 	v := viewer(ctx)
 	q := r.URL.Query()
+	validate.JoinDate(q, "from") // the date inputs' boxes, as one value to show again
+	validate.JoinDate(q, "to")
 	page := templates.AuditPage{Form: templates.AuditForm{Actor: q.Get("actor"), Org: q.Get("org"), From: q.Get("from"), To: q.Get("to")}}
 	f, errs := audit.ParseFilter(q)
 	var err error

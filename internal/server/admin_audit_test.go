@@ -69,7 +69,8 @@ func TestAdminAuditListsEventsWithFilters(t *testing.T) {
 	for _, want := range []string{
 		`<option value="` + strconv.FormatInt(officer.ID, 10) + `" selected>`,
 		`<option value="clyde-valley-housing-association" selected>`,
-		`id="from" name="from" value="2025-07-01"`, `id="to" name="to" value="2025-07-01"`,
+		`name="from-day" value="1"`, `name="from-month" value="7"`, `name="from-year" value="2025"`,
+		`name="to-day" value="1"`, `name="to-month" value="7"`, `name="to-year" value="2025"`,
 		"1 event", "Updated contact", `href="/admin/audit"`,
 	} {
 		if !strings.Contains(body, want) {
@@ -89,16 +90,17 @@ func TestAdminAuditRefusesBadFiltersWithTheForm(t *testing.T) {
 	a := newApp(t)
 	admin := a.signIn(t, access.Admin, "")
 	for q, field := range map[string]string{
-		"from=2026-13-45":                "from",
-		"to=31%2F12%2F2026":              "to",
-		"from=2026-03-02&to=2026-03-01":  "to",
-		"actor=abc":                      "actor",
-		"actor=99999999":                 "actor",
-		"org=no-such-organisation":       "org",
-		"org=%3Cscript%3E":               "org",
-		"page=0":                         "audit-filters",
-		"from=%00":                       "from",
-		"from=" + strings.Repeat("9", 5): "from",
+		"from=2026-13-45":                   "from",
+		"to-day=31&to-month=2&to-year=2026": "to",
+		"from-day=1&from-year=2026":         "from",
+		"from=2026-03-02&to=2026-03-01":     "to",
+		"actor=abc":                         "actor",
+		"actor=99999999":                    "actor",
+		"org=no-such-organisation":          "org",
+		"org=%3Cscript%3E":                  "org",
+		"page=0":                            "audit-filters",
+		"from=%00":                          "from",
+		"from=" + strings.Repeat("9", 5):    "from",
 	} {
 		resp, body := admin.get(t, "/admin/audit?"+q)
 		if resp.StatusCode != http.StatusBadRequest {
@@ -110,7 +112,8 @@ func TestAdminAuditRefusesBadFiltersWithTheForm(t *testing.T) {
 		}
 	}
 	_, body := admin.get(t, "/admin/audit?from=2026-13-45&org=galop")
-	if !strings.Contains(body, `value="2026-13-45"`) || !strings.Contains(body, `<option value="galop" selected>`) {
+	if !strings.Contains(body, `name="from-day" value="45"`) || !strings.Contains(body, `name="from-month" value="13"`) ||
+		!strings.Contains(body, `<option value="galop" selected>`) {
 		t.Error("typed values not kept on the 400 page")
 	}
 	if strings.Contains(a.log.String(), `"level":"ERROR"`) {
