@@ -21,7 +21,7 @@ type Store struct {
 // or when the pool is closed.
 func NewStore(db *pgxpool.Pool) *Store {
 	return &Store{db: db, index: newIndex(db),
-		searches:    versionCache[string, Results]{max: 500},
+		searches:    versionCache[string, Results]{max: 200},
 		pages:       versionCache[agencyKey, Agency]{max: 1000},
 		keyContacts: versionCache[bool, []Contact]{max: 2},
 	}

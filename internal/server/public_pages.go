@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/s2"
 
@@ -25,31 +26,39 @@ import (
 // Why: an agency page or a popular search is the same bytes for every member of the public
 // until the data changes, a few times a day; drawing it costs a search and a template, while
 // sending kept bytes costs little more than a static file (BENCHMARKS.md, issue 18). Pages are
-// kept gzipped, the form nearly every browser asks for, which also saves compressing each
-// answer. For clients that do not take gzip, small pages are kept as they are and larger ones
-// in S2, which unpacks ten times faster than gzip (a page of results in microseconds, where
-// gunzip takes longer than drawing it) at a third of the page's size.
+// kept as they are when small (an agency page) and in S2 when larger, which unpacks ten times
+// faster than gzip (a page of results in microseconds, where gunzip takes longer than drawing
+// it) at a third of the page's size. The gzipped form, which nearly every browser asks for, is
+// made when a browser first asks for it and kept beside, which also saves compressing each
+// answer: a client that never asks for it never pays for it.
 type keptPages struct {
 	mu       sync.RWMutex
 	version  uint64
 	settings site.Settings
 	pages    map[string]*keptPage
-	size     int // bytes kept, plain and gzipped
+	size     int // bytes kept, in every form
 }
 
-// keptPage is one page: gz always, and plain when the page is small, else s2.
+// keptPage is one page: plain when the page is small, else s2; gz once a browser asked.
 type keptPage struct {
+	key   string
 	plain []byte
-	gz    []byte
 	s2    []byte
+	gz    atomic.Pointer[[]byte]
 }
 
-func (p *keptPage) size() int { return len(p.plain) + len(p.gz) + len(p.s2) }
+func (p *keptPage) size() int {
+	n := len(p.key) + len(p.plain) + len(p.s2)
+	if gz := p.gz.Load(); gz != nil {
+		n += len(*gz)
+	}
+	return n
+}
 
 const (
-	// keptPagesMax bounds the memory kept pages use: about 1,100 pages of results or 1,500
-	// agency pages, each in its two forms. It is part of the 150 MB the service stays under.
-	keptPagesMax = 12 << 20
+	// keptPagesMax bounds the memory kept pages use: about 1,000 agency pages in both forms,
+	// or 750 pages of results. It is part of the 150 MB the service stays under.
+	keptPagesMax = 8 << 20
 	// keptPlainMax is the largest page also kept as it is, for clients that do not take gzip:
 	// an agency page is about 7 KB, a page of search results 25 KB.
 	keptPlainMax = 12 << 10
@@ -70,13 +79,13 @@ func (c *keptPages) get(key string, version uint64, settings site.Settings) *kep
 // newer version or other settings empty the cache first; an older one is not kept. When the
 // cache is full, pages chosen at random make room.
 func (c *keptPages) put(key string, version uint64, settings site.Settings, body []byte) {
-	p := &keptPage{gz: gzipped(body)}
+	p := &keptPage{key: key}
 	if len(body) <= keptPlainMax {
 		p.plain = bytes.Clone(body)
 	} else {
 		p.s2 = s2.Encode(nil, body)
 	}
-	need := len(key) + p.size()
+	need := p.size()
 	if need > keptPagesMax/8 {
 		return
 	}
@@ -89,23 +98,47 @@ func (c *keptPages) put(key string, version uint64, settings site.Settings, body
 		c.version, c.settings, c.pages, c.size = version, settings, map[string]*keptPage{}, 0
 	}
 	if old, ok := c.pages[key]; ok {
-		c.size -= len(key) + old.size()
+		c.size -= old.size()
 		delete(c.pages, key)
 	}
-	for k, old := range c.pages { // map order is random enough to spread the evictions
-		if c.size+need <= keptPagesMax {
-			break
-		}
-		c.size -= len(k) + old.size()
-		delete(c.pages, k)
-	}
+	c.makeRoom(need)
 	c.pages[key] = p
 	c.size += need
 }
 
+// makeRoom drops pages chosen at random until need more bytes fit. Callers hold c.mu.
+func (c *keptPages) makeRoom(need int) {
+	for k, old := range c.pages { // map order is random enough to spread the evictions
+		if c.size+need <= keptPagesMax {
+			return
+		}
+		c.size -= old.size()
+		delete(c.pages, k)
+	}
+}
+
+// gzipFor is p gzipped, made and kept the first time a browser asks for it. Two browsers
+// asking at once may both make it; the bytes are the same.
+func (c *keptPages) gzipFor(p *keptPage, plain []byte) []byte {
+	if gz := p.gz.Load(); gz != nil {
+		return *gz
+	}
+	gz := gzipped(plain)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pages[p.key] == p && p.gz.Load() == nil { // still kept: count what it now holds
+		c.makeRoom(len(gz))
+		if c.pages[p.key] == p {
+			p.gz.Store(&gz)
+			c.size += len(gz)
+		}
+	}
+	return gz
+}
+
 func gzipped(body []byte) []byte {
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // kept and sent many times
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
 	_, _ = zw.Write(body)
 	_ = zw.Close()
 	return buf.Bytes()
@@ -128,7 +161,7 @@ func (s *Server) keepPublicPages(next http.Handler) http.Handler {
 			return
 		}
 		if p := s.pages.get(key, version, settings); p != nil {
-			p.serve(w, r)
+			s.pages.serve(w, r, p)
 			return
 		}
 		if r.Method == http.MethodHead {
@@ -145,17 +178,13 @@ func (s *Server) keepPublicPages(next http.Handler) http.Handler {
 }
 
 // serve writes the kept page as render would: gzipped to clients that take it.
-func (p *keptPage) serve(w http.ResponseWriter, r *http.Request) {
+func (c *keptPages) serve(w http.ResponseWriter, r *http.Request, p *keptPage) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Add("Vary", "Accept-Encoding")
 	body := p.plain
-	switch {
-	case acceptsGzip(r.Header.Get("Accept-Encoding")):
-		body = p.gz
-		h.Set("Content-Encoding", "gzip") // the compression middleware leaves it alone
-	case body == nil:
+	if body == nil {
 		buf := buffers.Get().(*bytes.Buffer)
 		defer buffers.Put(buf)
 		n, err := s2.DecodedLen(p.s2)
@@ -168,6 +197,10 @@ func (p *keptPage) serve(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "", http.StatusInternalServerError)
 			return
 		}
+	}
+	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		body = c.gzipFor(p, body)
+		h.Set("Content-Encoding", "gzip") // the compression middleware leaves it alone
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)

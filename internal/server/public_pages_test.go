@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -67,13 +68,18 @@ func TestKeptPagesFollowTheData(t *testing.T) {
 		return resp.StatusCode == http.StatusNotFound
 	})
 
-	// A search kept for the public follows the settings too: a new banner shows.
-	_, before := a.get(t, "/directory?q=refuge")
+	// A page kept for the public follows the settings too: a new banner shows.
+	const other = "/agencies/motherwell-and-district-womens-aid"
+	waitFor(t, other+" to be kept", func() bool {
+		a.get(t, other)
+		return a.srv.pages.get(other, mustVersion(t, a), mustSettings(t, a)) != nil
+	})
+	_, before := a.get(t, other)
 	if _, err := a.pool.Exec(ctx, `UPDATE site_settings SET banner = 'Kept page banner'`); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the public to see the new banner", func() bool {
-		_, body := a.get(t, "/directory?q=refuge")
+		_, body := a.get(t, other)
 		return strings.Contains(body, "Kept page banner")
 	})
 	if strings.Contains(before, "Kept page banner") {
@@ -86,7 +92,7 @@ func TestKeptPagesFollowTheData(t *testing.T) {
 func TestKeptPagesGzip(t *testing.T) {
 	a := newApp(t)
 	waitReady(t, a)
-	for _, page := range []string{"/agencies/galop", "/directory", "/directory?q=refuge"} {
+	for _, page := range []string{"/agencies/galop", "/agencies/motherwell-and-district-womens-aid"} {
 		_, drawn := a.get(t, page) // drawn, and kept
 		for _, enc := range []string{"", "gzip", "gzip, deflate, br", "br;q=1, gzip;q=0", "identity"} {
 			resp, body := a.do(t, http.MethodGet, page, nil, map[string]string{"Accept-Encoding": enc})
@@ -124,6 +130,36 @@ func TestKeptPagesGzip(t *testing.T) {
 	}
 }
 
+// A large page is kept in S2 and comes back whole, plain or gzipped.
+func TestKeptLargePage(t *testing.T) {
+	var c keptPages
+	body := bytes.Repeat([]byte("<li>a result of a search, with its summary</li>\n"), 1000) // 48 KB
+	c.put("/big", 1, site.Settings{}, body)
+	p := c.get("/big", 1, site.Settings{})
+	if p == nil || p.plain != nil || len(p.s2) == 0 || len(p.s2) >= len(body) {
+		t.Fatalf("a large page is not kept in S2: %+v", p)
+	}
+	for _, enc := range []string{"", "gzip"} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, "/big", nil)
+		req.Header.Set("Accept-Encoding", enc)
+		c.serve(rec, req, p)
+		got := rec.Body.Bytes()
+		if enc == "gzip" {
+			zr, err := gzip.NewReader(bytes.NewReader(got))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, err = io.ReadAll(zr); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !bytes.Equal(got, body) || rec.Header().Get("Content-Length") != fmt.Sprint(rec.Body.Len()) {
+			t.Errorf("Accept-Encoding %q: %d bytes back of %d", enc, len(got), len(body))
+		}
+	}
+}
+
 func TestAcceptsGzip(t *testing.T) {
 	for header, want := range map[string]bool{
 		"": false, "gzip": true, "GZIP": true, "x-gzip": true, "deflate, gzip;q=0.5": true,
@@ -151,11 +187,25 @@ func TestKeptPagesStayWithinTheirMemory(t *testing.T) {
 	}
 	total := 0
 	for k, p := range c.pages {
-		total += len(k) + p.size()
+		if p.key != k {
+			t.Fatalf("page kept as %q says it is %q", k, p.key)
+		}
+		total += p.size()
 	}
 	if total != c.size {
 		t.Fatalf("size says %d, the pages hold %d", c.size, total)
 	}
+	for _, p := range c.pages {
+		c.gzipFor(p, body) // a browser asks: the gzipped form is counted too
+	}
+	total = 0
+	for _, p := range c.pages {
+		total += p.size()
+	}
+	if total != c.size || c.size > keptPagesMax {
+		t.Fatalf("with the gzipped forms, size says %d, the pages hold %d, max %d", c.size, total, keptPagesMax)
+	}
+	c.put("/agencies/a-1999", 7, settings, body) // the gzipped forms may have made room with it
 	c.put("/old", 6, settings, body)
 	if c.get("/old", 6, settings) != nil || c.get("/agencies/a-1999", 6, settings) != nil {
 		t.Fatal("a page kept at an older version was served")
