@@ -288,30 +288,3 @@ type RecentChange struct {
 	AgencySlug string
 	AgencyName string
 }
-
-// RecentChangesByNonAdmins returns, for an admin, the newest limit audited changes made by
-// people who are not admins: the edits an admin may want to check. Sign-ins and sign-outs
-// are not changes and are left out. Anyone else gets nothing.
-func (s *Store) RecentChangesByNonAdmins(ctx context.Context, viewer access.Viewer, limit int) ([]RecentChange, error) {
-	rows, err := s.db.Query(ctx, `SELECT e.occurred_at, u.name, u.role, e.action, e.entity_type,
-			COALESCE(CASE e.entity_type
-				WHEN 'agency' THEN (SELECT name FROM agencies WHERE id = e.entity_id)
-				WHEN 'contact' THEN (SELECT role_title FROM contacts WHERE id = e.entity_id) END, ''),
-			COALESCE(ag.slug, ''), COALESCE(ag.name, '')
-		FROM audit_events e JOIN users u ON u.id = e.actor_id
-		LEFT JOIN agencies ag ON ag.id = e.agency_id
-		WHERE $1::bool AND u.role <> 'admin' AND e.action NOT LIKE 'auth.%' AND e.entity_type <> 'training_booking'
-		ORDER BY e.occurred_at DESC, e.id DESC LIMIT $2`, viewer.IsAdmin(), limit)
-	if err != nil {
-		return nil, fmt.Errorf("directory: recent changes: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (RecentChange, error) {
-		var c RecentChange
-		err := row.Scan(&c.At, &c.ActorName, &c.ActorRole, &c.Action, &c.EntityType, &c.Subject, &c.AgencySlug, &c.AgencyName)
-		return c, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("directory: recent changes: %w", err)
-	}
-	return out, nil
-}

@@ -266,15 +266,16 @@ func TestRecentChangesLeaveOutAdminsAndSignIns(t *testing.T) {
 	record(audit.Event{ActorID: officer.UserID, Action: "agency.update", EntityType: "agency", EntityID: officer.AgencyID, AgencyID: officer.AgencyID})
 	record(audit.Event{ActorID: officer.UserID, Action: "auth.sign_in", EntityType: "user", EntityID: officer.UserID})
 	record(audit.Event{ActorID: admin.UserID, Action: "agency.update", EntityType: "agency", EntityID: officer.AgencyID, AgencyID: officer.AgencyID})
-	got, err := s.RecentChangesByNonAdmins(ctx, admin, 20)
+	unseen, err := s.UnseenChanges(ctx, admin, 20)
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := unseen.Changes
 	if len(got) != 1 || got[0].ActorName != "Test rsl_officer" || got[0].ActorRole != access.RSLOfficer ||
 		got[0].Action != "agency.update" || got[0].Subject != "Link Group" || got[0].AgencySlug != "link-group" {
 		t.Errorf("recent changes %+v", got)
 	}
-	if got, _ := s.RecentChangesByNonAdmins(ctx, officer, 20); len(got) != 0 {
+	if got, err := s.UnseenChanges(ctx, officer, 20); len(got.Changes) != 0 || !errors.Is(err, edit.ErrNotFound) {
 		t.Error("an RSL officer got the admin's list of changes")
 	}
 }
