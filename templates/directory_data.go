@@ -66,6 +66,20 @@ func (p DirectoryPage) filters() []filterGroup {
 	return append(groups, kinds)
 }
 
+// key spells out everything filterFieldset draws from: the group and its options, and the
+// error shown on it.
+func (g filterGroup) key(err string) string {
+	var b strings.Builder
+	b.WriteString("filter\x00" + g.Name + "\x00" + g.Legend + "\x00" + err)
+	for _, o := range g.Options {
+		b.WriteString("\x00" + o.Value + "\x01" + o.Label)
+		if o.Checked {
+			b.WriteString("\x01checked")
+		}
+	}
+	return b.String()
+}
+
 // selected counts the ticked options, shown on the closed filter.
 func (g filterGroup) selected() int {
 	n := 0

@@ -185,7 +185,7 @@ func Directory(b Base, p DirectoryPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			for _, g := range p.filters() {
-				templ_7745c5c3_Err = filterFieldset(p, g).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = fragment(g.key(p.errorFor(g.Name)), filterFieldset(p, g)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

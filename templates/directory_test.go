@@ -116,3 +116,40 @@ func TestWithoutPlace(t *testing.T) {
 		}
 	}
 }
+
+// The filters are kept once drawn (fragments.go): whatever changes what a filter shows (a
+// ticked box, a renamed area, an error) must show, however often the same filters came before.
+func TestKeptFiltersFollowTheirInput(t *testing.T) {
+	plain := renderDirectory(t, DirectoryPage{Taxonomy: testTaxonomy})
+	if again := renderDirectory(t, DirectoryPage{Taxonomy: testTaxonomy}); again != plain {
+		t.Fatal("the same search drew different pages")
+	}
+	ticked := DirectoryPage{Taxonomy: testTaxonomy}
+	ticked.Results.Query.Areas = []string{"wishaw"}
+	wantHTML(t, "ticked", renderDirectory(t, ticked), `value="wishaw" checked`, `(1 selected)`)
+	if strings.Contains(renderDirectory(t, DirectoryPage{Taxonomy: testTaxonomy}), `value="wishaw" checked`) {
+		t.Error("a box ticked in one search stayed ticked in the next")
+	}
+	renamed := testTaxonomy
+	renamed.Areas = []directory.Term{{Slug: "wishaw", Name: "Wishaw and Newmains"}, {Slug: "motherwell", Name: "Motherwell"}}
+	wantHTML(t, "renamed", renderDirectory(t, DirectoryPage{Taxonomy: renamed}), ">Wishaw and Newmains</label>")
+	wrong := DirectoryPage{Taxonomy: testTaxonomy, Errors: []FieldError{{Field: "category", Message: "Choose a type of support from the list"}}}
+	wantHTML(t, "error", renderDirectory(t, wrong), "Choose a type of support from the list")
+	if strings.Contains(renderDirectory(t, DirectoryPage{Taxonomy: testTaxonomy}), "Choose a type of support") {
+		t.Error("an error stayed on the next search")
+	}
+}
+
+// The cache is bounded: many distinct filter states never keep more than maxFragments.
+func TestKeptFragmentsAreBounded(t *testing.T) {
+	for i := range maxFragments * 3 {
+		p := DirectoryPage{Taxonomy: directory.Taxonomy{Areas: []directory.Term{{Slug: "a" + strings.Repeat("x", i%50), Name: strings.Repeat("y", i)}}}}
+		renderDirectory(t, p)
+	}
+	fragments.mu.RLock()
+	n := len(fragments.m)
+	fragments.mu.RUnlock()
+	if n > maxFragments {
+		t.Errorf("%d fragments kept, at most %d", n, maxFragments)
+	}
+}

@@ -87,6 +87,62 @@ func TestKeptPagesFollowTheData(t *testing.T) {
 	}
 }
 
+// TestKeptSearchPagesFollowTheData: a page of search results is kept for the public too, and
+// follows the data the same way: a new agency, an agency made staff-only and a staff-only
+// contact's words all show (or not) at once, and staff searching never get the kept page.
+func TestKeptSearchPagesFollowTheData(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	const page = "/directory?q=galop"
+	waitReady(t, a)
+	waitFor(t, page+" to be kept after a visitor saw it", func() bool {
+		a.get(t, page)
+		return a.srv.pages.get(page, mustVersion(t, a), mustSettings(t, a)) != nil
+	})
+	if _, body := a.get(t, page); !strings.Contains(body, "Galop") {
+		t.Fatal("the kept search does not find Galop: the test proves nothing")
+	}
+
+	// A new public agency with the word: the public find it at once.
+	if _, err := a.pool.Exec(ctx, `INSERT INTO agencies (slug, name, kind, summary)
+		VALUES ('galop-north', 'Galop North kept search', 'other', 'A new service')`); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the public to find the new agency", func() bool {
+		_, body := a.get(t, page)
+		return strings.Contains(body, "Galop North kept search")
+	})
+
+	// Staff search contacts' words; the public never do, kept page or not.
+	if _, err := a.pool.Exec(ctx, `INSERT INTO contacts (agency_id, role_title, visibility)
+		SELECT id, 'Zebedee kept search line', 'staff' FROM agencies WHERE slug = 'galop'`); err != nil {
+		t.Fatal(err)
+	}
+	const byContact = "/directory?q=zebedee"
+	staff := a.signIn(t, access.HousingStaff, "")
+	waitFor(t, "staff to find the agency by its new staff-only contact", func() bool {
+		_, body := staff.get(t, byContact)
+		return strings.Contains(body, "Zebedee kept search line")
+	})
+	for range 2 { // drawn, then kept
+		if _, body := a.get(t, byContact); strings.Contains(body, "Zebedee") && strings.Contains(body, "Galop") && strings.Contains(body, "Matching contact") {
+			t.Fatal("a staff-only contact reached the public through a search")
+		}
+	}
+	if _, body := staff.get(t, byContact); !strings.Contains(body, "Zebedee kept search line") {
+		t.Fatal("staff were given the page kept for the public")
+	}
+
+	// Made staff-only: it leaves the public's results.
+	if _, err := a.pool.Exec(ctx, `UPDATE agencies SET visibility = 'staff' WHERE slug = 'galop-north'`); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the public to lose the staff-only agency from the results", func() bool {
+		_, body := a.get(t, page)
+		return !strings.Contains(body, "Galop North kept search")
+	})
+}
+
 // TestKeptPagesGzip: a kept page goes gzipped to clients that take gzip and as it is to those
 // that do not, the same bytes either way, large and small pages alike.
 func TestKeptPagesGzip(t *testing.T) {

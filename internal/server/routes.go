@@ -42,7 +42,7 @@ func (s *Server) routes() chi.Router {
 		// Everyone, signed in or not. What each viewer sees is decided in the feature SQL.
 		r.Group(func(r chi.Router) {
 			r.Get("/", s.handle(s.handleHome))
-			r.Get("/directory", s.handle(s.handleDirectory))
+			r.With(s.keepPublicPages).Get("/directory", s.handle(s.handleDirectory))
 			// Agency pages are kept for the public (public_pages.go). Search pages are not yet:
 			// kept in the numbers people ask, they pushed the heap past its limit (BENCHMARKS.md).
 			r.With(s.keepPublicPages).Get("/agencies/{slug}", s.handle(s.handleAgencyShow))
