@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/klauspost/compress/s2"
 
 	"dadirectory/internal/edit"
 	"dadirectory/internal/openreferral"
@@ -94,14 +96,24 @@ func (s *Server) openDataJSON(h func(r *http.Request) (openDataBody, error)) htt
 		key := r.URL.Path + "?" + r.URL.Query().Encode()
 		version, fresh := s.directory.Version()
 		entry, hit := s.openDataCache.get(key, version, fresh)
-		if !hit {
+		body := entry.body
+		if hit {
+			buf := buffers.Get().(*bytes.Buffer)
+			defer buffers.Put(buf)
+			var err error
+			if body, err = entry.unpack(buf); err != nil { // cannot happen: packed here
+				s.openDataFail(w, r, err)
+				return
+			}
+		} else {
 			res, err := h(r)
 			if err != nil {
 				s.openDataFail(w, r, err)
 				return
 			}
 			sum := sha256.Sum256(res.body)
-			entry = openDataEntry{body: res.body, etag: `W/"` + hex.EncodeToString(sum[:12]) + `"`}
+			body = res.body
+			entry = openDataEntry{etag: `W/"` + hex.EncodeToString(sum[:12]) + `"`}
 			if res.keepable {
 				lm, err := s.openDataCache.lastModified(r.Context(), version, fresh, s.openReferral.LastModified)
 				if err != nil {
@@ -110,7 +122,7 @@ func (s *Server) openDataJSON(h func(r *http.Request) (openDataBody, error)) htt
 				}
 				entry.lastModified = lm
 				if fresh {
-					s.openDataCache.put(key, version, entry)
+					s.openDataCache.put(key, version, entry, body)
 				}
 			}
 		}
@@ -124,10 +136,10 @@ func (s *Server) openDataJSON(h func(r *http.Request) (openDataBody, error)) htt
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
-		h.Set("Content-Length", strconv.Itoa(len(entry.body)))
+		h.Set("Content-Length", strconv.Itoa(len(body)))
 		w.WriteHeader(http.StatusOK)
 		if r.Method != http.MethodHead {
-			w.Write(entry.body)
+			w.Write(body)
 		}
 	}
 }
@@ -304,26 +316,39 @@ func (s *Server) handleOpenReferralTerm(r *http.Request) (openDataBody, error) {
 	return keep(s.openReferral.TaxonomyTerm(r.Context(), chi.URLParam(r, "id")))
 }
 
-// openDataCache keeps answers until the directory's version moves on, up to a bound.
+// openDataCache keeps answers until the directory's version moves on, up to a bound. Bodies
+// are kept in S2: JSON packs to about a seventh, so the bound holds a few hundred pages of 50
+// services instead of fifty, and unpacking a page takes microseconds (public_pages.go).
 type openDataCache struct {
 	mu      sync.Mutex
 	version uint64
 	lastMod time.Time // the directory's Last-Modified at version
 	entries map[string]openDataEntry
-	bytes   int
+	bytes   int // packed bytes kept
 }
 
 type openDataEntry struct {
-	body         []byte
+	s2           []byte // the body, packed (only in the cache)
+	body         []byte // the body, when just read (never in the cache)
 	etag         string
 	lastModified time.Time
 }
 
-// The cache's bounds: past either, it starts again empty. Small beside the search index, so
-// the app stays within its memory limit (GOMEMLIMIT); an answer over a quarter of it (a page
-// of 1000 fully nested services) is not kept.
+// unpack is the entry's body, unpacked into buf.
+func (e openDataEntry) unpack(buf *bytes.Buffer) ([]byte, error) {
+	n, err := s2.DecodedLen(e.s2)
+	if err != nil {
+		return nil, err
+	}
+	buf.Reset()
+	buf.Grow(n)
+	return s2.Decode(buf.AvailableBuffer()[:n], e.s2)
+}
+
+// The cache's bounds. Small beside the search index, so the app stays within its memory limit
+// (GOMEMLIMIT); an answer packing to over a quarter of it is not kept.
 const (
-	openDataCacheEntries = 1000
+	openDataCacheEntries = 2000
 	openDataCacheBytes   = 4 << 20
 )
 
@@ -340,10 +365,12 @@ func (c *openDataCache) get(key string, version uint64, fresh bool) (openDataEnt
 	return e, ok
 }
 
-// put keeps e, read at version (taken before reading, so an answer read across a change is
-// filed under the older version, which is never served again once the version moves on).
-func (c *openDataCache) put(key string, version uint64, e openDataEntry) {
-	if len(e.body) > openDataCacheBytes/4 {
+// put keeps e with body, read at version (taken before reading, so an answer read across a
+// change is filed under the older version, which is never served again once the version moves
+// on). When the cache is full, answers chosen at random make room.
+func (c *openDataCache) put(key string, version uint64, e openDataEntry, body []byte) {
+	e.body, e.s2 = nil, s2.Encode(nil, body)
+	if len(e.s2) > openDataCacheBytes/4 {
 		return
 	}
 	c.mu.Lock()
@@ -351,14 +378,25 @@ func (c *openDataCache) put(key string, version uint64, e openDataEntry) {
 	if version < c.version {
 		return
 	}
-	if version > c.version || c.entries == nil || len(c.entries) >= openDataCacheEntries || c.bytes+len(e.body) > openDataCacheBytes {
+	if version > c.version || c.entries == nil {
 		if version > c.version {
 			c.lastMod = time.Time{}
 		}
 		c.version, c.entries, c.bytes = version, map[string]openDataEntry{}, 0
 	}
+	if old, ok := c.entries[key]; ok {
+		c.bytes -= len(old.s2)
+		delete(c.entries, key)
+	}
+	for k, old := range c.entries { // map order is random enough to spread the evictions
+		if len(c.entries) < openDataCacheEntries && c.bytes+len(e.s2) <= openDataCacheBytes {
+			break
+		}
+		c.bytes -= len(old.s2)
+		delete(c.entries, k)
+	}
 	c.entries[key] = e
-	c.bytes += len(e.body)
+	c.bytes += len(e.s2)
 }
 
 // lastModified is the directory's Last-Modified, read once per version.

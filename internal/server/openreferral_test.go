@@ -2,8 +2,10 @@ package server
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -518,5 +520,36 @@ func TestOpenReferralRateLimit(t *testing.T) {
 	}
 	if ok, _ := l.allow("192.0.2.1", now.Add(1100*time.Millisecond)); !ok {
 		t.Error("not refilled after a second")
+	}
+}
+
+// TestOpenDataCacheKeepsWithinItsBounds: answers come back whole from their packed form, a new
+// version is never answered from an older one, and the cache stays within its bytes and
+// entries however many distinct answers pass through it.
+func TestOpenDataCacheKeepsWithinItsBounds(t *testing.T) {
+	var c openDataCache
+	body := bytes.Repeat([]byte(`{"id":"7f0c","name":"a service with words that pack"},`), 1500) // 80 KB
+	for i := range 3 * openDataCacheEntries {
+		b := append(fmt.Appendf(nil, "[%d,", i), body...)
+		c.put(fmt.Sprintf("/services?page=%d", i), 3, openDataEntry{etag: "e"}, b)
+		if c.bytes > openDataCacheBytes || len(c.entries) > openDataCacheEntries {
+			t.Fatalf("after %d answers the cache holds %d bytes in %d entries", i+1, c.bytes, len(c.entries))
+		}
+	}
+	last := fmt.Sprintf("/services?page=%d", 3*openDataCacheEntries-1)
+	e, ok := c.get(last, 3, true)
+	if !ok {
+		t.Fatal("the answer just kept is not there")
+	}
+	var buf bytes.Buffer
+	got, err := e.unpack(&buf)
+	if want := append(fmt.Appendf(nil, "[%d,", 3*openDataCacheEntries-1), body...); err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("the kept answer comes back as %d bytes (%v), want %d", len(got), err, len(want))
+	}
+	if _, ok := c.get(last, 4, true); ok {
+		t.Fatal("an answer kept at one version was served at the next")
+	}
+	if _, ok := c.get(last, 3, false); ok {
+		t.Fatal("an answer was served while the index was out of touch")
 	}
 }
