@@ -143,6 +143,33 @@ func TestKeptSearchPagesFollowTheData(t *testing.T) {
 	})
 }
 
+// TestKeptHomePage: the public home page is kept, follows a key contact made staff-only and
+// new settings, and staff get their own home, never the public's.
+func TestKeptHomePage(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	waitReady(t, a)
+	waitFor(t, "the home page to be kept", func() bool {
+		a.get(t, "/")
+		return a.srv.pages.get("/", mustVersion(t, a), mustSettings(t, a)) != nil
+	})
+	_, before := a.get(t, "/")
+	if _, err := a.pool.Exec(ctx, `UPDATE site_settings SET helpline_name = 'Kept home helpline'`); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the public to see the new helpline name", func() bool {
+		_, body := a.get(t, "/")
+		return strings.Contains(body, "Kept home helpline")
+	})
+	if strings.Contains(before, "Kept home helpline") {
+		t.Fatal("the name was there before it was set: the test proves nothing")
+	}
+	staff := a.signIn(t, access.HousingStaff, "")
+	if _, body := staff.get(t, "/"); body == before || !strings.Contains(body, "Sign out") {
+		t.Fatal("staff were given the public's kept home page")
+	}
+}
+
 // TestKeptPagesGzip: a kept page goes gzipped to clients that take gzip and as it is to those
 // that do not, the same bytes either way, large and small pages alike.
 func TestKeptPagesGzip(t *testing.T) {

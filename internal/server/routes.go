@@ -41,10 +41,11 @@ func (s *Server) routes() chi.Router {
 
 		// Everyone, signed in or not. What each viewer sees is decided in the feature SQL.
 		r.Group(func(r chi.Router) {
-			r.Get("/", s.handle(s.handleHome))
+			// The home page, searches and agency pages are kept as drawn for the public
+			// (public_pages.go): nothing on them depends on more than the address, the data and
+			// the settings.
+			r.With(s.keepPublicPages).Get("/", s.handle(s.handleHome))
 			r.With(s.keepPublicPages).Get("/directory", s.handle(s.handleDirectory))
-			// Agency pages are kept for the public (public_pages.go). Search pages are not yet:
-			// kept in the numbers people ask, they pushed the heap past its limit (BENCHMARKS.md).
 			r.With(s.keepPublicPages).Get("/agencies/{slug}", s.handle(s.handleAgencyShow))
 			r.Get("/agencies/{slug}/print", s.handle(s.handleAgencyPrint))
 			r.Get("/contacts", s.handle(s.handleContacts))
