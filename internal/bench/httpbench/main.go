@@ -142,6 +142,10 @@ func run(ctx context.Context) error {
 	if os.Getenv("BENCH_PROFILE") == "1" {
 		rep.Profile = profile(ctx, app, targets[0], dur)
 	}
+	logf("openreferral: every service as ndjson")
+	if rep.Stream, err = streamAll(ctx, app); err != nil {
+		return err
+	}
 	rep.HWM, rep.RSS = app.mem.peak()
 
 	var md strings.Builder

@@ -32,6 +32,7 @@ type report struct {
 	Assets   []asset
 	HWM, RSS int64
 	Profile  string // what happened to BENCH_PROFILE
+	Stream   streamResult
 	Versions string
 }
 
@@ -140,6 +141,12 @@ func (rep report) write(w io.Writer) {
 		thousands(int64(len(biggest.Body))), biggest.Name, passFail(len(biggest.Body) < maxDirectoryHTML))
 	p("- CSS and JavaScript the page loads: %s bytes (%s), uncompressed. Goal < 30 KB: **%s**\n",
 		thousands(int64(assets)), strings.Join(names, ", "), passFail(assets < maxCSSJS))
+	if st := rep.Stream; st.Lines > 0 {
+		p("- `/openreferral/v3/services?format=ndjson`: %s services, %s MB in %s; the app's resident memory "+
+			"%s MB before, at most %s MB while streaming. Goal: constant memory, within the 150 MB: **%s**\n",
+			thousands(int64(st.Lines)), mb(st.Bytes), st.Took.Round(10*time.Millisecond), mb(st.RSSStart), mb(st.RSSPeak),
+			passFail(st.RSSPeak > 0 && st.RSSPeak < maxRSS))
+	}
 	if rep.Profile != "" {
 		p("- CPU profile: %s\n", rep.Profile)
 	}
