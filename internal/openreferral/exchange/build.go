@@ -23,14 +23,21 @@ func build(p *parsed, d Directory) []Agency {
 	check := func(r row, fn func(e *validate.Errors)) bool {
 		var e validate.Errors
 		fn(&e)
+		n := 0
 		for _, fe := range e {
-			p.problem(r.at, fe.Field, fe.Message)
+			if !r.bad[fe.Field] { // refused as read: reported already
+				p.problem(r.at, fe.Field, fe.Message)
+				n++
+			}
 		}
-		return len(e) == 0
+		return n == 0 && len(r.bad) == 0
 	}
 	ids := map[string]source{} // every id in the file, to refuse duplicates
 	id := func(r row, col string) (string, bool) {
 		v := strings.ToLower(strings.TrimSpace(r.values[col]))
+		if r.bad[col] {
+			return "", false
+		}
 		if v == "" {
 			p.problem(r.at, col, "Enter the "+strings.ReplaceAll(col, "_", " ")+".")
 			return "", false

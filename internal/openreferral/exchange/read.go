@@ -226,7 +226,6 @@ func (p *parsed) readCSV(t *table, b []byte) {
 			continue // a blank line
 		}
 		row := row{at: at, values: map[string]string{}}
-		ok := true
 		for i, v := range rec {
 			c, known := cols[i]
 			if !known {
@@ -235,15 +234,21 @@ func (p *parsed) readCSV(t *table, b []byte) {
 			v, msg := cell(c, v)
 			if msg != "" {
 				p.problem(at, c, msg)
-				ok = false
+				row.refuse(c)
 				continue
 			}
 			row.values[c] = v
 		}
-		if ok {
-			p.rows[t.name] = append(p.rows[t.name], row)
-		}
+		// Kept without the refused values, so that the rows linked to it are read as usual.
+		p.rows[t.name] = append(p.rows[t.name], row)
 	}
+}
+
+func (r *row) refuse(column string) {
+	if r.bad == nil {
+		r.bad = map[string]bool{}
+	}
+	r.bad[column] = true
 }
 
 // cell checks a raw CSV value of column c and undoes escapeCell; a message when it is refused.
@@ -320,7 +325,6 @@ func (p *parsed) jsonArray(file string, t *table, v any, at, parentID string) {
 			return
 		}
 		r := row{at: here, values: map[string]string{}}
-		ok = true
 		for _, f := range t.fields {
 			raw, present := obj[f]
 			if !present || raw == nil {
@@ -329,12 +333,12 @@ func (p *parsed) jsonArray(file string, t *table, v any, at, parentID string) {
 			s, isString := raw.(string)
 			if !isString {
 				p.problem(here, f, "This must be text (in quotes), not "+jsonKind(raw)+".")
-				ok = false
+				r.refuse(f)
 				continue
 			}
 			if len(s) > MaxCell {
 				p.problem(here, f, fmt.Sprintf("The value is too long: %d characters at most.", MaxCell))
-				ok = false
+				r.refuse(f)
 				continue
 			}
 			r.values[f] = s
@@ -346,12 +350,10 @@ func (p *parsed) jsonArray(file string, t *table, v any, at, parentID string) {
 			case parentID:
 			default:
 				p.problem(here, t.fk, "This names another parent than the one it is nested in.")
-				ok = false
+				r.refuse(t.fk)
 			}
 		}
-		if ok {
-			p.rows[t.name] = append(p.rows[t.name], r)
-		}
+		p.rows[t.name] = append(p.rows[t.name], r)
 		for j := range tables {
 			c := &tables[j]
 			if c.parent == t.name {

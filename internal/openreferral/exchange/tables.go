@@ -69,6 +69,7 @@ func tableByFile(file string) *table {
 type row struct {
 	at     source
 	values map[string]string
+	bad    map[string]bool // columns whose values were refused as read (reported already)
 }
 
 // rows are the objects of every table, by table name, in the order written or read.
