@@ -162,9 +162,13 @@ func writeJSON(w io.Writer, rs rows) error {
 		kids[t.name] = m
 	}
 	var b bytes.Buffer
+	var one bytes.Buffer
+	enc := json.NewEncoder(&one)
+	enc.SetEscapeHTML(false) // "&" as it is: the file is data, not a page
 	str := func(s string) {
-		j, _ := json.Marshal(s)
-		b.Write(j)
+		one.Reset()
+		_ = enc.Encode(s) // a string always encodes
+		b.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
 	}
 	var object func(t *table, r row, indent string)
 	array := func(t *table, list []row, indent string) {
