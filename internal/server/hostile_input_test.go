@@ -527,7 +527,9 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 			control: http.StatusUnprocessableEntity},
 		"POST /admin/import/apply": {as: admin, path: "/admin/import/apply", control: http.StatusSeeOther,
 			fields: map[string]fieldKind{"token": kSlug, "fingerprint": kSlug},
-			prepare: func(t *testing.T, a *app, u *user, f *hostileForm) { f.set = uploadChanged(t, a, u, "Changed by import.") }},
+			prepare: func(t *testing.T, a *app, u *user, f *hostileForm) {
+				f.set = uploadChanged(t, a, u, "Changed by import.")
+			}},
 	}
 }
 
