@@ -187,7 +187,8 @@ func build(p *parsed, d Directory) []Agency {
 			continue
 		}
 		c := Contact{ID: cid, at: r.at, Phones: []directory.Phone{}}
-		if check(r, func(e *validate.Errors) {
+		// Kept whatever its problems (reported here), so its phones are read as usual.
+		check(r, func(e *validate.Errors) {
 			c.RoleTitle = e.Name("title", "Role or title", r.values["title"], true, 200)
 			c.PersonName = e.Name("name", "Name of the person", r.values["name"], false, 120)
 			c.Email = e.Email("email", "Email address", r.values["email"])
@@ -197,10 +198,9 @@ func build(p *parsed, d Directory) []Agency {
 			default:
 				e.Add("x_visibility", "Visibility must be public, or staff for signed-in staff only.")
 			}
-		}) {
-			contacts[cid] = contactAt{services[a.ServiceID], len(a.Contacts)}
-			a.Contacts = append(a.Contacts, c)
-		}
+		})
+		contacts[cid] = contactAt{services[a.ServiceID], len(a.Contacts)}
+		a.Contacts = append(a.Contacts, c)
 	}
 	for _, r := range rs["phone"] {
 		if _, ok := own(r); !ok {

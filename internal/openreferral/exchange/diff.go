@@ -134,7 +134,7 @@ func diff(p *Plan, parsed *parsed, d Directory, agencies []Agency) {
 			case cur.Archived && a.Archived:
 				parsed.problem(a.at, "status", "This organisation is archived on the site: set its status to active to change it.")
 			default:
-				p.Changes = append(p.Changes, Change{Action: "change", Entity: "organisation", Name: a.Name, ID: a.OrgID,
+				p.Changes = append(p.Changes, Change{Action: "change", Entity: "organisation", Name: cur.Name, ID: a.OrgID,
 					Where: a.at.String(), Fields: fields, agency: a, current: cur})
 			}
 		}
@@ -171,6 +171,7 @@ func diff(p *Plan, parsed *parsed, d Directory, agencies []Agency) {
 				case cur != nil && cur.Archived && a.Archived:
 					parsed.problem(c.at, "", "This contact's organisation is archived on the site: set its status to active to change the contact.")
 				default:
+					name = was.contact.RoleTitle + " (" + was.agency.Name + ")" // as the site knows it
 					p.Changes = append(p.Changes, Change{Action: "change", Entity: "contact", Name: name, ID: c.ID,
 						Where: c.at.String(), Fields: fields, agency: a, current: cur, contact: c, was: was.contact})
 				}
