@@ -89,7 +89,7 @@ func apply(ctx context.Context, db *pgxpool.Pool, dir *directory.Store, v access
 				return err
 			}
 			if commit {
-				return nil // the plan has a problem: Apply rolls everything back
+				return errDryRun // the plan has a problem: roll everything back
 			}
 		}
 		for _, a := range archive {

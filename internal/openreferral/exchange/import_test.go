@@ -248,3 +248,30 @@ func jsonName(t *testing.T, doc string) string {
 	b, _ := json.Marshal(d.Organizations[0].Name)
 	return strings.Trim(string(b), `"`)
 }
+
+// A change the site's own checks refuse (here a contact whose stored review date is beyond
+// what the form accepts) shows in the dry run as a problem at the row, and nothing changes,
+// not even the file's other changes.
+func TestSiteChecksRunInTheDryRun(t *testing.T) {
+	pool, dir := demo(t)
+	ctx := context.Background()
+	files := unzip(t, export(t, pool, exchange.ZipFormat))
+	contacts := strings.Split(files["contacts.csv"], "\n")
+	id := strings.Split(contacts[1], ",")[0]
+	if _, err := pool.Exec(ctx, `UPDATE contacts SET review_due = now() + interval '10 years' WHERE uuid = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	files["contacts.csv"] = strings.Replace(files["contacts.csv"], contacts[1], strings.Replace(contacts[1], ",public", ",staff", 1), 1)
+	svc := strings.Split(strings.Split(files["services.csv"], "\n")[3], ",")[0]
+	files["languages.csv"] += "0b8a4c9e-5f0e-4d8e-9a47-3f1d2b7c6e99," + svc + ",Scottish Gaelic,gd\n"
+	before := export(t, pool, exchange.ZipFormat)
+	events := auditCount(t, pool)
+	p, err := exchange.Apply(ctx, pool, dir, exchange.SystemViewer, "f.zip", rezip(t, files, allFiles...), "")
+	if !errors.Is(err, exchange.ErrNotApplicable) || len(p.Changes) != 2 || len(p.Problems) != 1 ||
+		p.Problems[0].Where != "contacts.csv row 2" || !strings.Contains(p.Problems[0].Message, "review") {
+		t.Fatalf("apply: %v, changes %+v, problems %+v", err, p.Changes, p.Problems)
+	}
+	if !bytes.Equal(before, export(t, pool, exchange.ZipFormat)) || auditCount(t, pool) != events {
+		t.Error("a refused import changed the directory")
+	}
+}
