@@ -12,6 +12,9 @@
 //	                                   add an account; the password is read from standard input
 //	dadirectory backup FILE            write the whole database (uploads included) to FILE
 //	dadirectory restore [--force] FILE load FILE into an empty database (--force: replace)
+//	dadirectory export --format hsds-zip|json FILE
+//	                                   write the whole directory as Open Referral HSDS 3.0
+//	dadirectory import FILE [--apply]  show what importing an HSDS file would change; --apply does it
 package main
 
 import (
@@ -47,6 +50,12 @@ commands:
   restore [--force] FILE
                         load FILE (made by backup) into the database at DATABASE_URL, which
                         must be empty unless --force, which replaces what it holds
+  export [--format hsds-zip|json] FILE
+                        write the whole directory (staff-only and archived entries included) as
+                        Open Referral HSDS 3.0: the zipped tabular package (default) or JSON
+  import FILE [--apply] read an HSDS file (as export writes) and print the dry run: what would be
+                        added and changed, field by field, and every problem; --apply makes the
+                        changes in one transaction (none when the file has a problem)
 
 Settings come from environment variables; see the README.
 `
@@ -103,6 +112,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdBackup(ctx, cfg, log, args[1:])
 	case "restore":
 		return cmdRestore(ctx, cfg, log, args[1:])
+	case "export":
+		return cmdExport(ctx, cfg, args[1:], stdout)
+	case "import":
+		return cmdImport(ctx, cfg, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -59,7 +59,7 @@ func encode(v any) ([]byte, error) {
 }
 
 func nullID(id int64) *int64 {
-	if id == 0 {
+	if id <= 0 { // 0, or below for the command line acting as an admin who is no user
 		return nil
 	}
 	return &id

@@ -3,6 +3,8 @@ package directory
 import (
 	"context"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -10,7 +12,7 @@ import (
 // pages are answered from memory (index.go, version_cache.go), kept current from
 // PostgreSQL's change notifications.
 type Store struct {
-	db          *pgxpool.Pool
+	db          conn
 	index       *index
 	searches    versionCache[string, Results]   // by searchKey
 	pages       versionCache[agencyKey, Agency] // agency pages
@@ -25,6 +27,22 @@ func NewStore(db *pgxpool.Pool) *Store {
 		pages:       versionCache[agencyKey, Agency]{max: 1000},
 		keyContacts: versionCache[bool, []Contact]{max: 2},
 	}
+}
+
+// conn is what the store's SQL runs on: the pool, or a transaction for InTx.
+type conn interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
+// InTx is a store whose writes run inside tx (each store function's own transaction becomes
+// a savepoint of it), so that a caller can make many edits, each with its checks and audit
+// event, and commit or roll back all of them at once: what an import does. Use it for the
+// editing functions only; searches and cached pages belong to the store made by NewStore.
+func (s *Store) InTx(tx pgx.Tx) *Store {
+	return &Store{db: tx, index: s.index}
 }
 
 // Start builds the search index now rather than on the first search.

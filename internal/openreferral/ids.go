@@ -3,6 +3,7 @@ package openreferral
 import (
 	"crypto/sha1"
 	"encoding/hex"
+	"strings"
 )
 
 // The three taxonomies, fixed for every deployment so consumers can rely on them.
@@ -62,3 +63,10 @@ func formatUUID(u [16]byte) string {
 	hex.Encode(b[24:], u[10:])
 	return string(b[:])
 }
+
+// DerivedID is derivedID for the exchange (internal/openreferral/exchange), which names the
+// same rows the same way.
+func DerivedID(parent, name string) string { return derivedID(parent, name) }
+
+// LanguageCode is the ISO 639 code of a language's name, "" when we do not know it.
+func LanguageCode(name string) string { return languageCodes[strings.ToLower(name)] }

@@ -521,6 +521,15 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 				f.path = strings.Replace(f.path, "{id}", f.param, 1)
 				f.page = f.path // the form is on the page that asks first
 			}},
+		// The untouched import form has no file: asked again (422); a good file is accepted in
+		// TestAdminExportAndImport.
+		"POST /admin/import": {as: admin, page: "/admin/import", path: "/admin/import", multipart: true, files: true,
+			control: http.StatusUnprocessableEntity},
+		"POST /admin/import/apply": {as: admin, path: "/admin/import/apply", control: http.StatusSeeOther,
+			fields: map[string]fieldKind{"token": kSlug, "fingerprint": kSlug},
+			prepare: func(t *testing.T, a *app, u *user, f *hostileForm) {
+				f.set = uploadChanged(t, a, u, "Changed by import.")
+			}},
 	}
 }
 

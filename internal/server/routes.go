@@ -101,6 +101,7 @@ func (s *Server) routes() chi.Router {
 		s.userAdminRoutes(r)
 		s.vocabRoutes(r)
 		s.reportRoutes(r)
+		s.exchangeRoutes(r)
 		s.devMailRoutes(r)
 
 		// Admins: the audit trail.
