@@ -101,6 +101,7 @@ func (s *Server) routes() chi.Router {
 		s.vocabRoutes(r)
 		s.reportRoutes(r)
 		s.devMailRoutes(r)
+		s.sheetRoutes(r)
 
 		// Admins: the audit trail.
 		r.Group(func(r chi.Router) {
