@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-		"dadirectory/internal/access"
+	"dadirectory/internal/access"
 	"dadirectory/internal/edit"
 	"dadirectory/internal/postgres"
 	"dadirectory/internal/sheet"

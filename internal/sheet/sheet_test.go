@@ -4,8 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
-	"io"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
