@@ -313,11 +313,11 @@ func planImport(ctx context.Context, q postgres.Querier, imp ContactImport, lock
 			in.Areas = slugs
 		}
 		if v := cell(r, "visibility"); v != "" {
-			vis, ok := importVisibility(v)
-			if !ok {
+			if vis, ok := importVisibility(v); ok {
+				in.Visibility = vis
+			} else {
 				problem("visibility", "Visibility must be public (everyone sees it) or staff (only signed-in staff do), not \u201c"+v+"\u201d")
 			}
-			in.Visibility = vis
 		}
 		clean, errs := cleanAdminContact(in, now)
 		for _, fe := range errs {
