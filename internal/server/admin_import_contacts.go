@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 
@@ -32,6 +33,9 @@ func (s *Server) handleImportContactsForm(w http.ResponseWriter, r *http.Request
 // 422 with every reason, by row and column where a cell is the reason; nothing is kept.
 func (s *Server) handleImportContactsUpload(w http.ResponseWriter, r *http.Request) error {
 	err := r.ParseMultipartForm(maxFormMemory)
+	if errors.Is(err, http.ErrNotMultipart) {
+		err = r.ParseForm() // a form without its file: said below
+	}
 	if err != nil {
 		if errors.As(err, new(*http.MaxBytesError)) {
 			return err
@@ -45,7 +49,10 @@ func (s *Server) handleImportContactsUpload(w http.ResponseWriter, r *http.Reque
 		}
 		return s.render(w, r, http.StatusUnprocessableEntity, templates.ImportContactsUpload(s.base(r), page))
 	}
-	files := r.MultipartForm.File["file"]
+	var files []*multipart.FileHeader
+	if r.MultipartForm != nil {
+		files = r.MultipartForm.File["file"]
+	}
 	if len(files) == 0 || files[0].Filename == "" {
 		return refuse("Choose a CSV file or an Excel workbook (.xlsx) to upload")
 	}

@@ -350,3 +350,25 @@ func flatten(rows [][]string) string {
 	}
 	return b.String()
 }
+
+// importMappingFields are the mapping form's selects, for the hostile-input catalogue.
+func importMappingFields() map[string]fieldKind {
+	return map[string]fieldKind{"organisation": kChoice, "person_name": kChoice, "role_title": kChoice, "phone": kChoice,
+		"email": kChoice, "area": kChoice, "visibility": kChoice}
+}
+
+// importTarget uploads importTestSheet as the catalogue's admin and points the entry at its
+// mapping form, or (mapped) at the dry run's confirmation.
+func importTarget(mapped bool) func(t *testing.T, a *app, u *user, f *hostileForm) {
+	return func(t *testing.T, a *app, u *user, f *hostileForm) {
+		t.Helper()
+		mapPage := uploadMapPage(t, u, "contacts.csv", []byte(importTestSheet))
+		f.param = strings.TrimPrefix(mapPage, "/admin/import/contacts/")
+		f.path = strings.Replace(f.path, "{token}", f.param, 1)
+		f.page = mapPage
+		if mapped {
+			importStep(t, u, mapPage, mapPage)
+			f.page = mapPage + "/preview"
+		}
+	}
+}
