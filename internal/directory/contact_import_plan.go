@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -8,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -340,6 +342,10 @@ func planImport(ctx context.Context, q postgres.Querier, imp ContactImport, lock
 		row.input = clean
 		switch {
 		case len(problems) > 0:
+			// In the order of the sheet's columns; the whole row's first.
+			slices.SortStableFunc(problems, func(a, b ImportProblem) int {
+				return cmp.Compare(columnOrder(a.Column), columnOrder(b.Column))
+			})
 			row.Action = RowInvalid
 			plan.Problems = append(plan.Problems, problems...)
 		case before == nil:
@@ -384,6 +390,12 @@ func planDigest(p ImportPlan, m ImportMapping) string {
 	}{entries, m, p.Problems})
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
+}
+
+// columnOrder sorts column names ("C (Phone)", "AB (Notes)") as the sheet's columns go.
+func columnOrder(col string) string {
+	letters, _, _ := strings.Cut(col, " ")
+	return fmt.Sprintf("%4s", letters)
 }
 
 // importFieldOf is the sheet field a contact form field's error is about.
