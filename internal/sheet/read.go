@@ -4,12 +4,14 @@
 package sheet
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"path"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -164,15 +166,47 @@ func readXLSX(data []byte) (*Sheet, error) {
 	if len(records) > MaxRows+1 {
 		return nil, fileError("The sheet has more than %d rows. Split it into smaller sheets.", MaxRows)
 	}
-	formula := func(line, col int) bool {
-		cell, err := excelize.CoordinatesToCellName(col+1, line)
-		if err != nil {
-			return false
+	var formula func(line, col int) bool // nil: no cell holds one, so none is looked up
+	if hasFormulas(data) {
+		formula = func(line, col int) bool {
+			cell, err := excelize.CoordinatesToCellName(col+1, line)
+			if err != nil {
+				return false
+			}
+			fx, err := f.GetCellFormula(first, cell)
+			return err == nil && fx != ""
 		}
-		fx, err := f.GetCellFormula(first, cell)
-		return err == nil && fx != ""
 	}
 	return build("XLSX", records, formula)
+}
+
+// formulaTag is a formula element of a worksheet's XML, <f> or <x:f ...>.
+var formulaTag = regexp.MustCompile(`<(?:[A-Za-z_][\w.-]*:)?f[\s>/]`)
+
+// hasFormulas reports whether any worksheet of the workbook (a zip excelize has already
+// opened within the size limits) may hold a formula. Looking each cell up costs far more
+// than reading the sheets' XML once, and most sheets have none.
+func hasFormulas(data []byte) bool {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return true
+	}
+	for _, f := range zr.File {
+		name := strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))
+		if !strings.HasPrefix(name, "xl/worksheets/") {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return true
+		}
+		xml, err := io.ReadAll(io.LimitReader(rc, MaxUnzipped))
+		rc.Close()
+		if err != nil || formulaTag.Match(xml) {
+			return true
+		}
+	}
+	return false
 }
 
 // build checks the records' limits and makes the sheet: the first row is the header. formula

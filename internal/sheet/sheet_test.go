@@ -229,3 +229,25 @@ func TestColumnLetter(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkReadXLSX reads a workbook of the largest sheet taken: 5,000 rows of 8 columns.
+func BenchmarkReadXLSX(b *testing.B) {
+	f := excelize.NewFile()
+	sw, _ := f.NewStreamWriter("Sheet1")
+	sw.SetRow("A1", []any{"Organisation", "Contact name", "Role", "Phone", "Email", "Area", "Visibility", "Notes"})
+	for i := 2; i <= MaxRows+1; i++ {
+		cell, _ := excelize.CoordinatesToCellName(1, i)
+		sw.SetRow(cell, []any{"Link Group", "Sasha Example", "Duty line " + strings.Repeat("x", i%7), "0141 496 0313",
+			"someone@example.org", "Motherwell", "staff", "Monday to Friday, 9am to 5pm"})
+	}
+	sw.Flush()
+	var buf bytes.Buffer
+	f.Write(&buf)
+	data := buf.Bytes()
+	b.ReportMetric(float64(len(data)), "file-bytes")
+	for b.Loop() {
+		if _, err := Read("big.xlsx", bytes.NewReader(data)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
