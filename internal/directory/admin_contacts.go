@@ -72,9 +72,20 @@ func (s *Store) CreateContactAdmin(ctx context.Context, v access.Viewer, agencyI
 	if !v.IsAdmin() {
 		return AdminContact{}, edit.ErrNotFound
 	}
+	var out AdminContact
+	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) (err error) {
+		out, err = createContactAdmin(ctx, tx, v, agencyID, in)
+		return err
+	})
+	return out, err
+}
+
+// createContactAdmin is CreateContactAdmin inside tx, for callers that make several changes
+// in one transaction (the spreadsheet import); v must be an admin.
+func createContactAdmin(ctx context.Context, tx pgx.Tx, v access.Viewer, agencyID int64, in AdminContactInput) (AdminContact, error) {
 	clean, errs := cleanAdminContact(in, time.Now())
 	var out AdminContact
-	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+	err := func() error {
 		if err := liveAgency(ctx, tx, agencyID); err != nil {
 			return err
 		}
@@ -108,7 +119,7 @@ func (s *Store) CreateContactAdmin(ctx context.Context, v access.Viewer, agencyI
 		}
 		return audit.Record(ctx, tx, audit.Event{ActorID: v.UserID, Action: "contact.create", EntityType: "contact",
 			EntityID: id, AgencyID: agencyID, After: out.auditRow()})
-	})
+	}()
 	return out, err
 }
 
@@ -119,9 +130,19 @@ func (s *Store) UpdateContactAdmin(ctx context.Context, v access.Viewer, agencyI
 	if !v.IsAdmin() {
 		return AdminContact{}, edit.ErrNotFound
 	}
+	var out AdminContact
+	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) (err error) {
+		out, err = updateContactAdmin(ctx, tx, v, agencyID, id, in, version)
+		return err
+	})
+	return out, err
+}
+
+// updateContactAdmin is UpdateContactAdmin inside tx (see createContactAdmin).
+func updateContactAdmin(ctx context.Context, tx pgx.Tx, v access.Viewer, agencyID, id int64, in AdminContactInput, version int) (AdminContact, error) {
 	clean, errs := cleanAdminContact(in, time.Now())
 	var out AdminContact
-	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+	err := func() error {
 		before, err := loadAdminContact(ctx, tx, agencyID, id, true)
 		if err != nil {
 			return err
@@ -175,7 +196,7 @@ func (s *Store) UpdateContactAdmin(ctx context.Context, v access.Viewer, agencyI
 		}
 		return audit.Record(ctx, tx, audit.Event{ActorID: v.UserID, Action: "contact.update", EntityType: "contact",
 			EntityID: id, AgencyID: agencyID, Before: before.auditRow(), After: out.auditRow()})
-	})
+	}()
 	return out, err
 }
 

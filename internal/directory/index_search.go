@@ -97,22 +97,27 @@ func (s *snapshot) search(staff bool, q Query) (Results, analysis, error) {
 	if res.Total == 0 || q.Page > res.Pages {
 		return res, a, nil
 	}
-	page := s.slice(tiers, (q.Page-1)*PageSize, PageSize)
-	res.Agencies = make([]AgencySummary, len(page))
+	res.Agencies = s.summaries(s.slice(tiers, (q.Page-1)*PageSize, PageSize), a)
+	return res, a, nil
+}
+
+// summaries are the results' view of documents, in order.
+func (s *snapshot) summaries(page []doc, a analysis) []AgencySummary {
+	out := make([]AgencySummary, len(page))
 	councilWide := s.allAreas()
 	for i, d := range page {
-		res.Agencies[i] = AgencySummary{Slug: d.slug, Name: d.name, Kind: d.kind, Summary: d.summary,
+		out[i] = AgencySummary{Slug: d.slug, Name: d.name, Kind: d.kind, Summary: d.summary,
 			Phone: d.phone, Open24h: d.open24h, StaffOnly: d.staffOnly}
 		if reach := reachOf(d, councilWide); reach == ReachLocal || (reach == ReachNational && !coversAll(d, councilWide)) {
-			res.Agencies[i].Areas = s.tax.areas.names(d.areas)
+			out[i].Areas = s.tax.areas.names(d.areas)
 		} else {
-			res.Agencies[i].CoversAll = true
+			out[i].CoversAll = true
 		}
 		if a.areas != nil {
-			res.Agencies[i].Reach = reachOf(d, councilWide)
+			out[i].Reach = reachOf(d, councilWide)
 		}
 	}
-	return res, a, nil
+	return out
 }
 
 // slice is take documents of the tiers, in order, after skipping skip.

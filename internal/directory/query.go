@@ -78,3 +78,9 @@ func (q Query) PageURL(n int) string {
 	f := q.filters()
 	return searchform.PageURL("/directory", n, q.Text, f[:]...)
 }
+
+// DownloadURL is the /directory.csv address of these results: every page of them, as CSV.
+func (q Query) DownloadURL() string {
+	f := q.filters()
+	return searchform.PageURL("/directory.csv", 1, q.Text, f[:]...)
+}

@@ -447,6 +447,15 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 				f.path = f.page
 			}},
 
+		// Spreadsheet import of contacts (admin_import_contacts_test.go has the hostile sheets):
+		// the upload takes only a file; the mapping, columns chosen from a list; the
+		// confirmation, the dry run's digest, which nothing but the real one matches.
+		"POST /admin/import/contacts": {as: admin, page: "/admin/import/contacts", path: "/admin/import/contacts",
+			multipart: true, files: true},
+		"POST /admin/import/contacts/{token}": {as: admin, path: "/admin/import/contacts/{token}", slug: true,
+			fields: importMappingFields(), control: http.StatusSeeOther, prepare: importTarget(false)},
+		"POST /admin/import/contacts/{token}/apply": {as: admin, path: "/admin/import/contacts/{token}/apply", slug: true,
+			fields: map[string]fieldKind{"plan": kText}, control: http.StatusSeeOther, prepare: importTarget(true)},
 		"POST /admin/changes/seen": {as: admin, path: "/admin/changes/seen", set: url.Values{"upto": {"1"}},
 			fields: map[string]fieldKind{"upto": kNumber}, control: http.StatusSeeOther},
 		"POST /admin/settings": {as: admin, page: "/admin/settings", path: "/admin/settings",

@@ -103,6 +103,7 @@ func (s *Server) routes() chi.Router {
 		s.reportRoutes(r)
 		s.exchangeRoutes(r)
 		s.devMailRoutes(r)
+		s.sheetRoutes(r)
 
 		// Admins: the audit trail.
 		r.Group(func(r chi.Router) {
