@@ -123,7 +123,7 @@ func thousands(n int) string {
 
 func importCount(n int) string { return wording.Count(n, "contact", "contacts") }
 
-func orNone(s string) string {
+func columnOrNone(s string) string {
 	if s == "" {
 		return "(none)"
 	}
@@ -677,9 +677,9 @@ func ImportContactsPreview(b Base, p ImportContactsPreviewPage) templ.Component 
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var30 string
-					templ_7745c5c3_Var30, templ_7745c5c3_Err = templ.JoinStringErrs(orNone(pr.Column))
+					templ_7745c5c3_Var30, templ_7745c5c3_Err = templ.JoinStringErrs(columnOrNone(pr.Column))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_import_contacts.templ`, Line: 242, Col: 68}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_import_contacts.templ`, Line: 242, Col: 74}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var30))
 					if templ_7745c5c3_Err != nil {
@@ -692,7 +692,7 @@ func ImportContactsPreview(b Base, p ImportContactsPreviewPage) templ.Component 
 					var templ_7745c5c3_Var31 string
 					templ_7745c5c3_Var31, templ_7745c5c3_Err = templ.JoinStringErrs(pr.Message)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_import_contacts.templ`, Line: 242, Col: 91}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_import_contacts.templ`, Line: 242, Col: 97}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var31))
 					if templ_7745c5c3_Err != nil {
