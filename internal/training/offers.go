@@ -286,8 +286,9 @@ func (s *Store) answerOffer(ctx context.Context, v access.Viewer, id int64, acce
 	}
 	now := s.now()
 	var out Outcome
+	none := false
 	err := postgres.WithTx(ctx, s.db, func(tx pgx.Tx) error {
-		out = Outcome{SessionID: id}
+		out, none = Outcome{SessionID: id}, false
 		x, err := lockSession(ctx, tx, v, id, true)
 		if err != nil {
 			return err
@@ -303,7 +304,9 @@ func (s *Store) answerOffer(ctx context.Context, v access.Viewer, id int64, acce
 			WHERE o.session_id = $1 AND b.user_id = $2 AND o.status = 'open'`, id, v.UserID).
 			Scan(&before.OfferID, &before.BookingID, &before.SessionID, &before.UserID, &before.Status, &before.ExpiresAt)
 		if isNoRows(err) {
-			return ErrNoOffer
+			// No offer: refused, but what reconcile closed and passed on stays done.
+			none = true
+			return nil
 		}
 		if err != nil {
 			return wrap("answer offer", err)
@@ -333,6 +336,9 @@ func (s *Store) answerOffer(ctx context.Context, v access.Viewer, id int64, acce
 		out.Offered, err = s.reconcile(ctx, tx, v.UserID, x, now)
 		return err
 	})
+	if err == nil && none {
+		return out, ErrNoOffer
+	}
 	return out, err
 }
 
