@@ -33,6 +33,20 @@ func (f *fixture) waitlist(t *testing.T, id int64, n int) []access.Viewer {
 	return out
 }
 
+// outbox is an outbox over a queue that is open but not started: the jobs stay in River's
+// table to be looked at.
+func (f *fixture) outbox(t *testing.T) *mail.Outbox {
+	t.Helper()
+	q := jobs.New()
+	river.AddWorker(q.Workers(), &mail.Worker{Sender: &mail.Mailbox{}})
+	river.AddWorker(q.Workers(), &OfferExpiryWorker{Store: f.store})
+	if err := q.Open(f.db, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse("https://directory.example.org/")
+	return mail.NewOutbox(q, base, func(context.Context) string { return "Test Directory" })
+}
+
 // offered is the people (user ids) with an open offer on session id.
 func (f *fixture) offered(t *testing.T, id int64) map[int64]bool {
 	t.Helper()
@@ -137,16 +151,7 @@ func TestOfferQueuesEmailAndExpiryJob(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t)
-	q := jobs.New()
-	river.AddWorker(q.Workers(), &mail.Worker{Sender: &mail.Mailbox{}})
-	river.AddWorker(q.Workers(), &OfferExpiryWorker{Store: f.store})
-	if err := q.Open(f.db, slog.New(slog.DiscardHandler)); err != nil {
-		t.Fatal(err)
-	}
-	// The queue is open but not started: the jobs stay in the table to be looked at.
-	base, _ := url.Parse("https://directory.example.org/")
-	out := mail.NewOutbox(q, base, func(context.Context) string { return "Test Directory" })
-	store := f.store.WithMail(out, 24*time.Hour)
+	store := f.store.WithMail(f.outbox(t), 24*time.Hour)
 	s := f.session(t, f.course(t, "Mail course", "online", "staff"), 10, 1)
 	people := f.waitlist(t, s.ID, 2)
 	if _, err := store.CancelBooking(ctx, people[0], s.ID); err != nil {
