@@ -108,6 +108,9 @@ func (s *Store) Book(ctx context.Context, v access.Viewer, id int64) (Outcome, e
 		case !now.Before(x.startsAt), x.bookingCloses != nil && !now.Before(*x.bookingCloses):
 			return ErrBookingClosed
 		}
+		if err := checkPrerequisite(ctx, tx, x.courseID, v.UserID); err != nil {
+			return err
+		}
 		// Offers whose time is up pass on, and free places go to the people waiting first.
 		if _, err := s.reconcile(ctx, tx, v.UserID, x, now); err != nil {
 			return err

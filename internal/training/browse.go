@@ -232,6 +232,7 @@ type CourseDetail struct {
 	Course
 	Sessions  []Session
 	CanManage bool
+	Requires  *Choice // the course to attend first (slug and title), when the viewer may see it
 }
 
 // Course returns the course with slug as the viewer may see it, or edit.ErrNotFound.
@@ -252,6 +253,15 @@ func (s *Store) Course(ctx context.Context, v access.Viewer, slug string) (Cours
 	}
 	err = s.db.QueryRow(ctx, `SELECT `+mayManage("$2", "$3")+` FROM training_courses c WHERE c.id = $1`, d.ID, own, admin).Scan(&d.CanManage)
 	if err != nil {
+		return d, wrap("course "+slug, err)
+	}
+	var req Choice
+	err = s.db.QueryRow(ctx, `SELECT c.slug, c.title FROM training_courses k JOIN training_courses c ON c.id = k.requires_course_id
+		WHERE k.id = $2 AND `+visibleCourse, v.IsStaff(), d.ID).Scan(&req.Value, &req.Label)
+	switch {
+	case err == nil:
+		d.Requires = &req
+	case !isNoRows(err):
 		return d, wrap("course "+slug, err)
 	}
 	rows, err := s.db.Query(ctx, `SELECT `+sessionColumns+`,
