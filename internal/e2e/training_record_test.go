@@ -95,3 +95,64 @@ func TestTrainingOfferAndRecordInTheBrowser(t *testing.T) {
 		t.Errorf("the certificate link gives %v", got)
 	}
 }
+
+// TestTrainingPrerequisiteInTheBrowser: a course that requires another refuses a booking,
+// naming and linking the course to attend first; an admin lets the person in from the
+// course's people page (the form and the list pass axe), and then the booking goes through.
+func TestTrainingPrerequisiteInTheBrowser(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	person, admin := newTab(t), newTab(t)
+	a.signInAs(t, person, access.HousingStaff, "")
+	a.signInAs(t, admin, access.Admin, "")
+	var personEmail string
+	if err := a.pool.QueryRow(t.Context(), `SELECT email FROM users WHERE role = 'housing_staff' ORDER BY id DESC LIMIT 1`).Scan(&personEmail); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.pool.Exec(t.Context(), `UPDATE training_courses SET requires_course_id = (SELECT id FROM training_courses WHERE slug = 'safe-and-together-overview')
+		WHERE slug = 'safe-and-together-core'`); err != nil {
+		t.Fatal(err)
+	}
+	if got := open(t, person, a.URL+"/training/safe-and-together-core"); got != 200 {
+		t.Fatalf("course page: %d", got)
+	}
+	if got := text(t, person, ".training-requires"); !strings.Contains(got, "You need to have attended Safe & Together Overview (1 day)") {
+		t.Errorf("the course page says %q", got)
+	}
+	book := eval[string](t, person, `document.querySelector('.training-session form[action$="/book"]')?.getAttribute("action") ?? ""`)
+	if book == "" {
+		t.Fatal("no session to book")
+	}
+	if got := submitForm(t, person, chromedp.Click(chromedp.CSS(`form[action="`+book+`"] button[type="submit"]`))); got != 409 {
+		t.Fatalf("booking without the prerequisite: status %d", got)
+	}
+	if got := text(t, person, ".error-summary"); !strings.Contains(got, "You need to have attended Safe & Together Overview (1 day) before you can book this course") ||
+		!strings.Contains(got, "See the dates for Safe & Together Overview (1 day)") {
+		t.Errorf("the refusal says %q", got)
+	}
+	checkAccessible(t, person)
+	screenshots(t, person, "training-prerequisite-refused")
+
+	if got := open(t, admin, a.URL+"/admin/training/safe-and-together-core/people"); got != 200 {
+		t.Fatalf("people page: %d", got)
+	}
+	do(t, admin, chromedp.SendKeys(chromedp.ID("email"), personEmail))
+	if got := submitForm(t, admin, chromedp.Click(chromedp.CSS(`form[action="/admin/training/safe-and-together-core/prerequisite-overrides"] button[type="submit"]`))); got != 200 {
+		t.Fatalf("allowing: status %d", got)
+	}
+	if got := text(t, admin, `section[aria-labelledby="overrides-heading"]`); !strings.Contains(got, personEmail) || !strings.Contains(got, "may now book this course") {
+		t.Errorf("the people page says %q", got)
+	}
+	checkAccessible(t, admin)
+	screenshots(t, admin, "training-prerequisite-overrides")
+
+	if got := open(t, person, a.URL+"/training/safe-and-together-core"); got != 200 {
+		t.Fatalf("course page: %d", got)
+	}
+	if got := submitForm(t, person, chromedp.Click(chromedp.CSS(`form[action="`+book+`"] button[type="submit"]`))); got != 200 {
+		t.Fatalf("booking with the override: status %d", got)
+	}
+	if msg := text(t, person, ".flash"); !strings.Contains(msg, "You have a place") && !strings.Contains(msg, "waiting list") {
+		t.Errorf("after booking the message is %q", msg)
+	}
+}
