@@ -113,8 +113,9 @@ type Override struct {
 
 // overrideRow is an override as the audit trail keeps it.
 type overrideRow struct {
-	CourseID int64 `json:"course_id"`
-	UserID   int64 `json:"user_id"`
+	CourseID int64  `json:"course_id"`
+	UserID   int64  `json:"user_id"`
+	Person   string `json:"person"` // who may book without the prerequisite, for the trail's reader
 }
 
 // Overrides lists the people allowed to book course slug without its prerequisite. Admins only.
@@ -170,7 +171,7 @@ func (s *Store) SetOverride(ctx context.Context, v access.Viewer, slug, email st
 		if err != nil {
 			return wrap("override", err)
 		}
-		row := overrideRow{CourseID: courseID, UserID: userID}
+		row := overrideRow{CourseID: courseID, UserID: userID, Person: name}
 		if allow {
 			if !hasPrereq {
 				return validate.Errors{{Field: "email", Message: "This course does not require another first, so nobody needs to be let in"}}
