@@ -10,6 +10,7 @@ import (
 	"dadirectory/internal/access"
 	"dadirectory/internal/directory"
 	"dadirectory/internal/site"
+	"dadirectory/internal/training"
 	"dadirectory/internal/validate"
 )
 
@@ -27,6 +28,8 @@ type Base struct {
 	// OpenReports is how many problem reports are open, for the admin navigation; set only
 	// on admin pages.
 	OpenReports int
+	// Offers are training places on offer to the signed-in person; set on their home page.
+	Offers []training.Offer
 }
 
 // navItem is one entry of the main navigation.

@@ -46,6 +46,7 @@ type Config struct {
 	SMTPURL       *url.URL      // SMTP_URL: where mail goes; nil means mail is off (dev keeps it in /dev/mail)
 	MailFrom      string        // MAIL_FROM: the sender of every email, "Name <address>"
 	ReminderEvery time.Duration // REMINDER_EVERY: how often due review reminders are looked for
+	OfferTime     time.Duration // TRAINING_OFFER_TIME: how long a person has to accept a freed place
 
 	// OpenDataRateLimit (OPEN_DATA_RATE_LIMIT, default 600, 0 for none): requests a minute
 	// one client address may make to the open data API, /openreferral/v3/.
@@ -168,6 +169,10 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	}
 	duration("REMINDER_EVERY", "1h", &c.ReminderEvery)
+	duration("TRAINING_OFFER_TIME", "48h", &c.OfferTime)
+	if c.OfferTime > 0 && (c.OfferTime < time.Hour || c.OfferTime > 14*24*time.Hour) {
+		errs = append(errs, fmt.Errorf("TRAINING_OFFER_TIME: want from 1h to 336h (14 days), such as 48h"))
+	}
 	c.OpenDataRateLimit = int(number("OPEN_DATA_RATE_LIMIT", 600, 0, 1_000_000))
 	if raw := get("SMTP_URL", ""); raw != "" {
 		u, err := parseSMTPURL(raw)

@@ -211,6 +211,20 @@ func resourceFields(admin bool) map[string]fieldKind {
 	return m
 }
 
+// offerPlace puts u on session id's waiting list with a place on offer to them, as a
+// cancellation would.
+func offerPlace(t *testing.T, a *app, u *user, id int64) {
+	t.Helper()
+	_, err := a.pool.Exec(context.Background(), `WITH b AS (
+			INSERT INTO training_bookings (session_id, user_id, status, waitlist_seq)
+			VALUES ($1, $2, 'waitlisted', nextval('training_waitlist_seq')) RETURNING id)
+		INSERT INTO training_offers (booking_id, session_id, offered_at, expires_at)
+		SELECT b.id, $1, now(), now() + interval '1 day' FROM b`, id, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // archiveRow changes a row directly: archives what a restore is to undo, and the like.
 func archiveRow(t *testing.T, a *app, sql string, args ...any) {
 	t.Helper()
@@ -238,7 +252,7 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 	sessionFields := map[string]fieldKind{"starts_at": kWhen, "ends_at": kWhen, "venue": kText, "online_url": kLink,
 		"capacity": kNumber, "booking_closes": kWhen}
 	courseFields := map[string]fieldKind{"title": kName, "programme": kName, "level": kChoice, "delivery": kChoice,
-		"audience": kChoice, "duration": kText, "description": kText, "provider": kSlug, "visibility": kChoice}
+		"audience": kChoice, "duration": kText, "description": kText, "provider": kSlug, "visibility": kChoice, "requires": kSlug}
 	newCourse := url.Values{"title": {"Hostile input course"}, "programme": {"Safe & Together"}, "level": {"overview"},
 		"delivery": {"in_person"}, "audience": {"all_staff"}, "description": {"A test course."}, "provider": {hostileAgency},
 		"visibility": {"staff"}}
@@ -294,6 +308,23 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 				if status, body := u.postHostile(t, session+"/book", url.Values{}, false, nil); status != http.StatusSeeOther {
 					t.Fatalf("book: %d\n%s", status, body)
 				}
+			}},
+
+		// A place on offer to the person, on their home page: accepting or declining it has no
+		// fields; hostile ids are another session (no offer: 409) or none (404).
+		"POST /training/sessions/{id}/offer/accept": {as: staff, page: "/", path: session + "/offer/accept",
+			param: strconv.FormatInt(ids.session, 10), control: http.StatusSeeOther,
+			prepare: func(t *testing.T, a *app, u *user, f *hostileForm) { offerPlace(t, a, u, ids.session) }},
+		"POST /training/sessions/{id}/offer/decline": {as: staff, page: "/", path: session + "/offer/decline",
+			param: strconv.FormatInt(ids.session, 10), control: http.StatusSeeOther,
+			prepare: func(t *testing.T, a *app, u *user, f *hostileForm) { offerPlace(t, a, u, ids.session) }},
+		// Letting someone book without the course's prerequisite (the course is given one).
+		"POST /admin/training/{slug}/prerequisite-overrides": {as: admin, page: course + "/people", path: course + "/prerequisite-overrides",
+			param: ids.course, slug: true, fields: map[string]fieldKind{"email": kEmail, "action": kChoice}, control: http.StatusSeeOther,
+			prepare: func(t *testing.T, a *app, u *user, f *hostileForm) {
+				archiveRow(t, a, `UPDATE training_courses SET requires_course_id = (SELECT id FROM training_courses WHERE slug = $2)
+					WHERE slug = $1`, ids.course, ids.otherCourse)
+				f.set = url.Values{"email": {u.Email}}
 			}},
 
 		"POST /admin/training/new": {as: admin, page: "/admin/training/new", path: "/admin/training/new", set: newCourse,

@@ -15,6 +15,7 @@ import (
 // public get, on the first screen of a phone, 999, the nation's helpline and search, then the
 // other helplines.
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
+	r = s.withTrainingOffers(r) // places on offer to the person head every signed-in home page
 	switch v := viewer(r.Context()); {
 	case !v.IsStaff():
 	case v.Role == access.HousingStaff:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strconv"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -34,6 +35,20 @@ func firstSession(t *testing.T, pool *pgxpool.Pool, slug string) int64 {
 		JOIN training_courses c ON c.id = s.course_id WHERE c.slug = $1`, slug).Scan(&id)
 	if err != nil || id == 0 {
 		t.Fatalf("demo session of %s: %v", slug, err)
+	}
+	return id
+}
+
+// attendedBooking is a booking whose attendance is recorded, made for a person of its own.
+func attendedBooking(t *testing.T, pool *pgxpool.Pool) int64 {
+	t.Helper()
+	var id int64
+	err := pool.QueryRow(context.Background(), `WITH u AS (
+			INSERT INTO users (email, name, role) VALUES ('attended-matrix@example.org', 'Attended Person', 'housing_staff') RETURNING id)
+		INSERT INTO training_bookings (session_id, user_id, status) SELECT $1, u.id, 'attended' FROM u RETURNING id`,
+		firstSession(t, pool, demoStaffCourse)).Scan(&id)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return id
 }
@@ -134,6 +149,20 @@ func trainingMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 			only("GET", sess(99999999, "/cancelled"), no404, signedIn...),
 		},
 		"GET /my/training": {only("GET", "/my/training", ok200, signedIn...)},
+		// Certificates: only of one's own attended bookings; a booking of someone else (the
+		// demo data's attended bookings are nobody's here) is not found.
+		"GET /my/training/certificates/{id}.pdf": {
+			only("GET", "/my/training/certificates/"+strconv.FormatInt(attendedBooking(t, pool), 10)+".pdf", no404, signedIn...),
+			only("GET", "/my/training/certificates/99999999.pdf", no404, signedIn...),
+		},
+		// Offers: nobody here has one, so answering one is refused (409) with nothing changed.
+		"POST /training/sessions/{id}/offer/accept": {
+			only("POST", sess(staffS, "/offer/accept"), conflict409, signedIn...).watching(bookings(staffS)),
+			only("POST", sess(99999999, "/offer/accept"), no404, signedIn...),
+		},
+		"POST /training/sessions/{id}/offer/decline": {
+			only("POST", sess(staffS, "/offer/decline"), conflict409, signedIn...).watching(bookings(staffS)),
+		},
 
 		"GET /admin/training":      {manage("GET", "/admin/training", ok200)},
 		"GET /admin/training/new":  {manage("GET", "/admin/training/new", ok200)},
@@ -193,6 +222,10 @@ func trainingMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 		"GET /admin/training/{slug}/people": {
 			adminOnly("GET", "/admin/training/"+demoOwnCourse+"/people", ok200),
 			adminOnly("GET", "/admin/training/no-such-course/people", no404),
+		},
+		// Prerequisite overrides: admins only; an empty form is refused.
+		"POST /admin/training/{slug}/prerequisite-overrides": {
+			adminOnly("POST", "/admin/training/"+demoStaffCourse+"/prerequisite-overrides", bad400),
 		},
 		"GET /admin/training/{slug}/people.csv": {adminOnly("GET", "/admin/training/"+demoOwnCourse+"/people.csv", ok200)},
 		"GET /admin/training/sessions/{id}/people": {

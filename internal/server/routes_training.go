@@ -26,6 +26,9 @@ func (s *Server) trainingRoutes(r chi.Router) {
 		r.Post("/training/sessions/{id}/cancel", s.handle(s.handleTrainingCancel))
 		r.Get("/training/sessions/{id}/cancelled", s.handle(s.handleTrainingCancelled))
 		r.Get("/my/training", s.handle(s.handleMyTraining))
+		r.Get("/my/training/certificates/{id}.pdf", s.handle(s.handleTrainingCertificate))
+		r.Post("/training/sessions/{id}/offer/accept", s.handle(s.handleTrainingOfferAccept))
+		r.Post("/training/sessions/{id}/offer/decline", s.handle(s.handleTrainingOfferDecline))
 	})
 
 	// Admins manage every course; RSL officers the courses of their own organisation, once an
@@ -53,6 +56,7 @@ func (s *Server) trainingRoutes(r chi.Router) {
 		r.Get("/admin/training/report", s.handle(s.handleTrainingReport))
 		r.Get("/admin/training/report.csv", s.handle(s.handleTrainingReportCSV))
 		r.Get("/admin/training/{slug}/people", s.handle(s.handleCourseAttendanceList))
+		r.Post("/admin/training/{slug}/prerequisite-overrides", s.handle(s.handleCoursePrerequisiteOverride))
 		r.Get("/admin/training/{slug}/people.csv", s.handle(s.handleCourseAttendanceCSV))
 		r.Get("/admin/training/sessions/{id}/people", s.handle(s.handleSessionAttendanceList))
 		r.Get("/admin/training/sessions/{id}/people.csv", s.handle(s.handleSessionAttendanceCSV))

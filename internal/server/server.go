@@ -120,6 +120,7 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 	}
 	// Stores that send mail get the outbox now; startMail decides below whether it is on.
 	s.outbox = mail.NewOutbox(s.queue, cfg.BaseURL, s.siteName)
+	s.training = s.training.WithMail(s.outbox, cfg.OfferTime)
 	if cfg.OIDC != nil {
 		s.sso = sso.New(cfg.OIDC, cfg.BaseURL, db)
 	}
@@ -192,6 +193,7 @@ func (s *Server) base(r *http.Request) templates.Base {
 // database that stopped answering for the settings would only make the visitor wait again.
 func (s *Server) baseWith(r *http.Request, settings site.Settings) templates.Base {
 	b := templates.Base{
+		Offers:  requestOffers(r),
 		Site:    settings,
 		CSS:     s.assets.URL("site.css"),
 		ExitJS:  s.assets.URL("exit.js"),

@@ -34,7 +34,8 @@ func (s *Server) handleAdminTraining(w http.ResponseWriter, r *http.Request) err
 func readCourseInput(f url.Values) training.CourseInput {
 	return training.CourseInput{Title: f.Get("title"), Programme: f.Get("programme"), Level: f.Get("level"),
 		Delivery: f.Get("delivery"), Audience: f.Get("audience"), Duration: f.Get("duration"),
-		Description: f.Get("description"), Provider: f.Get("provider"), Visibility: f.Get("visibility")}
+		Description: f.Get("description"), Provider: f.Get("provider"), Visibility: f.Get("visibility"),
+		Requires: f.Get("requires")}
 }
 
 func (s *Server) handleCourseNew(w http.ResponseWriter, r *http.Request) error {
@@ -121,6 +122,9 @@ func (s *Server) handleCourseUpdate(w http.ResponseWriter, r *http.Request) erro
 func (s *Server) renderCourseForm(w http.ResponseWriter, r *http.Request, status int, page templates.CourseFormPage) error {
 	var err error
 	if page.Providers, err = s.training.ProviderChoices(r.Context(), viewer(r.Context())); err != nil {
+		return err
+	}
+	if page.Courses, err = s.training.CourseChoices(r.Context(), viewer(r.Context())); err != nil {
 		return err
 	}
 	return s.render(w, r, status, templates.CourseForm(s.base(r), page))

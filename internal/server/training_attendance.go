@@ -45,11 +45,7 @@ func (s *Server) handleSessionAttendanceCSV(w http.ResponseWriter, r *http.Reque
 }
 
 func (s *Server) handleCourseAttendanceList(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.courseAttendance(r)
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, http.StatusOK, templates.AttendanceList(s.base(r), a))
+	return s.renderCoursePeople(w, r, http.StatusOK, templates.PrerequisiteOverridesSection{})
 }
 
 func (s *Server) handleCourseAttendanceCSV(w http.ResponseWriter, r *http.Request) error {

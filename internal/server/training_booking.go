@@ -27,7 +27,14 @@ func (s *Server) handleTrainingBook(w http.ResponseWriter, r *http.Request) erro
 	v := viewer(r.Context())
 	out, err := s.training.Book(r.Context(), v, id)
 	var refusal *training.Refusal
+	var missing *training.PrerequisiteError
 	switch {
+	case errors.As(err, &missing):
+		slug, err := s.training.SessionCourse(r.Context(), v, id)
+		if err != nil {
+			return err
+		}
+		return s.renderTrainingCourseRefused(w, r, slug, missing.Message, &training.Choice{Value: missing.Slug, Label: missing.Title})
 	case errors.As(err, &refusal):
 		slug, err := s.training.SessionCourse(r.Context(), v, id)
 		if err != nil {
@@ -47,7 +54,7 @@ func (s *Server) handleTrainingBook(w http.ResponseWriter, r *http.Request) erro
 		msg = "You are already on the waiting list: number " + strconv.Itoa(out.Position) + "."
 	case out.Status == training.StatusWaitlisted:
 		msg = "The session is full, so you are on the waiting list: number " + strconv.Itoa(out.Position) +
-			". If a place comes free, it is yours and your training page shows it."
+			". If a place comes free, it is offered to each person in turn: yours shows on your home page, with a time to accept it."
 	default:
 		msg = "Your attendance at this session is already recorded."
 	}
@@ -148,7 +155,11 @@ func (s *Server) renderMyTraining(w http.ResponseWriter, r *http.Request, status
 	if err != nil {
 		return err
 	}
-	page := templates.MyTrainingPage{My: my, Now: time.Now(), Refusal: refusal}
+	record, err := s.training.Record(r.Context(), viewer(r.Context()))
+	if err != nil {
+		return err
+	}
+	page := templates.MyTrainingPage{My: my, Now: time.Now(), Refusal: refusal, Record: record, Offers: s.trainingOffers(r)}
 	if status == http.StatusOK {
 		page.Flash = s.popFlash(r)
 	}

@@ -89,7 +89,7 @@ func TestTrainingConcurrentBookingsOverHTTP(t *testing.T) {
 	}
 }
 
-func TestTrainingBookCancelPromoteAndSessionCancelled(t *testing.T) {
+func TestTrainingBookCancelOfferAndSessionCancelled(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
 	admin := a.signIn(t, access.Admin, "")
@@ -136,7 +136,7 @@ func TestTrainingBookCancelPromoteAndSessionCancelled(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("cancel page: %d", resp.StatusCode)
 	}
-	wantIn(t, "cancel page", body, "Cancel your place?", "One place course", "Your place goes at once to the first of the 1 waiting",
+	wantIn(t, "cancel page", body, "Cancel your place?", "One place course", "Your place is offered at once to the first of the 1 waiting",
 		`name="confirm" value="1"`, `name="from" value="my"`, "Yes, cancel my place", `href="/my/training"`, "No, keep my place")
 	resp, body = first.post(t, cancel, url.Values{"from": {"my"}})
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Yes, cancel my place") || a.bookingStatus(t, first, id) != "booked" {
@@ -151,12 +151,16 @@ func TestTrainingBookCancelPromoteAndSessionCancelled(t *testing.T) {
 	_, body = first.get(t, cancelled)
 	wantIn(t, "cancelled page", body, "Your place on One place course, ", "is cancelled.", "You have no place on this session",
 		"Join the waiting list", fmt.Sprintf(`action="/training/sessions/%d/book"`, id))
-	if a.bookingStatus(t, first, id) != "cancelled" || a.bookingStatus(t, second, id) != "booked" {
+	// The place is offered to the second, who accepts it.
+	if a.bookingStatus(t, first, id) != "cancelled" || a.bookingStatus(t, second, id) != "waitlisted" {
 		t.Fatalf("after cancelling: first %s, second %s", a.bookingStatus(t, first, id), a.bookingStatus(t, second, id))
+	}
+	if resp, body := second.post(t, fmt.Sprintf("/training/sessions/%d/offer/accept", id), nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("accept the offer: %d\n%s", resp.StatusCode, body)
 	}
 	_, body = second.get(t, "/my/training")
 	wantIn(t, "promoted person", body, "Places you have booked", "One place course", "You have a place")
-	if a.auditCount(t, "booking.promote") != 1 || a.auditCount(t, "booking.cancel") != 1 || a.auditCount(t, "booking.waitlist") != 1 {
+	if a.auditCount(t, "booking.offer_accept") != 1 || a.auditCount(t, "booking.cancel") != 1 || a.auditCount(t, "booking.waitlist") != 1 {
 		t.Error("booking audit events missing")
 	}
 	// Cancelling again is refused with the reason, and the page it came from.

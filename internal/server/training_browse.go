@@ -54,12 +54,22 @@ func (s *Server) handleTrainingCourse(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) renderTrainingCourse(w http.ResponseWriter, r *http.Request, status int, slug, refusal string) error {
+	return s.renderTrainingCoursePage(w, r, status, slug, refusal, nil)
+}
+
+// renderTrainingCourseRefused is the course's page after a booking refused for want of the
+// course to attend first, linking it.
+func (s *Server) renderTrainingCourseRefused(w http.ResponseWriter, r *http.Request, slug, refusal string, first *training.Choice) error {
+	return s.renderTrainingCoursePage(w, r, http.StatusConflict, slug, refusal, first)
+}
+
+func (s *Server) renderTrainingCoursePage(w http.ResponseWriter, r *http.Request, status int, slug, refusal string, first *training.Choice) error {
 	v := viewer(r.Context())
 	c, err := s.training.Course(r.Context(), v, slug)
 	if err != nil {
 		return err
 	}
-	page := templates.TrainingCoursePage{Course: c, Now: time.Now(), SignedIn: v.IsStaff(), Refusal: refusal}
+	page := templates.TrainingCoursePage{Course: c, Now: time.Now(), SignedIn: v.IsStaff(), Refusal: refusal, RefusalCourse: first}
 	if status == http.StatusOK {
 		page.Flash = s.popFlash(r)
 	}

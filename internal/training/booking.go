@@ -2,6 +2,7 @@ package training
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -13,8 +14,9 @@ import (
 )
 
 // How capacity holds: every change that can take or free a place (booking, cancelling,
-// changing a session's capacity, cancelling a session) first locks the session's row with
-// SELECT ... FOR UPDATE, then counts the places taken, then writes, all in one transaction.
+// changing a session's capacity, cancelling a session, answering an offer) first locks the
+// session's row with SELECT ... FOR UPDATE, then counts the places taken (a place on offer
+// counts as taken), then writes, all in one transaction.
 // Two bookings for the same session therefore run one after the other, and the second counts
 // the first's place. The waiting list's order is a number drawn from a sequence under that
 // same lock, so it rises in the order bookings were taken.
@@ -26,7 +28,7 @@ type Outcome struct {
 	Status     string // the person's status on the session afterwards ("" when none)
 	Position   int    // their place on the waiting list, when waitlisted
 	Unchanged  bool   // they already had this status: nothing was written
-	Promoted   int    // people moved from the waiting list into a place by this change
+	Offered    int    // people on the waiting list offered a place by this change
 }
 
 // lockedSession is a session read under its row lock, with what the rules need.
@@ -56,15 +58,6 @@ func lockSession(ctx context.Context, tx pgx.Tx, v access.Viewer, id int64, mine
 		return x, edit.ErrNotFound
 	}
 	return x, wrap("lock session", err)
-}
-
-// placesTaken counts the session's booked (or attended) places and the people waiting. Call
-// it only under the session's row lock.
-func placesTaken(ctx context.Context, tx pgx.Tx, sessionID int64) (taken, waiting int, err error) {
-	err = tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status IN ('booked','attended')),
-			count(*) FILTER (WHERE status = 'waitlisted')
-		FROM training_bookings WHERE session_id = $1`, sessionID).Scan(&taken, &waiting)
-	return taken, waiting, wrap("count places", err)
 }
 
 // bookingRow is a booking as the audit trail keeps it.
@@ -115,23 +108,21 @@ func (s *Store) Book(ctx context.Context, v access.Viewer, id int64) (Outcome, e
 		case !now.Before(x.startsAt), x.bookingCloses != nil && !now.Before(*x.bookingCloses):
 			return ErrBookingClosed
 		}
-		taken, waiting, err := placesTaken(ctx, tx, id)
+		if err := checkPrerequisite(ctx, tx, x.courseID, v.UserID); err != nil {
+			return err
+		}
+		// Offers whose time is up pass on, and free places go to the people waiting first.
+		if _, err := s.reconcile(ctx, tx, v.UserID, x, now); err != nil {
+			return err
+		}
+		taken, offered, waiting, err := heldPlaces(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if taken < x.capacity && waiting > 0 {
-			// A free place with people waiting (left by a change made outside this package):
-			// it is theirs first.
-			if _, err := promote(ctx, tx, v.UserID, x); err != nil {
-				return err
-			}
-			if taken, waiting, err = placesTaken(ctx, tx, id); err != nil {
-				return err
-			}
-		}
-		// Nobody jumps the queue: while anyone waits, a new booking waits behind them.
+		// Nobody jumps the queue: while anyone waits without an offer, a new booking waits
+		// behind them; a place held by an offer is not free.
 		status := StatusWaitlisted
-		if taken < x.capacity && waiting == 0 {
+		if taken+offered < x.capacity && waiting == 0 {
 			status = StatusBooked
 		}
 		var after bookingRow
@@ -171,7 +162,7 @@ func (s *Store) Book(ctx context.Context, v access.Viewer, id int64) (Outcome, e
 }
 
 // CancelBooking gives up the viewer's place (or waiting-list place) on session id. When a
-// place is freed, the first person waiting gets it in the same transaction.
+// place is freed, the first person waiting is offered it in the same transaction (offers.go).
 func (s *Store) CancelBooking(ctx context.Context, v access.Viewer, id int64) (Outcome, error) {
 	if !v.IsStaff() {
 		return Outcome{}, edit.ErrNotFound
@@ -216,54 +207,14 @@ func (s *Store) CancelBooking(ctx context.Context, v access.Viewer, id int64) (O
 			EntityID: before.ID, AgencyID: x.providerID, Before: before, After: after}); err != nil {
 			return err
 		}
-		if before.Status == StatusBooked && !x.cancelled {
-			out.Promoted, err = promote(ctx, tx, v.UserID, x)
+		// A place on offer to them is declined with their waiting-list place.
+		if _, err := s.closeOffers(ctx, tx, v.UserID, x, now, `o.booking_id = `+strconv.FormatInt(before.ID, 10), OfferDeclined); err != nil {
+			return err
 		}
+		out.Offered, err = s.reconcile(ctx, tx, v.UserID, x, now)
 		return err
 	})
 	return out, err
-}
-
-// promote fills the session's free places from the front of its waiting list. Call it only
-// under the session's row lock; actor is who freed the places.
-func promote(ctx context.Context, tx pgx.Tx, actor int64, x lockedSession) (int, error) {
-	taken, _, err := placesTaken(ctx, tx, x.id)
-	if err != nil {
-		return 0, err
-	}
-	free := x.capacity - taken
-	if free <= 0 || x.cancelled {
-		return 0, nil
-	}
-	rows, err := tx.Query(ctx, `SELECT id, session_id, user_id, status, version FROM training_bookings
-		WHERE session_id = $1 AND status = 'waitlisted' ORDER BY waitlist_seq LIMIT $2`, x.id, free)
-	if err != nil {
-		return 0, wrap("promote", err)
-	}
-	next, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (bookingRow, error) {
-		var b bookingRow
-		err := r.Scan(&b.ID, &b.SessionID, &b.UserID, &b.Status, &b.Version)
-		return b, err
-	})
-	if err != nil {
-		return 0, wrap("promote", err)
-	}
-	for i, before := range next {
-		before.Position = i + 1
-		after := before
-		err := tx.QueryRow(ctx, `UPDATE training_bookings SET status = 'booked', waitlist_seq = NULL,
-				version = version + 1, updated_at = now()
-			WHERE id = $1 RETURNING status, version`, before.ID).Scan(&after.Status, &after.Version)
-		if err != nil {
-			return 0, wrap("promote", err)
-		}
-		after.Position = 0
-		if err := audit.Record(ctx, tx, audit.Event{ActorID: actor, Action: "booking.promote", EntityType: "training_booking",
-			EntityID: before.ID, AgencyID: x.providerID, Before: before, After: after}); err != nil {
-			return 0, err
-		}
-	}
-	return len(next), nil
 }
 
 // waitingPosition is booking id's place on its session's waiting list (1 is next), or 0 when

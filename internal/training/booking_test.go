@@ -133,7 +133,7 @@ func TestConcurrentBookingsNeverExceedCapacity(t *testing.T) {
 		t.Errorf("booking.book events: %d %v", n, err)
 	}
 
-	// Cancelling a place gives it to number 1 on the list, and everyone else moves up.
+	// Cancelling a place offers it to number 1 on the list; accepting it, everyone else moves up.
 	var first access.Viewer
 	for i, o := range outcomes {
 		if o.Status == StatusBooked {
@@ -142,8 +142,14 @@ func TestConcurrentBookingsNeverExceedCapacity(t *testing.T) {
 		}
 	}
 	out, err := f.store.CancelBooking(ctx, first, s.ID)
-	if err != nil || out.Promoted != 1 {
+	if err != nil || out.Offered != 1 {
 		t.Fatalf("cancel: %+v %v", out, err)
+	}
+	if got := f.statuses(t, s.ID); got[StatusBooked] != 9 || got[StatusWaitlisted] != 90 {
+		t.Errorf("while the place is on offer: %v", got)
+	}
+	if _, err := f.store.AcceptOffer(ctx, access.Viewer{UserID: order[0], Role: access.HousingStaff}, s.ID); err != nil {
+		t.Fatalf("accept: %v", err)
 	}
 	var promoted string
 	if err := db.QueryRow(ctx, `SELECT status FROM training_bookings WHERE session_id = $1 AND user_id = $2`, s.ID, order[0]).Scan(&promoted); err != nil || promoted != StatusBooked {
@@ -154,7 +160,7 @@ func TestConcurrentBookingsNeverExceedCapacity(t *testing.T) {
 	}
 }
 
-func TestCancellationPromotesFirstWaitingPerson(t *testing.T) {
+func TestCancellationOffersFirstWaitingPerson(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t)
@@ -177,13 +183,27 @@ func TestCancellationPromotesFirstWaitingPerson(t *testing.T) {
 	if o, err := f.store.Book(ctx, v[3], s.ID); err != nil || !o.Unchanged || o.Position != 2 {
 		t.Errorf("booking twice: %+v %v", o, err)
 	}
-	// A waiting person cancelling frees no place: nobody is promoted, the list closes up.
-	if o, err := f.store.CancelBooking(ctx, v[2], s.ID); err != nil || o.Promoted != 0 {
+	// A waiting person cancelling frees no place: nobody is offered one, the list closes up.
+	if o, err := f.store.CancelBooking(ctx, v[2], s.ID); err != nil || o.Offered != 0 {
 		t.Fatalf("cancel waiting: %+v %v", o, err)
 	}
-	// A booked person cancelling promotes the first waiting (v[3]), in the same transaction.
-	if o, err := f.store.CancelBooking(ctx, v[0], s.ID); err != nil || o.Promoted != 1 {
+	// A booked person cancelling offers the place to the first waiting (v[3]), in the same
+	// transaction; they accept it.
+	if o, err := f.store.CancelBooking(ctx, v[0], s.ID); err != nil || o.Offered != 1 {
 		t.Fatalf("cancel booked: %+v %v", o, err)
+	}
+	if offers, err := f.store.MyOffers(ctx, v[3]); err != nil || len(offers) != 1 || offers[0].SessionID != s.ID ||
+		!offers[0].ExpiresAt.Equal(f.now.Add(DefaultOfferTime)) {
+		t.Fatalf("offer to the first waiting: %+v %v", offers, err)
+	}
+	if offers, err := f.store.MyOffers(ctx, v[4]); err != nil || len(offers) != 0 {
+		t.Errorf("the second waiting has an offer too: %+v %v", offers, err)
+	}
+	if o, err := f.store.AcceptOffer(ctx, v[3], s.ID); err != nil || o.Status != StatusBooked {
+		t.Fatalf("accept: %+v %v", o, err)
+	}
+	if _, err := f.store.AcceptOffer(ctx, v[3], s.ID); !errors.Is(err, ErrNoOffer) {
+		t.Errorf("accepting twice: %v", err)
 	}
 	my, err := f.store.My(ctx, v[3])
 	if err != nil || len(my.Upcoming) != 1 || my.Upcoming[0].ID != s.ID {
@@ -197,8 +217,8 @@ func TestCancellationPromotesFirstWaitingPerson(t *testing.T) {
 	if err := f.db.QueryRow(ctx, `SELECT id FROM training_bookings WHERE user_id = $1`, v[3].UserID).Scan(&bookingID); err != nil {
 		t.Fatal(err)
 	}
-	if f.audits(t, "booking.promote", bookingID) != 1 {
-		t.Error("no audit event for the promotion")
+	if f.audits(t, "booking.offer", bookingID) != 1 || f.audits(t, "booking.offer_accept", bookingID) != 1 {
+		t.Error("no audit events for the offer and its acceptance")
 	}
 	// Cancelling twice is refused with a reason; booking again goes to the back of the queue.
 	if _, err := f.store.CancelBooking(ctx, v[0], s.ID); !errors.Is(err, ErrNoBooking) {
@@ -271,7 +291,7 @@ func TestBookingRules(t *testing.T) {
 	}
 }
 
-func TestRaisingCapacityPromotesAndLoweringBelowBookingsIsRefused(t *testing.T) {
+func TestRaisingCapacityOffersAndLoweringBelowBookingsIsRefused(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t)
@@ -288,6 +308,18 @@ func TestRaisingCapacityPromotesAndLoweringBelowBookingsIsRefused(t *testing.T) 
 	in.Capacity = "3"
 	s2, err := f.store.UpdateSession(ctx, f.admin, s.ID, in, s.Version)
 	if err != nil {
+		t.Fatal(err)
+	}
+	// The two new places are offered to the first two waiting, who accept.
+	for _, p := range people[1:3] {
+		if _, err := f.store.AcceptOffer(ctx, p, s.ID); err != nil {
+			t.Fatalf("accept: %v", err)
+		}
+	}
+	if _, err := f.store.AcceptOffer(ctx, people[3], s.ID); !errors.Is(err, ErrNoOffer) {
+		t.Errorf("third waiting accepting with no offer: %v", err)
+	}
+	if s2, err = f.store.SessionForEdit(ctx, f.admin, s.ID); err != nil {
 		t.Fatal(err)
 	}
 	if s2.Taken != 3 || s2.Waiting != 1 {
@@ -368,8 +400,8 @@ func TestAttendance(t *testing.T) {
 	}
 }
 
-// A place left free while people wait (capacity raised outside the store) goes to the first
-// person waiting when the next booking comes, not to the newcomer.
+// A place left free while people wait (capacity raised outside the store) is offered to the
+// first person waiting when the next booking comes, not given to the newcomer.
 func TestFreePlaceGoesToThoseWaitingFirst(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -385,10 +417,13 @@ func TestFreePlaceGoesToThoseWaitingFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	o, err := f.store.Book(ctx, c, s.ID)
-	if err != nil || o.Status != StatusWaitlisted || o.Position != 1 {
+	if err != nil || o.Status != StatusWaitlisted || o.Position != 2 {
 		t.Errorf("newcomer: %+v %v", o, err)
 	}
-	if got := f.statuses(t, s.ID); got[StatusBooked] != 2 || got[StatusWaitlisted] != 1 {
+	if got := f.statuses(t, s.ID); got[StatusBooked] != 1 || got[StatusWaitlisted] != 2 {
 		t.Errorf("statuses: %v", got)
+	}
+	if offers, err := f.store.MyOffers(ctx, b); err != nil || len(offers) != 1 {
+		t.Errorf("first waiting has no offer: %+v %v", offers, err)
 	}
 }

@@ -51,8 +51,8 @@ type Session struct {
 	Online        bool   // there is a joining link
 	OnlineURL     string // the link itself, only for people with a place and those who manage the course
 	Capacity      int
-	Taken         int // places booked (or attended)
-	Waiting       int
+	Taken         int // places booked (or attended), and places held for someone they are offered to
+	Waiting       int // people waiting without an offer
 	BookingCloses *time.Time
 	Cancelled     bool
 	// The viewer's own booking: Status "" when they have none (or cancelled it), Position
@@ -78,8 +78,10 @@ func (s Session) Started(now time.Time) bool { return !now.Before(s.StartsAt) }
 // IsStaff; the viewer's booking mb comes from sessionFrom.
 const sessionColumns = `s.id, c.slug, c.title, c.programme, c.delivery, c.visibility = 'staff', s.starts_at, s.ends_at,
 	s.venue, s.online_url <> '', s.capacity, s.booking_closes, s.cancelled_at IS NOT NULL,
-	(SELECT count(*) FROM training_bookings b WHERE b.session_id = s.id AND b.status IN ('booked','attended')),
-	(SELECT count(*) FROM training_bookings b WHERE b.session_id = s.id AND b.status = 'waitlisted'),
+	(SELECT count(*) FROM training_bookings b WHERE b.session_id = s.id AND b.status IN ('booked','attended'))
+		+ (SELECT count(*) FROM training_offers o WHERE o.session_id = s.id AND o.status = 'open'),
+	(SELECT count(*) FROM training_bookings b WHERE b.session_id = s.id AND b.status = 'waitlisted'
+		AND NOT EXISTS (SELECT 1 FROM training_offers o WHERE o.booking_id = b.id AND o.status = 'open')),
 	coalesce(mb.status, ''),
 	CASE WHEN mb.status = 'waitlisted' THEN (SELECT count(*) FROM training_bookings w
 		WHERE w.session_id = s.id AND w.status = 'waitlisted' AND w.waitlist_seq <= mb.waitlist_seq) ELSE 0 END`
@@ -232,6 +234,7 @@ type CourseDetail struct {
 	Course
 	Sessions  []Session
 	CanManage bool
+	Requires  *Choice // the course to attend first (slug and title), when the viewer may see it
 }
 
 // Course returns the course with slug as the viewer may see it, or edit.ErrNotFound.
@@ -252,6 +255,15 @@ func (s *Store) Course(ctx context.Context, v access.Viewer, slug string) (Cours
 	}
 	err = s.db.QueryRow(ctx, `SELECT `+mayManage("$2", "$3")+` FROM training_courses c WHERE c.id = $1`, d.ID, own, admin).Scan(&d.CanManage)
 	if err != nil {
+		return d, wrap("course "+slug, err)
+	}
+	var req Choice
+	err = s.db.QueryRow(ctx, `SELECT c.slug, c.title FROM training_courses k JOIN training_courses c ON c.id = k.requires_course_id
+		WHERE k.id = $2 AND `+visibleCourse, v.IsStaff(), d.ID).Scan(&req.Value, &req.Label)
+	switch {
+	case err == nil:
+		d.Requires = &req
+	case !isNoRows(err):
 		return d, wrap("course "+slug, err)
 	}
 	rows, err := s.db.Query(ctx, `SELECT `+sessionColumns+`,

@@ -26,6 +26,7 @@ type CourseInput struct {
 	Description string `json:"description"`
 	Provider    string `json:"provider"` // the providing organisation's slug
 	Visibility  string `json:"visibility"`
+	Requires    string `json:"requires"` // the slug of the course to attend first, or ""
 }
 
 // CourseEdit is a course as the people who manage it see it.
@@ -46,18 +47,19 @@ func (s *Store) CourseForEdit(ctx context.Context, v access.Viewer, slug string)
 }
 
 const courseEditColumns = `c.id, c.slug, c.title, c.programme, c.level, c.delivery, c.audience, c.duration, c.description,
-	a.slug, c.visibility, c.provider_id, a.name, c.archived_at IS NOT NULL, c.version, c.updated_at`
+	a.slug, c.visibility, coalesce(rq.slug, ''), c.provider_id, a.name, c.archived_at IS NOT NULL, c.version, c.updated_at`
 
 func loadCourseEdit(ctx context.Context, q postgres.Querier, v access.Viewer, slug string, lock bool) (CourseEdit, error) {
 	var c CourseEdit
 	own, admin := v.EditScope()
 	sql := `SELECT ` + courseEditColumns + ` FROM training_courses c JOIN agencies a ON a.id = c.provider_id
+		LEFT JOIN training_courses rq ON rq.id = c.requires_course_id
 		WHERE c.slug = $1 AND ` + mayManage("$2", "$3")
 	if lock {
 		sql += ` FOR UPDATE OF c`
 	}
 	err := q.QueryRow(ctx, sql, slug, own, admin).Scan(&c.ID, &c.Slug, &c.Title, &c.Programme, &c.Level, &c.Delivery,
-		&c.Audience, &c.Duration, &c.Description, &c.Provider, &c.Visibility, &c.ProviderID, &c.ProviderName, &c.Archived,
+		&c.Audience, &c.Duration, &c.Description, &c.Provider, &c.Visibility, &c.Requires, &c.ProviderID, &c.ProviderName, &c.Archived,
 		&c.Version, &c.UpdatedAt)
 	if isNoRows(err) {
 		return c, edit.ErrNotFound
@@ -78,6 +80,10 @@ func (s *Store) CreateCourse(ctx context.Context, v access.Viewer, in CourseInpu
 		if err != nil {
 			return err
 		}
+		requires, err := lookupRequires(ctx, tx, clean.Requires, 0, &errs)
+		if err != nil {
+			return err
+		}
 		if len(errs) > 0 {
 			return errs
 		}
@@ -86,9 +92,9 @@ func (s *Store) CreateCourse(ctx context.Context, v access.Viewer, in CourseInpu
 			return err
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO training_courses (slug, title, programme, level, delivery, audience, duration,
-				description, provider_id, visibility)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, slug, clean.Title, clean.Programme, clean.Level, clean.Delivery,
-			clean.Audience, clean.Duration, clean.Description, providerID, clean.Visibility)
+				description, provider_id, visibility, requires_course_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, slug, clean.Title, clean.Programme, clean.Level, clean.Delivery,
+			clean.Audience, clean.Duration, clean.Description, providerID, clean.Visibility, requires)
 		if err != nil {
 			return wrap("create course", err)
 		}
@@ -117,6 +123,10 @@ func (s *Store) UpdateCourse(ctx context.Context, v access.Viewer, slug string, 
 		if err != nil {
 			return err
 		}
+		requires, err := lookupRequires(ctx, tx, clean.Requires, before.ID, &errs)
+		if err != nil {
+			return err
+		}
 		if len(errs) > 0 {
 			return errs
 		}
@@ -129,9 +139,9 @@ func (s *Store) UpdateCourse(ctx context.Context, v access.Viewer, slug string, 
 		}
 		_, err = tx.Exec(ctx, `UPDATE training_courses SET title = $3, programme = $4, level = $5, delivery = $6,
 				audience = $7, duration = $8, description = $9, provider_id = $10, visibility = $11,
-				version = version + 1, updated_at = now()
+				requires_course_id = $12, version = version + 1, updated_at = now()
 			WHERE id = $1 AND version = $2`, before.ID, version, clean.Title, clean.Programme, clean.Level, clean.Delivery,
-			clean.Audience, clean.Duration, clean.Description, providerID, clean.Visibility)
+			clean.Audience, clean.Duration, clean.Description, providerID, clean.Visibility, requires)
 		if err != nil {
 			return wrap("update course", err)
 		}
@@ -216,6 +226,7 @@ func CourseForm(providers []Provider) edit.Form[CourseInput] {
 		text("description", "Description", func(c *CourseInput) *string { return &c.Description }),
 		text("provider", "Provided by", func(c *CourseInput) *string { return &c.Provider }).ShownAs(providerName),
 		text("visibility", "Who can see it", func(c *CourseInput) *string { return &c.Visibility }).ShownAs(in(Visibilities)),
+		text("requires", "Must have attended first", func(c *CourseInput) *string { return &c.Requires }),
 	}}
 }
 
@@ -238,6 +249,10 @@ func cleanCourse(in CourseInput) (CourseInput, validate.Errors) {
 		Description: e.Text("description", "Description", in.Description, false, 5000, true),
 		Provider:    strings.TrimSpace(in.Provider),
 		Visibility:  e.OneOf("visibility", "who can see the course", in.Visibility, values(Visibilities)...),
+		Requires:    strings.TrimSpace(in.Requires),
+	}
+	if out.Requires != "" && !edit.ValidSlug(out.Requires) {
+		e.Add("requires", "Choose the course people must have attended first from the list, or none")
 	}
 	if out.Provider != "" && !edit.ValidSlug(out.Provider) {
 		e.Add("provider", "Choose the organisation that provides the course from the list")
@@ -288,6 +303,6 @@ func (c CourseEdit) auditRow() map[string]any {
 	return map[string]any{
 		"slug": c.Slug, "title": c.Title, "programme": c.Programme, "level": c.Level, "delivery": c.Delivery,
 		"audience": c.Audience, "duration": c.Duration, "description": c.Description, "provider": c.Provider,
-		"visibility": c.Visibility, "withdrawn": c.Archived, "version": c.Version,
+		"visibility": c.Visibility, "requires": c.Requires, "withdrawn": c.Archived, "version": c.Version,
 	}
 }

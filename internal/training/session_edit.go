@@ -280,7 +280,7 @@ func (s *Store) AddSession(ctx context.Context, v access.Viewer, slug string, in
 }
 
 // UpdateSession saves in over session id, provided the form was opened on version. Raising
-// the capacity gives the new places to the people waiting, in order, in the same
+// the capacity offers the new places to the people waiting, in order, in the same
 // transaction. It returns validate.Errors, *ConflictError[SessionEdit], edit.ErrNotFound, or
 // ErrAlreadyCancelled for a cancelled session.
 func (s *Store) UpdateSession(ctx context.Context, v access.Viewer, id int64, in SessionInput, version int) (SessionEdit, error) {
@@ -312,11 +312,14 @@ func (s *Store) UpdateSession(ctx context.Context, v access.Viewer, id int64, in
 		if err != nil {
 			return wrap("update session", err)
 		}
-		if clean.Capacity > prev.Capacity {
-			x := lockedSession{id: id, courseID: before.CourseID, providerID: before.ProviderID, capacity: clean.Capacity}
-			if _, err := promote(ctx, tx, v.UserID, x); err != nil {
-				return err
-			}
+		// New places (or a later date, or a lowered capacity) change what can be offered to
+		// the waiting list: reconcile under the row lock loadSessionEdit took.
+		x, err := lockSessionAny(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := s.reconcile(ctx, tx, v.UserID, x, s.now()); err != nil {
+			return err
 		}
 		if out, err = loadSessionEdit(ctx, tx, v, id, false); err != nil {
 			return err

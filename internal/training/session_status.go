@@ -35,6 +35,14 @@ func (s *Store) CancelSession(ctx context.Context, v access.Viewer, id int64, ve
 		if err != nil {
 			return wrap("cancel session", err)
 		}
+		// Places on offer are withdrawn with the session.
+		x, err := lockSessionAny(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := s.reconcile(ctx, tx, v.UserID, x, s.now()); err != nil {
+			return err
+		}
 		if out, err = loadSessionEdit(ctx, tx, v, id, false); err != nil {
 			return err
 		}

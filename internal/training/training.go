@@ -17,6 +17,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"dadirectory/internal/mail"
 )
 
 // Refusal is an action the rules do not allow just now (booking a session that has closed,
@@ -41,10 +43,26 @@ var (
 type Store struct {
 	db  *pgxpool.Pool
 	now func() time.Time
+
+	outbox    *mail.Outbox  // offers and reminders; nil or off means no email (offers.go)
+	offerTime time.Duration // how long a freed place is held for the person offered it
 }
 
 // NewStore returns a Store over the pool.
-func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db, now: time.Now} }
+func NewStore(db *pgxpool.Pool) *Store {
+	return &Store{db: db, now: time.Now, offerTime: DefaultOfferTime}
+}
+
+// WithMail returns a copy of the store that writes offers and reminders to out (which may be
+// off) and holds a freed place for offerTime (DefaultOfferTime when 0).
+func (s *Store) WithMail(out *mail.Outbox, offerTime time.Duration) *Store {
+	c := *s
+	c.outbox = out
+	if offerTime > 0 {
+		c.offerTime = offerTime
+	}
+	return &c
+}
 
 // WithClock returns a copy of the store that takes the time from now: for tests of what
 // happens as sessions start and bookings close.
