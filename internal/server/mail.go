@@ -8,6 +8,7 @@ import (
 	"dadirectory/internal/accounts"
 	"dadirectory/internal/directory"
 	"dadirectory/internal/mail"
+	"dadirectory/internal/training"
 )
 
 // startMail opens the job queue and decides where mail goes: SMTP_URL when set; else, in dev, the
@@ -42,6 +43,8 @@ func (s *Server) registerJobs(sender mail.Sender) {
 	s.queue.Every(s.cfg.ReminderEvery, func() river.JobArgs { return directory.ReminderArgs{} })
 	river.AddWorker(s.queue.Workers(), &directory.WatchWorker{Store: s.directory, Outbox: s.outbox})
 	s.queue.Every(directory.WatchEvery, func() river.JobArgs { return directory.WatchArgs{} })
+	river.AddWorker(s.queue.Workers(), &training.FollowupWorker{Store: s.training, Outbox: s.outbox})
+	s.queue.Every(training.FollowupEvery, func() river.JobArgs { return training.FollowupArgs{} })
 }
 
 // siteName signs letters with the name an admin gave the site.

@@ -26,6 +26,11 @@ func (s *Server) trainingRoutes(r chi.Router) {
 		r.Post("/training/sessions/{id}/cancel", s.handle(s.handleTrainingCancel))
 		r.Get("/training/sessions/{id}/cancelled", s.handle(s.handleTrainingCancelled))
 		r.Get("/my/training", s.handle(s.handleMyTraining))
+		// Evaluations and follow-ups of one's own attended bookings (training_eval.go).
+		r.Get("/training/evaluate/{id}", s.handle(s.handleEvaluationForm))
+		r.Post("/training/evaluate/{id}", s.handle(s.handleEvaluationSubmit))
+		r.Get("/training/follow-up/{id}", s.handle(s.handleFollowupForm))
+		r.Post("/training/follow-up/{id}", s.handle(s.handleFollowupSubmit))
 	})
 
 	// Admins manage every course; RSL officers the courses of their own organisation, once an
@@ -52,6 +57,10 @@ func (s *Server) trainingRoutes(r chi.Router) {
 		r.Use(s.requireRole(access.Admin))
 		r.Get("/admin/training/report", s.handle(s.handleTrainingReport))
 		r.Get("/admin/training/report.csv", s.handle(s.handleTrainingReportCSV))
+		r.Get("/admin/training/quotes", s.handle(s.handleTrainingQuotes))
+		r.Post("/admin/training/quotes", s.handle(s.handleTrainingQuoteChoose))
+		r.Get("/admin/training/{slug}/evaluation", s.handle(s.handleEvalQuestions))
+		r.Post("/admin/training/{slug}/evaluation", s.handle(s.handleEvalQuestionsSave))
 		r.Get("/admin/training/{slug}/people", s.handle(s.handleCourseAttendanceList))
 		r.Get("/admin/training/{slug}/people.csv", s.handle(s.handleCourseAttendanceCSV))
 		r.Get("/admin/training/sessions/{id}/people", s.handle(s.handleSessionAttendanceList))

@@ -120,6 +120,7 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool) (*Server, error)
 	}
 	// Stores that send mail get the outbox now; startMail decides below whether it is on.
 	s.outbox = mail.NewOutbox(s.queue, cfg.BaseURL, s.siteName)
+	s.training.UseOutbox(s.outbox)
 	if cfg.OIDC != nil {
 		s.sso = sso.New(cfg.OIDC, cfg.BaseURL, db)
 	}

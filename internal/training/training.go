@@ -17,6 +17,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"dadirectory/internal/mail"
 )
 
 // Refusal is an action the rules do not allow just now (booking a session that has closed,
@@ -41,6 +43,8 @@ var (
 type Store struct {
 	db  *pgxpool.Pool
 	now func() time.Time
+	// outbox emails attendees asking for evaluations (evaluation_mail.go); nil: no email.
+	outbox *mail.Outbox
 }
 
 // NewStore returns a Store over the pool.
