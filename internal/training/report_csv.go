@@ -80,16 +80,14 @@ func (r Report) WriteCSV(w io.Writer, courseTitle string) error {
 	return cw.Error()
 }
 
-// ConfidenceChangeText is the average confidence change signed to one decimal place ("+1.3"),
-// or "No answers".
+// ConfidenceChangeText is the average confidence change (after minus before) to one decimal
+// place ("1.3", "-0.5"), or "No answers". No plus sign: a cell starting "+" is what spreadsheet
+// formula checks look for.
 func (r Report) ConfidenceChangeText() string {
 	if r.ConfidenceAnswers == 0 {
 		return "No answers"
 	}
 	s := strconv.FormatFloat(r.ConfidenceChange, 'f', 1, 64)
-	if r.ConfidenceChange >= 0.05 {
-		s = "+" + s
-	}
 	if s == "-0.0" {
 		s = "0.0"
 	}
