@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"dadirectory/internal/edit"
 	"dadirectory/internal/training"
@@ -176,6 +179,15 @@ func reportQuery(q url.Values) string {
 	return out.Encode()
 }
 
+// readBack reads the report's filters a quotes form carries, to return to the same list: a
+// short query string of plain text, or nothing.
+func readBack(s string) (url.Values, error) {
+	if len(s) > 1000 || !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl) {
+		return nil, errors.New("back is not a query string")
+	}
+	return url.ParseQuery(s)
+}
+
 func (s *Server) handleTrainingQuotes(w http.ResponseWriter, r *http.Request) error {
 	f, _, errs, err := s.reportFilter(r)
 	if err != nil {
@@ -211,7 +223,7 @@ func (s *Server) handleTrainingQuoteChoose(w http.ResponseWriter, r *http.Reques
 	default:
 		return badForm(errors.New("kind"))
 	}
-	back, err := url.ParseQuery(f.Get("back"))
+	back, err := readBack(f.Get("back"))
 	if err != nil {
 		return badForm(err)
 	}
