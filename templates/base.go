@@ -18,6 +18,7 @@ import (
 type Base struct {
 	Site     site.Settings
 	CSS      string // hashed URL of the stylesheet
+	StaffCSS string // hashed URL of the staff pages' stylesheet, linked only for staff
 	ExitJS   string // hashed URL of the quick-exit script
 	ShareJS  string // hashed URL of the copy-link and print script (pages that share load it)
 	SiteURL  string // BASE_URL without a trailing slash: the address people use, for links to share

@@ -32,6 +32,7 @@ type HomeStaffPage struct {
 	Champions []directory.AreaChampions
 	Recent    []directory.UpdatedContact
 	Training  []training.Session // the next sessions this viewer may see
+	Evaluate  []training.Prompt  // evaluations and follow-ups waiting for this person
 }
 
 // HomeChampionPage is what a champion's home page shows. Linked is false when the account has
@@ -40,6 +41,8 @@ type HomeChampionPage struct {
 	Linked bool
 	Entry  directory.ChampionEntry
 	RSLs   []directory.RSLCover
+	// Evaluate is the evaluations and follow-ups waiting for this person.
+	Evaluate []training.Prompt
 }
 
 // Overdue counts the RSLs whose review date has passed.
@@ -59,6 +62,7 @@ type HomeRSLPage struct {
 	Org       *directory.OrgReview
 	Champions []directory.AreaChampions
 	Training  []training.Session // the next sessions this viewer may see
+	Evaluate  []training.Prompt  // evaluations and follow-ups waiting for this person
 }
 
 // dashDate shows a date (a PostgreSQL date arrives as midnight UTC, so it is not moved).

@@ -16,7 +16,7 @@ import (
 )
 
 // Admins curate every agency: what an organisation may change of its own entry (AgencyInput,
-// agency_edit.go) and what only an admin sets (its name, kind, visibility, 24-hour flag,
+// agency_edit.go) and what only an admin sets (its name, kind, sector, visibility, 24-hour flag,
 // languages and review date), archived agencies included. Every write is version-checked and
 // audited in its transaction, like the officers' edits.
 
@@ -28,6 +28,7 @@ var ErrArchived = errors.New("directory: archived")
 type AdminAgencyInput struct {
 	Name       string `json:"name"`
 	Kind       string `json:"kind"`
+	Sector     string `json:"sector"`
 	Visibility string `json:"visibility"`
 	Open24h    bool   `json:"open_24h"`
 	Languages  string `json:"languages"`  // as typed: "English, Polish"
@@ -72,7 +73,7 @@ func KindValues() []string {
 // first review 12 months from today.
 func NewAgencyInput(now time.Time) AdminAgencyInput {
 	due := londonDate(now).AddDate(1, 0, 0)
-	return AdminAgencyInput{Kind: "da_agency", Visibility: "public", ReviewDue: due.Format(time.DateOnly),
+	return AdminAgencyInput{Kind: "da_agency", Sector: SectorForKind("da_agency"), Visibility: "public", ReviewDue: due.Format(time.DateOnly),
 		AgencyInput: AgencyInput{ReferralRoute: "both"}}
 }
 
@@ -110,11 +111,11 @@ func (s *Store) CreateAgency(ctx context.Context, v access.Viewer, in AdminAgenc
 		a := clean.AgencyInput
 		var id int64
 		err = tx.QueryRow(ctx, `INSERT INTO agencies (slug, name, kind, visibility, open_24h, languages, summary,
-				description, website, email, opening_hours, referral_route, eligibility, keywords, reviewed_at, review_due)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, now(), $15::date) RETURNING id`,
+				description, website, email, opening_hours, referral_route, eligibility, keywords, reviewed_at, review_due, sector)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, now(), $15::date, $16) RETURNING id`,
 			slug, clean.Name, clean.Kind, clean.Visibility, clean.Open24h, splitLanguages(clean.Languages), a.Summary,
 			a.Description, a.Website, a.Email, a.OpeningHours, a.ReferralRoute, a.Eligibility, a.Keywords,
-			clean.ReviewDue).Scan(&id)
+			clean.ReviewDue, clean.Sector).Scan(&id)
 		if err != nil {
 			return wrapEdit("create agency", err)
 		}
@@ -177,11 +178,11 @@ func (s *Store) UpdateAgencyAdmin(ctx context.Context, v access.Viewer, id int64
 				referral_route = $13, eligibility = $14, keywords = $15,
 				reviewed_at = CASE WHEN $16::bool THEN now() ELSE a.reviewed_at END,
 				review_due = CASE WHEN $17::bool THEN `+reviewDueSQL+` ELSE $18::date END,
-				tags = `+agencyTagsSQL+`, version = a.version + 1, updated_at = now()
+				tags = `+agencyTagsSQL+`, sector = $19, version = a.version + 1, updated_at = now()
 			WHERE a.id = $1 AND a.version = $2 AND a.archived_at IS NULL`,
 			id, version, clean.Name, clean.Kind, clean.Visibility, clean.Open24h, splitLanguages(clean.Languages),
 			a.Summary, a.Description, a.Website, a.Email, a.OpeningHours, a.ReferralRoute, a.Eligibility,
-			a.Keywords, clean.Reviewed, rollDue, clean.ReviewDue)
+			a.Keywords, clean.Reviewed, rollDue, clean.ReviewDue, clean.Sector)
 		if err != nil {
 			return wrapEdit("update agency", err)
 		}
@@ -279,7 +280,7 @@ func setAllTerms(ctx context.Context, tx pgx.Tx, id int64, ids [][]int64) error 
 }
 
 // adminAgencyColumns are what loadAdminAgency scans, in order.
-const adminAgencyColumns = `a.id, a.slug, a.name, a.kind, a.visibility, a.open_24h, a.languages, a.review_due,
+const adminAgencyColumns = `a.id, a.slug, a.name, a.kind, a.sector, a.visibility, a.open_24h, a.languages, a.review_due,
 	a.summary, a.description, a.website, a.email, agency_main_phone(a.id, 'staff'), a.opening_hours, a.referral_route, a.eligibility,
 	a.keywords, a.version, a.reviewed_at, coalesce(a.review_due < ` + todaySQL + `, false), a.archived_at, a.updated_at,
 	ARRAY(SELECT t.slug FROM agency_areas j JOIN areas t ON t.id = j.area_id WHERE j.agency_id = a.id ORDER BY t.sort_order, t.name),
@@ -296,7 +297,7 @@ func loadAdminAgency(ctx context.Context, q postgres.Querier, where string, arg 
 	}
 	var langs []string
 	var due *time.Time
-	err := q.QueryRow(ctx, sql, arg).Scan(&a.ID, &a.Slug, &a.Name, &a.Kind, &a.Visibility, &a.Open24h, &langs, &due,
+	err := q.QueryRow(ctx, sql, arg).Scan(&a.ID, &a.Slug, &a.Name, &a.Kind, &a.Sector, &a.Visibility, &a.Open24h, &langs, &due,
 		&a.Summary, &a.Description, &a.Website, &a.Email, &a.MainPhone, &a.OpeningHours, &a.ReferralRoute, &a.Eligibility,
 		&a.Keywords, &a.Version, &a.ReviewedAt, &a.Overdue, &a.ArchivedAt, &a.UpdatedAt, &a.Areas, &a.Categories, &a.Audiences)
 	if isNoRows(err) {
@@ -314,7 +315,7 @@ func loadAdminAgency(ctx context.Context, q postgres.Querier, where string, arg 
 // reader or a revert treats officers' and admins' edits alike) and the admin's own fields.
 func (a AdminAgency) auditRow() map[string]any {
 	return map[string]any{
-		"slug": a.Slug, "name": a.Name, "kind": a.Kind, "visibility": a.Visibility, "open_24h": a.Open24h,
+		"slug": a.Slug, "name": a.Name, "kind": a.Kind, "sector": a.Sector, "visibility": a.Visibility, "open_24h": a.Open24h,
 		"languages": splitLanguages(a.Languages), "summary": a.Summary, "description": a.Description,
 		"website": a.Website, "email": a.Email, "opening_hours": a.OpeningHours,
 		"referral_route": a.ReferralRoute, "eligibility": a.Eligibility, "keywords": a.Keywords, "areas": a.Areas,

@@ -29,6 +29,7 @@ func adminAgencyFields(tax Taxonomy) []edit.Field[AdminAgencyInput] {
 		text("name", "Name", func(a *AdminAgencyInput) *string { return &a.Name }),
 		text("kind", "Kind of organisation", func(a *AdminAgencyInput) *string { return &a.Kind }).
 			ShownAs(func(k string) string { return Kind(k).Label() }),
+		text("sector", "Sector", func(a *AdminAgencyInput) *string { return &a.Sector }).ShownAs(SectorLabel),
 		text("visibility", "Who can see it", func(a *AdminAgencyInput) *string { return &a.Visibility }).ShownAs(visibilityLabel),
 	}
 	for _, f := range agencyFields(tax) {
@@ -47,6 +48,7 @@ func cleanAdminAgency(in AdminAgencyInput, now time.Time) (AdminAgencyInput, val
 	out := AdminAgencyInput{
 		Name:       head.Name("name", "Name", in.Name, true, 200),
 		Kind:       head.OneOf("kind", "what kind of organisation this is", in.Kind, KindValues()...),
+		Sector:     head.OneOf("sector", "the organisation's sector", in.Sector, SectorValues()...),
 		Visibility: head.OneOf("visibility", "who can see this organisation", in.Visibility, "public", "staff"),
 		Open24h:    in.Open24h,
 		Reviewed:   in.Reviewed,

@@ -18,7 +18,7 @@ func AuditEntities() []audit.Entity {
 			Table:      "agencies",
 			NameColumn: "name",
 			Fields: slices.Concat(
-				textFields("name", "kind", "summary", "description", "website", "email",
+				textFields("name", "kind", "sector", "summary", "description", "website", "email",
 					"opening_hours", "referral_route", "eligibility", "keywords", "visibility"),
 				[]audit.Field{
 					{Name: "open_24h", Kind: audit.Bool},

@@ -89,7 +89,7 @@ func FuzzCleanAdminAgency(f *testing.F) {
 	f.Add("review_due", "9999-12-31")
 	f.Add("languages", strings.Repeat("Polish, ", 40))
 	f.Fuzz(func(t *testing.T, field, value string) {
-		in := AdminAgencyInput{Name: "Women's Aid", Kind: KindValues()[0], Visibility: "public", Languages: "English, Polish",
+		in := AdminAgencyInput{Name: "Women's Aid", Kind: KindValues()[0], Sector: "third_sector", Visibility: "public", Languages: "English, Polish",
 			ReviewDue: "2026-05-31", AgencyInput: goodAgency()}
 		formtest.Set(&in, field, value)
 		out, errs := cleanAdminAgency(in, fuzzNow)

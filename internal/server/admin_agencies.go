@@ -216,7 +216,7 @@ func adminAgencyForm(a directory.AdminAgency) templates.AdminAgencyForm {
 func readAdminAgencyInput(f url.Values) directory.AdminAgencyInput {
 	validate.JoinDate(f, "review_due")
 	return directory.AdminAgencyInput{
-		Name: f.Get("name"), Kind: f.Get("kind"), Visibility: f.Get("visibility"), Open24h: f.Get("open_24h") == "1",
+		Name: f.Get("name"), Kind: f.Get("kind"), Sector: f.Get("sector"), Visibility: f.Get("visibility"), Open24h: f.Get("open_24h") == "1",
 		Languages: f.Get("languages"), ReviewDue: f.Get("review_due"), Reviewed: f.Get("reviewed") == "1",
 		AgencyInput: directory.AgencyInput{
 			Summary: f.Get("summary"), Description: f.Get("description"), Website: f.Get("website"),

@@ -28,7 +28,7 @@ func (a *app) curAgency(t *testing.T, slug string) directory.AdminAgency {
 // curAgencyForm is the admin's agency form for in, as the page sends it.
 func curAgencyForm(in directory.AdminAgencyInput, version int) url.Values {
 	f := url.Values{
-		"name": {in.Name}, "kind": {in.Kind}, "visibility": {in.Visibility}, "languages": {in.Languages},
+		"name": {in.Name}, "kind": {in.Kind}, "sector": {in.Sector}, "visibility": {in.Visibility}, "languages": {in.Languages},
 		"review_due": {in.ReviewDue}, "summary": {in.Summary}, "description": {in.Description}, "website": {in.Website},
 		"email": {in.Email}, "opening_hours": {in.OpeningHours}, "referral_route": {in.ReferralRoute},
 		"eligibility": {in.Eligibility}, "keywords": {in.Keywords}, "areas": in.Areas, "categories": in.Categories,

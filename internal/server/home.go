@@ -17,6 +17,7 @@ const (
 	recentContactsShown = 10
 	overdueShown        = 50
 	upcomingTraining    = 5
+	evaluationPrompts   = 10
 )
 
 func (s *Server) homeHousingStaff(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
@@ -30,6 +31,9 @@ func (s *Server) homeHousingStaff(w http.ResponseWriter, r *http.Request, v acce
 		return err
 	}
 	if p.Training, err = s.training.Upcoming(ctx, v, upcomingTraining); err != nil {
+		return err
+	}
+	if p.Evaluate, err = s.training.Prompts(ctx, v, evaluationPrompts); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, templates.HomeHousingStaff(s.base(r), p))
@@ -50,6 +54,9 @@ func (s *Server) homeChampion(w http.ResponseWriter, r *http.Request, v access.V
 			return err
 		}
 	}
+	if p.Evaluate, err = s.training.Prompts(ctx, v, evaluationPrompts); err != nil {
+		return err
+	}
 	return s.render(w, r, http.StatusOK, templates.HomeChampion(s.base(r), p))
 }
 
@@ -69,6 +76,9 @@ func (s *Server) homeRSLOfficer(w http.ResponseWriter, r *http.Request, v access
 		}
 	}
 	if p.Training, err = s.training.Upcoming(ctx, v, upcomingTraining); err != nil {
+		return err
+	}
+	if p.Evaluate, err = s.training.Prompts(ctx, v, evaluationPrompts); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, templates.HomeRSLOfficer(s.base(r), p))

@@ -233,6 +233,24 @@ func archiveRow(t *testing.T, a *app, sql string, args ...any) {
 	}
 }
 
+// pastAttendance prepares the evaluation and follow-up forms: u attended a session of the
+// catalogue's course that ended 100 days ago; the page and path are that booking's.
+func pastAttendance(ids hostileIDs, prefix string) func(t *testing.T, a *app, u *user, f *hostileForm) {
+	return func(t *testing.T, a *app, u *user, f *hostileForm) {
+		t.Helper()
+		var id int64
+		err := a.pool.QueryRow(context.Background(), `WITH s AS (INSERT INTO training_sessions (course_id, starts_at, ends_at, venue, capacity)
+				SELECT course_id, now() - interval '101 days', now() - interval '100 days', venue, capacity FROM training_sessions WHERE id = $1 RETURNING id)
+			INSERT INTO training_bookings (session_id, user_id, status) SELECT s.id, $2, 'attended' FROM s RETURNING id`, ids.session, u.ID).Scan(&id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.param = strconv.FormatInt(id, 10)
+		f.page = prefix + f.param
+		f.path = strings.Replace(f.path, "{id}", f.param, 1)
+	}
+}
+
 // hostileCatalogue is every POST route's entry, keyed as chi registers the route.
 func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 	rsl, admin, staff, champ := access.RSLOfficer, access.Admin, access.HousingStaff, access.Champion
@@ -360,6 +378,27 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 				archiveRow(t, a, `UPDATE training_sessions SET booking_closes = NULL, starts_at = now() - interval '1 hour',
 					ends_at = now() + interval '2 hours' WHERE id = $1`, ids.session)
 			}},
+		// Evaluations and follow-ups of the person's own attended booking of a session that
+		// ended 100 days ago (so both forms are open).
+		"POST /training/evaluate/{id}": {as: staff, path: "/training/evaluate/{id}",
+			set:    url.Values{"confidence_before": {"2"}, "confidence_after": {"4"}, "usefulness": {"5"}},
+			fields: map[string]fieldKind{"confidence_before": kChoice, "confidence_after": kChoice, "usefulness": kChoice, "differently": kName, "comments": kName},
+			control: http.StatusSeeOther, prepare: pastAttendance(ids, "/training/evaluate/")},
+		"POST /training/follow-up/{id}": {as: staff, path: "/training/follow-up/{id}", set: url.Values{"changed": {"partly"}},
+			fields: map[string]fieldKind{"changed": kChoice, "how": kName}, control: http.StatusSeeOther,
+			prepare: pastAttendance(ids, "/training/follow-up/")},
+		"POST /admin/training/{slug}/evaluation": {as: admin, page: course + "/evaluation", path: course + "/evaluation", param: ids.course,
+			slug: true, set: url.Values{"questions": {"confidence", "comments"}}, fields: map[string]fieldKind{"questions": kChoice, "version": kNumber},
+			control: http.StatusSeeOther},
+		"POST /admin/training/quotes": {as: admin, page: "/admin/training/quotes", path: "/admin/training/quotes",
+			fields: map[string]fieldKind{"kind": kChoice, "id": kNumber, "chosen": kChoice, "back": kText}, control: http.StatusSeeOther,
+			prepare: func(t *testing.T, a *app, _ *user, _ *hostileForm) {
+				// A comment on a session that ran last week, for the page to offer.
+				archiveRow(t, a, `WITH s AS (INSERT INTO training_sessions (course_id, starts_at, ends_at, venue, capacity)
+						SELECT course_id, now() - interval '7 days', now() - interval '7 days' + interval '2 hours', venue, capacity
+						FROM training_sessions WHERE id = $1 RETURNING id, course_id)
+					INSERT INTO training_evaluations (session_id, course_id, sector, comments) SELECT id, course_id, 'housing', 'Very useful.' FROM s`, ids.session)
+			}},
 		"POST /admin/training/providers": {as: admin, page: "/admin/training/providers", path: "/admin/training/providers",
 			set: url.Values{"provider": {hostileAgency}, "allowed": {"1"}}, fields: map[string]fieldKind{"provider": kSlug},
 			control: http.StatusSeeOther},
@@ -390,11 +429,11 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 			foreign: []string{otherRes + "/archive"}, control: http.StatusSeeOther},
 
 		"POST /admin/agencies/new": {as: admin, page: "/admin/agencies/new", path: "/admin/agencies/new",
-			set: url.Values{"name": {"Hostile Input Trust"}, "kind": {"da_agency"}, "visibility": {"public"}, "referral_route": {"both"}},
-			fields: with(agencyFields(), "name", kName, "kind", kChoice, "visibility", kChoice, "languages", kText,
+			set: url.Values{"name": {"Hostile Input Trust"}, "kind": {"da_agency"}, "sector": {"third_sector"}, "visibility": {"public"}, "referral_route": {"both"}},
+			fields: with(agencyFields(), "name", kName, "kind", kChoice, "sector", kChoice, "visibility", kChoice, "languages", kText,
 				"review_due", kWhen, "review_due-day", kNumber, "review_due-month", kNumber, "review_due-year", kNumber), control: http.StatusSeeOther},
 		"POST /admin/agencies/{slug}/edit": {as: admin, page: adminAgency + "/edit", path: adminAgency + "/edit",
-			param: hostileAgency, slug: true, fields: with(agencyFields(), "name", kName, "kind", kChoice, "visibility", kChoice,
+			param: hostileAgency, slug: true, fields: with(agencyFields(), "name", kName, "kind", kChoice, "sector", kChoice, "visibility", kChoice,
 				"languages", kText, "review_due", kWhen, "review_due-day", kNumber, "review_due-month", kNumber, "review_due-year", kNumber,
 				"version", kNumber), control: http.StatusSeeOther},
 		"POST /admin/agencies/{slug}/archive": {as: admin, page: adminAgency + "/archive", path: adminAgency + "/archive",

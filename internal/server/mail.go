@@ -46,6 +46,8 @@ func (s *Server) registerJobs(sender mail.Sender) {
 	river.AddWorker(s.queue.Workers(), &training.ReminderWorker{Store: s.training})
 	s.queue.Every(s.cfg.ReminderEvery, func() river.JobArgs { return training.ReminderArgs{} })
 	river.AddWorker(s.queue.Workers(), &training.OfferExpiryWorker{Store: s.training})
+	river.AddWorker(s.queue.Workers(), &training.FollowupWorker{Store: s.training, Outbox: s.outbox})
+	s.queue.Every(training.FollowupEvery, func() river.JobArgs { return training.FollowupArgs{} })
 }
 
 // siteName signs letters with the name an admin gave the site.

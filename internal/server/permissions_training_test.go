@@ -101,6 +101,19 @@ func trainingMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 		}
 	}
 	booked := func(slug string, id int64) outcome { return redirectTo(flashAt(slug, id)).changed() }
+	// Someone else's attended booking, three months past: nobody else may see or answer its
+	// evaluation or follow-up.
+	var othersBooking int64
+	if err := pool.QueryRow(context.Background(), `WITH u AS (INSERT INTO users (email, name, role)
+			VALUES ('evaluation-owner@example.org', 'Evaluation Owner', 'housing_staff') RETURNING id),
+		s AS (INSERT INTO training_sessions (course_id, starts_at, ends_at, venue, capacity)
+			SELECT course_id, now() - interval '100 days', now() - interval '99 days', venue, capacity FROM training_sessions WHERE id = $1 RETURNING id)
+		INSERT INTO training_bookings (session_id, user_id, status) SELECT s.id, u.id, 'attended' FROM s, u RETURNING id`, staffS).Scan(&othersBooking); err != nil {
+		t.Fatal(err)
+	}
+	evaluate := fmt.Sprintf("/training/evaluate/%d", othersBooking)
+	followUp := fmt.Sprintf("/training/follow-up/%d", othersBooking)
+	answers := dbText(pool, `SELECT (SELECT count(*) FROM training_evaluations) || ' ' || (SELECT count(*) FROM training_followups)`)
 
 	return map[string][]check{
 		"GET /training": {
@@ -163,6 +176,22 @@ func trainingMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 		"POST /training/sessions/{id}/offer/decline": {
 			only("POST", sess(staffS, "/offer/decline"), conflict409, signedIn...).watching(bookings(staffS)),
 		},
+		// Evaluations and follow-ups: one's own bookings only; anyone else's is not found.
+		"GET /training/evaluate/{id}": {
+			only("GET", evaluate, no404, signedIn...),
+			only("GET", "/training/evaluate/99999999", no404, signedIn...),
+		},
+		"POST /training/evaluate/{id}": {
+			only("POST", evaluate, no404, signedIn...).watching(answers).
+				sending(func(*testing.T) url.Values {
+					return url.Values{"confidence_before": {"1"}, "confidence_after": {"5"}, "usefulness": {"5"}}
+				}),
+		},
+		"GET /training/follow-up/{id}": {only("GET", followUp, no404, signedIn...)},
+		"POST /training/follow-up/{id}": {
+			only("POST", followUp, no404, signedIn...).watching(answers).
+				sending(func(*testing.T) url.Values { return url.Values{"changed": {"yes"}} }),
+		},
 
 		"GET /admin/training":      {manage("GET", "/admin/training", ok200)},
 		"GET /admin/training/new":  {manage("GET", "/admin/training/new", ok200)},
@@ -218,6 +247,16 @@ func trainingMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 			adminOnly("GET", "/admin/training/report?from=nonsense", bad400),
 		},
 		"GET /admin/training/report.csv": {adminOnly("GET", "/admin/training/report.csv", ok200)},
+		"GET /admin/training/quotes": {
+			adminOnly("GET", "/admin/training/quotes", ok200),
+			adminOnly("GET", "/admin/training/quotes?sector=nonsense", bad400),
+		},
+		"POST /admin/training/quotes": {adminOnly("POST", "/admin/training/quotes", bad400)},
+		"GET /admin/training/{slug}/evaluation": {
+			adminOnly("GET", "/admin/training/"+demoOwnCourse+"/evaluation", ok200),
+			adminOnly("GET", "/admin/training/no-such-course/evaluation", no404),
+		},
+		"POST /admin/training/{slug}/evaluation": {adminOnly("POST", "/admin/training/"+demoOwnCourse+"/evaluation", bad400)},
 		// The attendance lists: admins only, even for an RSL officer who manages the course.
 		"GET /admin/training/{slug}/people": {
 			adminOnly("GET", "/admin/training/"+demoOwnCourse+"/people", ok200),

@@ -29,6 +29,11 @@ func (s *Server) trainingRoutes(r chi.Router) {
 		r.Get("/my/training/certificates/{id}.pdf", s.handle(s.handleTrainingCertificate))
 		r.Post("/training/sessions/{id}/offer/accept", s.handle(s.handleTrainingOfferAccept))
 		r.Post("/training/sessions/{id}/offer/decline", s.handle(s.handleTrainingOfferDecline))
+		// Evaluations and follow-ups of one's own attended bookings (training_eval.go).
+		r.Get("/training/evaluate/{id}", s.handle(s.handleEvaluationForm))
+		r.Post("/training/evaluate/{id}", s.handle(s.handleEvaluationSubmit))
+		r.Get("/training/follow-up/{id}", s.handle(s.handleFollowupForm))
+		r.Post("/training/follow-up/{id}", s.handle(s.handleFollowupSubmit))
 	})
 
 	// Admins manage every course; RSL officers the courses of their own organisation, once an
@@ -55,6 +60,10 @@ func (s *Server) trainingRoutes(r chi.Router) {
 		r.Use(s.requireRole(access.Admin))
 		r.Get("/admin/training/report", s.handle(s.handleTrainingReport))
 		r.Get("/admin/training/report.csv", s.handle(s.handleTrainingReportCSV))
+		r.Get("/admin/training/quotes", s.handle(s.handleTrainingQuotes))
+		r.Post("/admin/training/quotes", s.handle(s.handleTrainingQuoteChoose))
+		r.Get("/admin/training/{slug}/evaluation", s.handle(s.handleEvalQuestions))
+		r.Post("/admin/training/{slug}/evaluation", s.handle(s.handleEvalQuestionsSave))
 		r.Get("/admin/training/{slug}/people", s.handle(s.handleCourseAttendanceList))
 		r.Post("/admin/training/{slug}/prerequisite-overrides", s.handle(s.handleCoursePrerequisiteOverride))
 		r.Get("/admin/training/{slug}/people.csv", s.handle(s.handleCourseAttendanceCSV))

@@ -193,13 +193,14 @@ func (s *Server) base(r *http.Request) templates.Base {
 // database that stopped answering for the settings would only make the visitor wait again.
 func (s *Server) baseWith(r *http.Request, settings site.Settings) templates.Base {
 	b := templates.Base{
-		Offers:  requestOffers(r),
-		Site:    settings,
-		CSS:     s.assets.URL("site.css"),
-		ExitJS:  s.assets.URL("exit.js"),
-		ShareJS: s.assets.URL("share.js"),
-		Icon:    s.assets.URL("favicon.svg"),
-		Path:    r.URL.Path,
+		Offers:   requestOffers(r),
+		Site:     settings,
+		CSS:      s.assets.URL("site.css"),
+		StaffCSS: s.assets.URL("staff.css"),
+		ExitJS:   s.assets.URL("exit.js"),
+		ShareJS:  s.assets.URL("share.js"),
+		Icon:     s.assets.URL("favicon.svg"),
+		Path:     r.URL.Path,
 	}
 	if s.cfg.BaseURL != nil {
 		b.SiteURL = strings.TrimSuffix(s.cfg.BaseURL.String(), "/")

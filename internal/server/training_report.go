@@ -15,46 +15,73 @@ import (
 // The admin's training report (a page and a CSV download) and the list of organisations
 // allowed to provide training.
 
-func (s *Server) trainingReport(r *http.Request) (training.Report, training.ReportForm, []templates.FieldError, error) {
+// reportFilter reads the report's dates and filters from the query.
+func (s *Server) reportFilter(r *http.Request) (training.ReportFilter, training.ReportForm, []templates.FieldError, error) {
 	q := r.URL.Query()
 	validate.JoinDate(q, "from")
 	validate.JoinDate(q, "to")
-	rng, form, errs := training.ParseReportRange(q, time.Now())
-	if len(errs) > 0 {
-		return training.Report{}, form, templates.FieldErrors(errs), nil
-	}
-	rep, err := s.training.Report(r.Context(), viewer(r.Context()), rng, s.base(r).Site.CouncilName)
-	return rep, form, nil, err
+	f, form, errs := training.ParseReportFilter(q, time.Now())
+	return f, form, templates.FieldErrors(errs), nil
 }
 
-// handleTrainingReport shows people trained; dates it cannot read get 400 with the form as
-// typed and a message by each field.
+// trainingReport is the report page's data; filters it cannot read (or a course or programme
+// that names nothing) come back as field errors and no figures.
+func (s *Server) trainingReport(r *http.Request) (templates.TrainingReportPage, error) {
+	v := viewer(r.Context())
+	f, form, errs, err := s.reportFilter(r)
+	if err != nil {
+		return templates.TrainingReportPage{}, err
+	}
+	opts, err := s.training.ReportOptions(r.Context(), v)
+	if err != nil {
+		return templates.TrainingReportPage{}, err
+	}
+	page := templates.TrainingReportPage{Form: form, Options: opts, Errors: errs}
+	if len(errs) > 0 {
+		return page, nil
+	}
+	page.Report, err = s.training.Report(r.Context(), v, f, s.base(r).Site.CouncilName)
+	var verrs validate.Errors
+	if errors.As(err, &verrs) {
+		page.Errors = templates.FieldErrors(verrs)
+		return page, nil
+	}
+	return page, err
+}
+
+// handleTrainingReport shows the report; filters it cannot read get 400 with the form as typed
+// and a message by each field.
 func (s *Server) handleTrainingReport(w http.ResponseWriter, r *http.Request) error {
-	rep, form, errs, err := s.trainingReport(r)
+	page, err := s.trainingReport(r)
 	if err != nil {
 		return err
 	}
-	page := templates.TrainingReportPage{Form: form, Report: rep, Errors: errs}
 	status := http.StatusOK
-	if len(errs) > 0 {
+	if len(page.Errors) > 0 {
 		status = http.StatusBadRequest
 	}
 	return s.render(w, r, status, templates.TrainingReport(s.base(r), page))
 }
 
-// handleTrainingReportCSV downloads the report. The file name is built from the dates only, and
-// every cell is safe to open in a spreadsheet (see training.Report.WriteCSV).
+// handleTrainingReportCSV downloads the report's figures. The file name is built from the
+// dates only, and every cell is safe to open in a spreadsheet (see training.Report.WriteCSV).
 func (s *Server) handleTrainingReportCSV(w http.ResponseWriter, r *http.Request) error {
-	rep, form, errs, err := s.trainingReport(r)
+	page, err := s.trainingReport(r)
 	if err != nil {
 		return err
 	}
-	if len(errs) > 0 {
-		page := templates.TrainingReportPage{Form: form, Errors: errs}
+	if len(page.Errors) > 0 {
 		return s.render(w, r, http.StatusBadRequest, templates.TrainingReport(s.base(r), page))
 	}
+	course := ""
+	for _, c := range page.Options.Courses {
+		if c.Value == page.Form.Course {
+			course = c.Label
+		}
+	}
+	rep := page.Report
 	var buf bytes.Buffer
-	if err := rep.WriteCSV(&buf); err != nil {
+	if err := rep.WriteCSV(&buf, course); err != nil {
 		return err
 	}
 	h := w.Header()

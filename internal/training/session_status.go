@@ -107,6 +107,11 @@ func (s *Store) MarkAttendance(ctx context.Context, v access.Viewer, id int64, l
 				EntityID: before.ID, AgencyID: x.ProviderID, Before: before, After: after}); err != nil {
 				return err
 			}
+			if want == StatusAttended {
+				if err := s.askEvaluation(ctx, tx, before.ID); err != nil { // evaluation_mail.go
+					return err
+				}
+			}
 			changed++
 		}
 		return nil

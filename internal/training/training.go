@@ -44,7 +44,9 @@ type Store struct {
 	db  *pgxpool.Pool
 	now func() time.Time
 
-	outbox    *mail.Outbox  // offers and reminders; nil or off means no email (offers.go)
+	// outbox emails offers, reminders (offers.go) and requests for evaluations
+	// (evaluation_mail.go); nil or off means no email.
+	outbox    *mail.Outbox
 	offerTime time.Duration // how long a freed place is held for the person offered it
 }
 
