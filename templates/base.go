@@ -27,6 +27,15 @@ type Base struct {
 	// OpenReports is how many problem reports are open, for the admin navigation; set only
 	// on admin pages.
 	OpenReports int
+	// Undo, when set, says what a destructive action just did and offers to undo it (once).
+	Undo *Undo
+}
+
+// withoutUndo is b for the outer layout of a page that shows the undo itself (after the
+// admin navigation).
+func (b Base) withoutUndo() Base {
+	b.Undo = nil
+	return b
 }
 
 // navItem is one entry of the main navigation.

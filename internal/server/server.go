@@ -178,6 +178,7 @@ func (s *Server) base(r *http.Request) templates.Base {
 		settings = s.site.Defaults()
 	}
 	b := s.baseWith(r, settings)
+	b.Undo = s.popUndo(r)
 	// Admin pages say in their navigation how many problem reports are open: one indexed
 	// count, and a page still draws without it.
 	if b.Viewer.IsAdmin() && (b.Path == "/admin" || strings.HasPrefix(b.Path, "/admin/")) {
