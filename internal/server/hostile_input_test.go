@@ -276,9 +276,28 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 		"POST /my/organisation/contacts/{id}": {as: rsl, org: hostileOrg, page: ownContact, path: ownContact,
 			param: strconv.FormatInt(ids.ownContact, 10), fields: with(contactFields(), "version", kNumber),
 			foreign: []string{otherContact}, control: http.StatusSeeOther},
-		"POST /my/organisation/contacts/{id}/delete": {as: rsl, org: hostileOrg, page: ownContact, path: ownContact + "/delete",
-			asks: true, param: strconv.FormatInt(ids.ownContact, 10), fields: map[string]fieldKind{"version": kNumber},
-			foreign: []string{otherContact + "/delete"}, control: http.StatusSeeOther},
+		// The form is on the page that asks first (its confirm=1 is sent as it is).
+		"POST /my/organisation/contacts/{id}/delete": {as: rsl, org: hostileOrg, page: ownContact + "/delete", path: ownContact + "/delete",
+			param: strconv.FormatInt(ids.ownContact, 10), fields: map[string]fieldKind{"version": kNumber, "confirm": kChoice},
+			foreign: []string{otherContact + "/delete"}, control: http.StatusSeeOther,
+			// Any confirm but 1 only asks again, changing nothing.
+			refused: []int{http.StatusOK}},
+		// The undo after removing a contact: the form is on the page the removal led to.
+		"POST /my/organisation/contacts/{id}/restore": {as: rsl, org: hostileOrg, page: "/my/organisation", path: ownContact + "/restore",
+			param: strconv.FormatInt(ids.ownContact, 10), fields: map[string]fieldKind{"version": kNumber},
+			foreign: []string{otherContact + "/restore"}, control: http.StatusSeeOther,
+			// A version that is not the contact's redirects back saying it was not put back.
+			refused: []int{http.StatusSeeOther},
+			prepare: func(t *testing.T, a *app, u *user, _ *hostileForm) {
+				page := mustGet(t, u, ownContact+"/delete")
+				form, ok := scrapeForm(page, ownContact+"/delete")
+				if !ok {
+					t.Fatal("no removal form")
+				}
+				if status, body := u.postHostile(t, ownContact+"/delete", form, false, nil); status != http.StatusSeeOther {
+					t.Fatalf("remove: %d\n%s", status, body)
+				}
+			}},
 
 		"POST /my/champion": {as: champ, page: "/my/champion", path: "/my/champion",
 			set: url.Values{"phone_label": {"Mobile"}, "phone_number": {"07700 900123"}},

@@ -173,12 +173,19 @@ func (s *Server) Close() {
 // base gathers what the layout of every page needs. When the settings cannot be read (the
 // database is away) it still returns the defaults, so error pages can be drawn.
 func (s *Server) base(r *http.Request) templates.Base {
+	b := s.siteBase(r)
+	b.Undo = s.popUndo(r)
+	return b
+}
+
+// siteBase is base without taking the undo a destructive action left: for error pages, so
+// that a refusal on the way does not lose the button.
+func (s *Server) siteBase(r *http.Request) templates.Base {
 	settings, err := s.site.Get(r.Context())
 	if err != nil {
 		settings = s.site.Defaults()
 	}
 	b := s.baseWith(r, settings)
-	b.Undo = s.popUndo(r)
 	// Admin pages say in their navigation how many problem reports are open: one indexed
 	// count, and a page still draws without it.
 	if b.Viewer.IsAdmin() && (b.Path == "/admin" || strings.HasPrefix(b.Path, "/admin/")) {
