@@ -356,7 +356,7 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 			fields: resourceFields(true), multipart: true, files: true, control: http.StatusSeeOther},
 		"POST /admin/resources/{slug}/edit": {as: admin, page: adminRes + "/edit", path: adminRes + "/edit", param: demoOwnResource,
 			slug: true, fields: with(resourceFields(true), "version", kNumber), multipart: true, files: true, control: http.StatusSeeOther},
-		"POST /admin/resources/{slug}/archive": {as: admin, page: adminRes + "/edit", path: adminRes + "/archive", asks: true,
+		"POST /admin/resources/{slug}/archive": {as: admin, page: adminRes + "/archive", path: adminRes + "/archive",
 			param: demoOwnResource, slug: true, fields: map[string]fieldKind{"version": kNumber}, control: http.StatusSeeOther},
 		"POST /admin/resources/{slug}/restore": {as: admin, page: adminRes + "/edit", path: adminRes + "/restore", asks: true,
 			param: demoOwnResource, slug: true, fields: map[string]fieldKind{"version": kNumber}, control: http.StatusSeeOther,
@@ -373,7 +373,7 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 		"POST /my/resources/{slug}/edit": {as: rsl, org: hostileOrg, page: ownRes + "/edit", path: ownRes + "/edit",
 			param: demoOwnResource, slug: true, fields: with(resourceFields(false), "version", kNumber), multipart: true, files: true,
 			foreign: []string{otherRes + "/edit"}, control: http.StatusSeeOther},
-		"POST /my/resources/{slug}/archive": {as: rsl, org: hostileOrg, page: ownRes + "/edit", path: ownRes + "/archive", asks: true,
+		"POST /my/resources/{slug}/archive": {as: rsl, org: hostileOrg, page: ownRes + "/archive", path: ownRes + "/archive",
 			param: demoOwnResource, slug: true, fields: map[string]fieldKind{"version": kNumber},
 			foreign: []string{otherRes + "/archive"}, control: http.StatusSeeOther},
 
@@ -518,8 +518,9 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 		"POST /admin/users/{id}/two-factor": {as: admin, path: "/admin/users/{id}/two-factor", control: http.StatusOK,
 			fields: map[string]fieldKind{"confirm": kChoice}, ignores: "any value but 1 only asks",
 			prepare: userTarget(`UPDATE users SET totp_secret = '` + hostileTOTPSecret + `' WHERE id = $1`)},
-		"POST /account/security/sessions": {as: staff, path: "/account/security/sessions", set: url.Values{}, control: http.StatusOK,
-			fields: map[string]fieldKind{"junk": kText}, ignores: "it takes no input: it signs out the other sessions"},
+		// Its only input is confirm=1; signed in once, there is nothing to sign out: back to the page.
+		"POST /account/security/sessions": {as: staff, path: "/account/security/sessions", set: url.Values{}, control: http.StatusSeeOther,
+			fields: map[string]fieldKind{"junk": kText, "confirm": kChoice}, ignores: "it takes no input but confirm=1: it signs out the other sessions"},
 		"POST /admin/audit/{id}/revert": {as: admin, page: "/admin/audit", path: "/admin/audit/{id}/revert", control: http.StatusSeeOther,
 			prepare: func(t *testing.T, a *app, u *user, f *hostileForm) {
 				// A change to revert: an agency's opening hours, through the admin's form.
