@@ -241,8 +241,8 @@ func myContactRemoveAsk(c directory.ContactEdit, conflict *edit.Conflict) templa
 	}
 	facts := append(contactFacts(c.AgencyName, c.ContactInput), templates.Fact{Label: "Who can see it now", Value: who})
 	return templates.ConfirmPage{Title: "Remove " + c.RoleTitle + "?", Caption: c.AgencyName, Conflict: conflict, Facts: facts,
-		Lead: "This contact will no longer be shown anywhere in the directory, to the public or to staff.",
-		More: []string{"Nothing is deleted: the next page offers to undo this, and an administrator can bring it back later."},
+		Lead:   "This contact will no longer be shown anywhere in the directory, to the public or to staff.",
+		More:   []string{"Nothing is deleted: the next page offers to undo this, and an administrator can bring it back later."},
 		Action: "/my/organisation/contacts/" + strconv.FormatInt(c.ID, 10) + "/delete",
 		Hidden: versionFields(c.Version, edit.Original(c.ContactInput)),
 		Yes:    "Yes, remove this contact", NoURL: "/my/organisation", NoLabel: "No, keep it"}
