@@ -235,6 +235,9 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 	adminRes := "/admin/resources/" + demoOwnResource
 	sessionForm := url.Values{"starts_at": {futureInput(40, 9)}, "ends_at": {futureInput(40, 12)}, "venue": {"Training Room 2"},
 		"online_url": {"https://meet.example.org/abc"}, "capacity": {"20"}, "booking_closes": {futureInput(38, 17)}}
+	slotForm := url.Values{"starts_at": {futureInput(40, 9)}, "minutes": {"45"}, "practitioner": {"Dana Example"}}
+	slotFields := map[string]fieldKind{"starts_at": kWhen, "minutes": kNumber, "practitioner": kName, "practitioner_org": kName,
+		"starts_at-day": kNumber, "starts_at-month": kNumber, "starts_at-year": kNumber, "starts_at-time": kNumber}
 	sessionFields := map[string]fieldKind{"starts_at": kWhen, "ends_at": kWhen, "venue": kText, "online_url": kLink,
 		"capacity": kNumber, "booking_closes": kWhen}
 	courseFields := map[string]fieldKind{"title": kName, "programme": kName, "level": kChoice, "delivery": kChoice,
@@ -430,6 +433,21 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 			prepare: func(t *testing.T, a *app, _ *user, _ *hostileForm) {
 				archiveRow(t, a, `UPDATE areas SET retired_at = now(), version = version + 1 WHERE slug = 'motherwell'`)
 			}},
+
+		// Case consultations and coaching: a slot to book, one to give up, and the admin's forms.
+		"POST /training/slots/{id}/book": {as: staff, path: "/training/slots/{id}/book", control: http.StatusSeeOther,
+			prepare: slotTarget("/training", "/book", false)},
+		"POST /training/slots/{id}/cancel": {as: staff, path: "/training/slots/{id}/cancel", control: http.StatusSeeOther,
+			fields: map[string]fieldKind{"confirm": kChoice}, refused: []int{http.StatusOK}, // any confirm but 1 asks again
+			prepare: slotTarget("/training/slots/{id}/cancel", "/cancel", true)},
+		"POST /admin/training/consultations": {as: admin, page: "/admin/training/consultations", path: "/admin/training/consultations",
+			set: url.Values{"kind": {"coaching"}, "title": {"Hostile input coaching"}},
+			fields: map[string]fieldKind{"kind": kChoice, "title": kName, "description": kText, "venue": kName}, control: http.StatusSeeOther},
+		"POST /admin/training/consultations/{id}/slots": {as: admin, path: "/admin/training/consultations/{id}/slots", set: slotForm,
+			fields: map[string]fieldKind{"starts_at": kWhen, "minutes": kNumber, "practitioner": kName, "practitioner_org": kName},
+			control: http.StatusSeeOther, prepare: adminSlotTarget(false)},
+		"POST /admin/training/slots/{id}": {as: admin, path: "/admin/training/slots/{id}",
+			fields: with(slotFields, "version", kNumber), control: http.StatusSeeOther, prepare: adminSlotTarget(true)},
 
 		"POST /admin/synonyms/new": {as: admin, page: "/admin/synonyms/new", path: "/admin/synonyms/new",
 			set: url.Values{"phrases": {"hostile input\nunfriendly words"}}, fields: map[string]fieldKind{"phrases": kName},
@@ -795,6 +813,54 @@ func synonymTarget(action string) func(t *testing.T, a *app, _ *user, f *hostile
 		}
 		f.param = strconv.FormatInt(id, 10)
 		f.page = "/admin/synonyms/" + f.param + "/" + action
+		f.path = strings.Replace(f.path, "{id}", f.param, 1)
+	}
+}
+
+// hostileSlot adds a consultation session with a slot a week ahead, returning their ids.
+func hostileSlot(t *testing.T, a *app) (int64, int64) {
+	t.Helper()
+	var session, slot int64
+	ctx := context.Background()
+	if err := a.pool.QueryRow(ctx, `INSERT INTO consultation_sessions (kind, title) VALUES ('consultation', 'Hostile consultation') RETURNING id`).Scan(&session); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.pool.QueryRow(ctx, `INSERT INTO consultation_slots (session_id, starts_at, minutes, practitioner)
+		VALUES ($1, now() + interval '7 days', 45, 'Dana Example') RETURNING id`, session).Scan(&slot); err != nil {
+		t.Fatal(err)
+	}
+	return session, slot
+}
+
+// slotTarget makes a slot for a staff form: the page holding the form (with {id} for the
+// slot), and, when book is set, the slot booked by the user first (to be given up).
+func slotTarget(page, _ string, book bool) func(t *testing.T, a *app, u *user, f *hostileForm) {
+	return func(t *testing.T, a *app, u *user, f *hostileForm) {
+		t.Helper()
+		_, slot := hostileSlot(t, a)
+		f.param = strconv.FormatInt(slot, 10)
+		f.path = strings.Replace(f.path, "{id}", f.param, 1)
+		f.page = strings.Replace(page, "{id}", f.param, 1)
+		if book {
+			if status, body := u.postHostile(t, "/training/slots/"+f.param+"/book", url.Values{}, false, nil); status != http.StatusSeeOther {
+				t.Fatalf("book: %d\n%s", status, body)
+			}
+		}
+	}
+}
+
+// adminSlotTarget makes a session and slot for the admin's forms: adding a slot to the
+// session, or (slot set) changing the slot.
+func adminSlotTarget(slot bool) func(t *testing.T, a *app, u *user, f *hostileForm) {
+	return func(t *testing.T, a *app, u *user, f *hostileForm) {
+		t.Helper()
+		session, id := hostileSlot(t, a)
+		f.param = strconv.FormatInt(session, 10)
+		f.page = "/admin/training/consultations/" + f.param
+		if slot {
+			f.param = strconv.FormatInt(id, 10)
+			f.page = "/admin/training/slots/" + f.param
+		}
 		f.path = strings.Replace(f.path, "{id}", f.param, 1)
 	}
 }

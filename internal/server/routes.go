@@ -97,6 +97,7 @@ func (s *Server) routes() chi.Router {
 
 		// Feature areas register their own groups, each behind its own role checks.
 		s.trainingRoutes(r)
+		s.consultationRoutes(r)
 		s.libraryRoutes(r)
 		s.curationRoutes(r)
 		s.userAdminRoutes(r)
