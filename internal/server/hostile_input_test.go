@@ -441,10 +441,10 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 			fields: map[string]fieldKind{"confirm": kChoice}, refused: []int{http.StatusOK}, // any confirm but 1 asks again
 			prepare: slotTarget("/training/slots/{id}/cancel", "/cancel", true)},
 		"POST /admin/training/consultations": {as: admin, page: "/admin/training/consultations", path: "/admin/training/consultations",
-			set: url.Values{"kind": {"coaching"}, "title": {"Hostile input coaching"}},
+			set:    url.Values{"kind": {"coaching"}, "title": {"Hostile input coaching"}},
 			fields: map[string]fieldKind{"kind": kChoice, "title": kName, "description": kText, "venue": kName}, control: http.StatusSeeOther},
 		"POST /admin/training/consultations/{id}/slots": {as: admin, path: "/admin/training/consultations/{id}/slots", set: slotForm,
-			fields: map[string]fieldKind{"starts_at": kWhen, "minutes": kNumber, "practitioner": kName, "practitioner_org": kName},
+			fields:  map[string]fieldKind{"starts_at": kWhen, "minutes": kNumber, "practitioner": kName, "practitioner_org": kName},
 			control: http.StatusSeeOther, prepare: adminSlotTarget(false)},
 		"POST /admin/training/slots/{id}": {as: admin, path: "/admin/training/slots/{id}",
 			fields: with(slotFields, "version", kNumber), control: http.StatusSeeOther, prepare: adminSlotTarget(true)},
