@@ -59,7 +59,7 @@ func consultationMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 	return map[string][]check{
 		"POST /training/slots/{id}/book": {
 			func() check {
-				c := only("POST", slot(bookSlot, "/book"), redirectTo("/training#consultations").changed(), signedIn...).watching(holder(bookSlot))
+				c := only("POST", slot(bookSlot, "/book"), redirectTo("/training#flash").changed(), signedIn...).watching(holder(bookSlot))
 				c.before = free(bookSlot)
 				return c
 			}(),
@@ -80,7 +80,7 @@ func consultationMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 		},
 		"POST /training/slots/{id}/cancel": {
 			func() check {
-				c := only("POST", slot(cancelSlot, "/cancel"), redirectTo("/training#consultations").changed(), signedIn...).
+				c := only("POST", slot(cancelSlot, "/cancel"), redirectTo("/training#flash").changed(), signedIn...).
 					sending(confirm).watching(holder(cancelSlot))
 				c.before = freeThenBook(cancelSlot)
 				return c

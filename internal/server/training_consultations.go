@@ -36,7 +36,12 @@ func (s *Server) consultationRoutes(r chi.Router) {
 	})
 }
 
-const consultationsURL = "/training#consultations"
+// consultationsURL is the list of slots; after booking or cancelling the page opens at its
+// message (#flash), which is above the list: on a phone the list's anchor would hide it.
+const (
+	consultationsURL  = "/training#consultations"
+	consultationsDone = "/training#flash"
+)
 
 // handleSlotBook books the slot for the person; a slot someone else took first, one that has
 // started, or a second slot in one session is refused with a page saying why (409).
@@ -54,7 +59,7 @@ func (s *Server) handleSlotBook(w http.ResponseWriter, r *http.Request) error {
 	var refusal *training.Refusal
 	switch {
 	case err == nil:
-		return s.redirectWithUndo(w, r, consultationsURL, templates.Undo{
+		return s.redirectWithUndo(w, r, consultationsDone, templates.Undo{
 			Message: "Booked: " + x.SessionTitle + ", " + templates.SlotWhen(x) + ", with " + templates.SlotWith(x) + ".",
 			Note:    "To give the slot up, choose Cancel beside it."})
 	case errors.As(err, &refusal):
@@ -115,7 +120,7 @@ func (s *Server) handleSlotCancel(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err // not theirs, or no such slot: 404
 	}
-	return s.redirectWithUndo(w, r, consultationsURL, templates.Undo{
+	return s.redirectWithUndo(w, r, consultationsDone, templates.Undo{
 		Message: "Cancelled your slot: " + x.SessionTitle + ", " + templates.SlotWhen(x) + ", with " + templates.SlotWith(x) + ".",
 		Action:  "/training/slots/" + strconv.FormatInt(x.ID, 10) + "/book", Label: "Undo: book it again"})
 }
