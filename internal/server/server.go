@@ -153,14 +153,14 @@ func auditEntities() []audit.Entity {
 // how the trail names their rows.
 func auditLabels() audit.Labels {
 	out := audit.Labels{}
-	for _, l := range []audit.Labels{directory.AuditLabels(), training.AuditLabels()} {
+	for _, l := range []audit.Labels{directory.AuditLabels(), training.AuditLabels(), training.ConsultationAuditLabels()} {
 		maps.Copy(out, l)
 	}
 	return out
 }
 
 func auditNames() []audit.Name {
-	return slices.Concat(directory.AuditNames(), training.AuditNames(), library.AuditNames())
+	return slices.Concat(directory.AuditNames(), training.AuditNames(), training.ConsultationAuditNames(), library.AuditNames())
 }
 
 // Close stops the background work New started (the job queue, and keeping the search index

@@ -121,6 +121,10 @@ func TestConsultationSlotsJourney(t *testing.T) {
 	_, page = staff.get(t, "/training")
 	mustContain(t, "staff sees the change", page, "Dana Example-Smith")
 
+	// The trail names the slot by its session, day and practitioner.
+	_, trail := admin.get(t, "/admin/audit")
+	mustContain(t, "audit trail", trail, "Booked slot", "Cancelled slot", "Safe &amp; Together coaching, ", "with Dana Example-Smith")
+
 	// Staff do not reach the admin pages.
 	for _, p := range []string{"/admin/training/consultations", sessionPath, slotPath} {
 		if resp, _ := staff.get(t, p); resp.StatusCode != http.StatusNotFound {

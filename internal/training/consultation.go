@@ -414,3 +414,18 @@ func (x Slot) auditRow() map[string]any {
 	return map[string]any{"session": x.SessionTitle, "starts_at": x.StartsAt, "minutes": x.Minutes, "practitioner": x.Practitioner,
 		"practitioner_org": x.PractitionerOrg, "version": x.Version}
 }
+
+// ConsultationAuditLabels are the slot form's labels for the fields its events record.
+func ConsultationAuditLabels() audit.Labels {
+	return audit.Labels{"slot": SlotForm().Labels()}
+}
+
+// ConsultationAuditNames name slots in the trail by their session, day, time and
+// practitioner, and sessions by their title.
+func ConsultationAuditNames() []audit.Name {
+	return []audit.Name{
+		{Type: "slot", SQL: `(SELECT cs.title || ', ' || to_char(x.starts_at AT TIME ZONE 'Europe/London', 'FMDD FMMonth YYYY, HH24:MI') ||
+			', with ' || x.practitioner FROM consultation_slots x JOIN consultation_sessions cs ON cs.id = x.session_id WHERE x.id = e.entity_id)`},
+		{Type: "consultation", SQL: `(SELECT cs.title FROM consultation_sessions cs WHERE cs.id = e.entity_id)`},
+	}
+}
