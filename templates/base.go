@@ -31,6 +31,15 @@ type Base struct {
 	OpenReports int
 	// Offers are training places on offer to the signed-in person; set on their home page.
 	Offers []training.Offer
+	// Undo, when set, says what a destructive action just did and offers to undo it (once).
+	Undo *Undo
+}
+
+// withoutUndo is b for the outer layout of a page that shows the undo itself (after the
+// admin navigation).
+func (b Base) withoutUndo() Base {
+	b.Undo = nil
+	return b
 }
 
 // navItem is one entry of the main navigation.

@@ -74,6 +74,9 @@ func TestAccessibilityLibraryTrainingAdmin(t *testing.T) {
 			{name: "training", path: "/admin/training", status: 200, check: "#courses-caption"},
 			{name: "training-new", path: "/admin/training/new", status: 200, check: "#title"},
 			{name: "training-report", path: "/admin/training/report", status: 200, check: "#report-dates"},
+			{name: "consultations", path: "/admin/training/consultations", status: 200, check: "#kind"},
+			{name: "agency-archive-confirm", path: "/admin/agencies/link-group/archive", status: 200, check: "main form button.button--warning"},
+			{name: "resource-archive-confirm", path: "/admin/resources/" + publicResource + "/archive", status: 200, check: "main form button.button--warning"},
 		}},
 	}
 	for _, tab := range tabs {

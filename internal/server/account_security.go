@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"strconv"
 
+	"dadirectory/internal/uktime"
+	"dadirectory/internal/wording"
+
 	"dadirectory/templates"
 )
 
@@ -13,8 +16,44 @@ func (s *Server) handleAccountSecurity(w http.ResponseWriter, r *http.Request) e
 	return s.renderAccountSecurity(w, r, s.popFlash(r))
 }
 
-// handleEndOtherSessions signs the person out everywhere but here.
+// handleEndOtherSessionsForm asks before signing the person out everywhere but here, naming
+// each device it will sign out.
+func (s *Server) handleEndOtherSessionsForm(w http.ResponseWriter, r *http.Request) error {
+	return s.askEndOtherSessions(w, r)
+}
+
+func (s *Server) askEndOtherSessions(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u, _ := currentUser(ctx)
+	list, err := s.accounts.Sessions(ctx, u.ID, s.sessions.GetString(ctx, sessionID), s.cfg.SessionIdle, s.cfg.SessionLifetime)
+	if err != nil {
+		return err
+	}
+	var facts []templates.Fact
+	for _, x := range list {
+		if !x.Current {
+			facts = append(facts, templates.Fact{Label: x.Device, Value: "last used " + uktime.DateTime(x.LastSeen)})
+		}
+	}
+	if len(facts) == 0 {
+		return s.redirectWithFlash(w, r, "/account/security", "You are signed in on this device only: there was nothing to sign out.")
+	}
+	return s.confirmPage(w, r, http.StatusOK, templates.ConfirmPage{Title: "Sign out everywhere else?", Facts: facts,
+		Lead: "You will be signed out on " + wording.Count(len(facts), "other device", "other devices") +
+			" listed above, at their next click. You stay signed in here.",
+		More:   []string{"This cannot be undone: to use one of them again, sign in on it again."},
+		Action: "/account/security/sessions", Yes: "Yes, sign out everywhere else", NoURL: "/account/security", NoLabel: "No, go back"})
+}
+
+// handleEndOtherSessions signs the person out everywhere but here once confirmed (confirm=1)
+// on the page that asks; a post without it shows that page.
 func (s *Server) handleEndOtherSessions(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return badForm(err)
+	}
+	if !confirmed(r) {
+		return s.askEndOtherSessions(w, r)
+	}
 	u, _ := currentUser(r.Context())
 	n, err := s.accounts.EndOtherSessions(r.Context(), u, s.sessions.GetString(r.Context(), sessionID))
 	if err != nil {
@@ -26,7 +65,7 @@ func (s *Server) handleEndOtherSessions(w http.ResponseWriter, r *http.Request) 
 	} else if n > 1 {
 		flash = fmt.Sprintf("%d other sessions ended. ", n) + flash
 	}
-	return s.renderAccountSecurity(w, r, flash)
+	return s.redirectWithFlash(w, r, "/account/security", flash)
 }
 
 func (s *Server) renderAccountSecurity(w http.ResponseWriter, r *http.Request, flash string) error {
@@ -62,12 +101,16 @@ func (s *Server) handleAdminEndSessions(w http.ResponseWriter, r *http.Request) 
 	}
 	ctx := r.Context()
 	v := viewer(ctx)
-	if r.PostForm.Get("confirm") != "1" {
+	if !confirmed(r) {
 		a, err := s.accounts.Get(ctx, v, id)
 		if err != nil {
 			return err
 		}
-		return s.render(w, r, http.StatusOK, templates.AdminEndSessions(s.base(r), a))
+		return s.askFirst(w, r, templates.ConfirmPage{Admin: true, Title: "Sign " + a.Name + " out everywhere?",
+			Facts: []templates.Fact{{Label: "Name", Value: a.Name}, {Label: "Email", Value: a.Email}, {Label: "Role", Value: a.Role.Label()}},
+			Lead:  "Every session of " + a.Email + " ends, on every device, at their next click.",
+			More:  []string{"Nothing else changes: they can sign in again straight away with their password. There is nothing to undo."},
+			Yes:   "Yes, sign them out everywhere", NoURL: userPath(id), NoLabel: "No, go back"})
 	}
 	a, n, err := s.accounts.EndAllSessions(ctx, v, id)
 	if err != nil {

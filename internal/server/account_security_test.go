@@ -40,9 +40,20 @@ func TestSessionsListedAndEnded(t *testing.T) {
 	_, body := laptop.get(t, "/account/security")
 	mustContain(t, "security page", body, "Chrome on Windows", "Safari on iPhone", "(this device)", "Sign out everywhere else")
 	mustNotContain(t, "security page", body, "Mozilla/5.0")
-	resp, body := laptop.post(t, "/account/security/sessions", url.Values{})
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "One other session ended") {
-		t.Fatalf("end others: %d", resp.StatusCode)
+	// The button leads to a question naming the other device; asking changes nothing.
+	resp, body := laptop.get(t, "/account/security/sessions")
+	wantStatus(t, "ask", resp, body, http.StatusOK)
+	mustContain(t, "ask", body, "Sign out everywhere else?", "Safari on iPhone", "1 other device", "cannot be undone", `name="confirm" value="1"`)
+	mustNotContain(t, "ask", body, "Chrome on Windows")
+	resp, body = laptop.post(t, "/account/security/sessions", url.Values{})
+	wantStatus(t, "unconfirmed", resp, body, http.StatusOK)
+	if _, body := phone.get(t, "/"); !strings.Contains(body, "Sign out") {
+		t.Fatal("asking signed the phone out")
+	}
+	resp, body = laptop.post(t, "/account/security/sessions", url.Values{"confirm": {"1"}})
+	wantStatus(t, "end others", resp, body, http.StatusSeeOther)
+	if _, body := laptop.get(t, "/account/security"); !strings.Contains(body, "One other session ended") {
+		t.Error("the result does not say what was done")
 	}
 	if _, body := phone.get(t, "/"); strings.Contains(body, "Sign out") {
 		t.Error("the phone's session still works after signing out everywhere else")
@@ -55,7 +66,7 @@ func TestSessionsListedAndEnded(t *testing.T) {
 	admin := a.signIn(t, access.Admin, "")
 	path := "/admin/users/" + itoa64(id) + "/sessions"
 	resp, body = admin.post(t, path, url.Values{})
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "out everywhere?") {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "out everywhere?") || !strings.Contains(body, email) {
 		t.Fatalf("ask: %d", resp.StatusCode)
 	}
 	if _, body := laptop.get(t, "/"); !strings.Contains(body, "Sign out") {

@@ -12,6 +12,7 @@ import (
 	"dadirectory/internal/directory"
 	"dadirectory/internal/edit"
 	"dadirectory/internal/validate"
+	"dadirectory/internal/wording"
 	"dadirectory/templates"
 )
 
@@ -139,10 +140,28 @@ func (s *Server) handleAdminAgencyArchiveForm(w http.ResponseWriter, r *http.Req
 		http.Redirect(w, r, "/admin/agencies/"+a.Slug+"/edit", http.StatusSeeOther)
 		return nil
 	}
-	page := templates.AdminAgencyArchivePage{Agency: a, Original: edit.Original(a.AdminAgencyInput)}
-	return s.render(w, r, http.StatusOK, templates.AdminAgencyArchive(s.base(r), page))
+	return s.confirmPage(w, r, http.StatusOK, agencyArchiveAsk(a, nil))
 }
 
+// agencyArchiveAsk is the page that asks before archiving a, as saved now.
+func agencyArchiveAsk(a directory.AdminAgency, c *edit.Conflict) templates.ConfirmPage {
+	live := 0
+	for _, c := range a.Contacts {
+		if !c.Archived() {
+			live++
+		}
+	}
+	return templates.ConfirmPage{Admin: true, Title: "Archive " + a.Name + "?", Conflict: c,
+		Facts: []templates.Fact{{Label: "Organisation", Value: a.Name}, {Label: "Contacts", Value: wording.Count(live, "contact", "contacts")}},
+		Lead: "The organisation and its " + wording.Count(live, "contact", "contacts") + " will no longer be shown anywhere in the directory, " +
+			"and its officers will no longer be able to change it.",
+		More:   []string{"Nothing is deleted: the next page offers to undo this, and an administrator can restore it later from its page."},
+		Action: "/admin/agencies/" + a.Slug + "/archive", Hidden: versionFields(a.Version, edit.Original(a.AdminAgencyInput)),
+		Yes: "Yes, archive it", NoURL: "/admin/agencies/" + a.Slug + "/edit", NoLabel: "No, keep it"}
+}
+
+// handleAdminAgencyArchive archives once the admin has confirmed (confirm=1) on the page that
+// asks; a post without it shows that page. The result offers to restore it at once.
 func (s *Server) handleAdminAgencyArchive(w http.ResponseWriter, r *http.Request) error {
 	version, err := parseVersionForm(r)
 	if err != nil {
@@ -152,12 +171,21 @@ func (s *Server) handleAdminAgencyArchive(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
+	if a.Archived() {
+		return s.renderAdminAgencyArchived(w, r)
+	}
+	if !confirmed(r) {
+		return s.askFirst(w, r, agencyArchiveAsk(a, nil))
+	}
 	ctx := r.Context()
-	_, err = s.directory.ArchiveAgency(ctx, viewer(ctx), a.ID, version)
+	done, err := s.directory.ArchiveAgency(ctx, viewer(ctx), a.ID, version)
 	var conflict *edit.ConflictError[directory.AdminAgency]
 	switch {
 	case err == nil:
-		return s.redirectWithFlash(w, r, "/admin/agencies", "Archived: "+a.Name+". It can be restored from its page (list archived organisations to find it).")
+		return s.redirectWithUndo(w, r, "/admin/agencies/"+a.Slug+"/edit", templates.Undo{
+			Message: "Archived: " + a.Name + ". It is no longer shown anywhere in the directory.",
+			Action:  "/admin/agencies/" + a.Slug + "/restore", Fields: versionFields(done.Version, "")[:1],
+			Label: "Undo: restore " + a.Name})
 	case errors.As(err, &conflict):
 		now := conflict.Current
 		if now.Archived() {
@@ -167,9 +195,8 @@ func (s *Server) handleAdminAgencyArchive(w http.ResponseWriter, r *http.Request
 		if err != nil {
 			return err
 		}
-		page := templates.AdminAgencyArchivePage{Agency: now, Original: edit.Original(now.AdminAgencyInput),
-			Conflict: directory.AdminAgencyForm(tax).Recheck(r.PostForm.Get("original"), now.AdminAgencyInput)}
-		return s.render(w, r, http.StatusConflict, templates.AdminAgencyArchive(s.base(r), page))
+		return s.confirmPage(w, r, http.StatusConflict, agencyArchiveAsk(now,
+			directory.AdminAgencyForm(tax).Recheck(r.PostForm.Get("original"), now.AdminAgencyInput)))
 	default:
 		return err
 	}

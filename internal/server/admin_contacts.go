@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"dadirectory/internal/directory"
@@ -138,12 +139,44 @@ func (s *Server) handleAdminContactArchiveForm(w http.ResponseWriter, r *http.Re
 	if a.Archived() || c.Archived() {
 		return s.redirectArchived(w, r, a.Slug, archivedName(a, c))
 	}
-	page := templates.AdminContactArchivePage{Contact: c, Original: edit.Original(c.ContactInput)}
-	return s.render(w, r, http.StatusOK, templates.AdminContactArchive(s.base(r), page))
+	return s.confirmPage(w, r, http.StatusOK, adminContactArchiveAsk(c, nil))
+}
+
+// adminContactArchiveAsk is the page that asks before archiving c, as saved now.
+func adminContactArchiveAsk(c directory.AdminContact, conflict *edit.Conflict) templates.ConfirmPage {
+	more := []string{"Nothing is deleted: the next page offers to undo this, and an administrator can restore it later from the organisation's page."}
+	if c.IsKey {
+		more = append([]string{"It is a key contact, so it will also leave the useful contacts page and the printed sheet."}, more...)
+	}
+	return templates.ConfirmPage{Admin: true, Title: "Archive " + c.RoleTitle + "?", Caption: c.AgencyName, Conflict: conflict,
+		Facts: contactFacts(c.AgencyName, c.ContactInput), Lead: "This contact will no longer be shown anywhere in the directory.", More: more,
+		Action: "/admin/agencies/" + c.AgencySlug + "/contacts/" + strconv.FormatInt(c.ID, 10) + "/archive",
+		Hidden: versionFields(c.Version, edit.Original(c.ContactInput)),
+		Yes:    "Yes, archive it", NoURL: "/admin/agencies/" + c.AgencySlug + "/edit", NoLabel: "No, keep it"}
+}
+
+// contactFacts names a contact on a confirmation page: its organisation, title, person and numbers.
+func contactFacts(agency string, c directory.ContactInput) []templates.Fact {
+	facts := []templates.Fact{{Label: "Organisation", Value: agency}, {Label: "Contact", Value: c.RoleTitle}}
+	if c.PersonName != "" {
+		facts = append(facts, templates.Fact{Label: "Name", Value: c.PersonName})
+	}
+	for _, ph := range c.Phones {
+		label := ph.Label
+		if label == "" {
+			label = "Phone"
+		}
+		facts = append(facts, templates.Fact{Label: label, Value: ph.Display()})
+	}
+	if c.Email != "" {
+		facts = append(facts, templates.Fact{Label: "Email", Value: c.Email})
+	}
+	return facts
 }
 
 // handleAdminContactArchive archives with the store's ArchiveContact, the one officers use,
-// which lets an admin archive any contact of a live agency.
+// which lets an admin archive any contact of a live agency, once confirmed (confirm=1) on the
+// page that asks. The result offers to restore it at once.
 func (s *Server) handleAdminContactArchive(w http.ResponseWriter, r *http.Request) error {
 	version, err := parseVersionForm(r)
 	if err != nil {
@@ -156,20 +189,25 @@ func (s *Server) handleAdminContactArchive(w http.ResponseWriter, r *http.Reques
 	if a.Archived() || c.Archived() {
 		return s.redirectArchived(w, r, a.Slug, archivedName(a, c))
 	}
+	if !confirmed(r) {
+		return s.askFirst(w, r, adminContactArchiveAsk(c, nil))
+	}
 	ctx := r.Context()
 	err = s.directory.ArchiveContact(ctx, viewer(ctx), a.ID, c.ID, version)
 	var conflict *edit.ConflictError[directory.ContactEdit]
 	switch {
 	case err == nil:
-		return s.redirectWithFlash(w, r, "/admin/agencies/"+a.Slug+"/edit", "Contact archived: "+c.RoleTitle+".")
+		return s.redirectWithUndo(w, r, "/admin/agencies/"+a.Slug+"/edit", templates.Undo{
+			Message: "Contact archived: " + c.RoleTitle + " (" + a.Name + "). It is no longer shown anywhere in the directory.",
+			Action:  "/admin/agencies/" + a.Slug + "/contacts/" + strconv.FormatInt(c.ID, 10) + "/restore",
+			Fields:  versionFields(version+1, "")[:1], Label: "Undo: restore " + c.RoleTitle})
 	case errors.As(err, &conflict):
 		_, now, err := s.adminContact(r)
 		if err != nil {
 			return err
 		}
-		page := templates.AdminContactArchivePage{Contact: now, Original: edit.Original(now.ContactInput),
-			Conflict: directory.ContactForm().Recheck(r.PostForm.Get("original"), now.ContactInput)}
-		return s.render(w, r, http.StatusConflict, templates.AdminContactArchive(s.base(r), page))
+		return s.confirmPage(w, r, http.StatusConflict, adminContactArchiveAsk(now,
+			directory.ContactForm().Recheck(r.PostForm.Get("original"), now.ContactInput)))
 	default:
 		return err
 	}

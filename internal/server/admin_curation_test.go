@@ -155,10 +155,25 @@ func TestAdminAgencyCreateEditArchiveRestore(t *testing.T) {
 	resp, body = admin.get(t, "/admin/agencies/harbour-project/archive")
 	wantStatus(t, "archive question", resp, body, http.StatusOK)
 	mustContain(t, "archive question", body, "Archive Harbour Project Lanarkshire?", `value="`+strconv.Itoa(saved.Version)+`"`)
-	resp, body = admin.post(t, "/admin/agencies/harbour-project/archive", url.Values{"version": {strconv.Itoa(saved.Version - 1)}})
-	wantStatus(t, "stale archive", resp, body, http.StatusConflict)
 	resp, body = admin.post(t, "/admin/agencies/harbour-project/archive", url.Values{"version": {strconv.Itoa(saved.Version)}})
+	wantStatus(t, "archive not confirmed", resp, body, http.StatusOK)
+	mustContain(t, "archive not confirmed asks again", body, "Archive Harbour Project Lanarkshire?", `name="confirm" value="1"`)
+	if got := a.curAgency(t, "harbour-project"); got.Version != saved.Version {
+		t.Fatalf("archived without confirmation: version %d", got.Version)
+	}
+	resp, body = admin.post(t, "/admin/agencies/harbour-project/archive", url.Values{"version": {strconv.Itoa(saved.Version - 1)}, "confirm": {"1"}})
+	wantStatus(t, "stale archive", resp, body, http.StatusConflict)
+	mustContain(t, "stale archive asks again", body, "Archive Harbour Project Lanarkshire?", `value="`+strconv.Itoa(saved.Version)+`"`)
+	resp, body = admin.post(t, "/admin/agencies/harbour-project/archive", url.Values{"version": {strconv.Itoa(saved.Version)}, "confirm": {"1"}})
 	wantStatus(t, "archive", resp, body, http.StatusSeeOther)
+	// The page the archive led to says what was done and offers the undo, once.
+	_, page = admin.get(t, resp.Header.Get("Location"))
+	mustContain(t, "archived edit page", page, "This organisation is archived", "Restore Harbour Project Lanarkshire",
+		"Archived: Harbour Project Lanarkshire.", "Undo: restore Harbour Project Lanarkshire")
+	undo, ok := scrapeForm(page, "/admin/agencies/harbour-project/restore")
+	if !ok {
+		t.Fatal("no undo form")
+	}
 	resp, _ = a.get(t, "/agencies/harbour-project")
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("archived agency public: %d", resp.StatusCode)
@@ -172,15 +187,15 @@ func TestAdminAgencyCreateEditArchiveRestore(t *testing.T) {
 	mustContain(t, "archived list", list, "Harbour Project Lanarkshire", "Archived")
 	_, list = admin.get(t, "/admin/agencies")
 	mustNotContain(t, "live list", list, "Harbour Project Lanarkshire")
-	_, page = admin.get(t, "/admin/agencies/harbour-project/edit")
-	mustContain(t, "archived edit page", page, "This organisation is archived", "Restore Harbour Project Lanarkshire")
 	mustNotContain(t, "archived edit page", page, `name="summary"`)
+	_, again := admin.get(t, "/admin/agencies/harbour-project/edit")
+	mustNotContain(t, "undo shown once", again, "Undo: restore")
 
 	saved = a.curAgency(t, "harbour-project")
 	resp, body = admin.post(t, "/admin/agencies/harbour-project/edit", curAgencyForm(saved.AdminAgencyInput, saved.Version))
 	wantStatus(t, "edit while archived", resp, body, http.StatusConflict)
-	resp, body = admin.post(t, "/admin/agencies/harbour-project/restore", url.Values{"version": {strconv.Itoa(saved.Version)}})
-	wantStatus(t, "restore", resp, body, http.StatusSeeOther)
+	resp, body = admin.post(t, "/admin/agencies/harbour-project/restore", undo)
+	wantStatus(t, "undo: restore", resp, body, http.StatusSeeOther)
 	resp, _ = a.get(t, "/agencies/harbour-project")
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("restored agency: %d", resp.StatusCode)
@@ -235,16 +250,21 @@ func TestAdminContactCreateEditArchiveRestore(t *testing.T) {
 	_, version = a.orgContact(t, "link-group", "Out-of-hours duty officer")
 	resp, body = admin.get(t, path+"/archive")
 	wantStatus(t, "archive question", resp, body, http.StatusOK)
-	resp, body = admin.post(t, path+"/archive", url.Values{"version": {strconv.Itoa(version)}})
+	resp, body = admin.post(t, path+"/archive", url.Values{"version": {strconv.Itoa(version)}, "confirm": {"1"}})
 	wantStatus(t, "archive contact", resp, body, http.StatusSeeOther)
 	staff := a.signIn(t, access.HousingStaff, "")
 	_, staffPage := staff.get(t, "/agencies/link-group")
 	mustNotContain(t, "staff page after archive", staffPage, "Out-of-hours duty officer")
 	_, page := admin.get(t, "/admin/agencies/link-group/edit")
-	mustContain(t, "agency page lists the archived contact", page, "Contact archived: Out-of-hours duty officer.", path+"/restore")
+	mustContain(t, "agency page lists the archived contact", page, "Contact archived: Out-of-hours duty officer (", path+"/restore",
+		"Undo: restore Out-of-hours duty officer")
 
-	resp, body = admin.post(t, path+"/restore", url.Values{"version": {strconv.Itoa(version + 1)}})
-	wantStatus(t, "restore contact", resp, body, http.StatusSeeOther)
+	undo, ok := scrapeForm(page, path+"/restore")
+	if !ok || undo.Get("version") != strconv.Itoa(version+1) {
+		t.Fatalf("undo form %v %v", ok, undo)
+	}
+	resp, body = admin.post(t, path+"/restore", undo)
+	wantStatus(t, "undo: restore contact", resp, body, http.StatusSeeOther)
 	_, staffPage = staff.get(t, "/agencies/link-group")
 	mustContain(t, "staff page after restore", staffPage, "Out-of-hours duty officer")
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"dadirectory/internal/edit"
 	"dadirectory/internal/validate"
@@ -111,29 +112,48 @@ func (s *Server) handleAdminSynonymRemoveForm(w http.ResponseWriter, r *http.Req
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, templates.AdminSynonymRemove(s.base(r), templates.AdminSynonymRemovePage{Set: set}))
+	return s.confirmPage(w, r, http.StatusOK, synonymRemoveAsk(set, nil))
 }
 
+// synonymRemoveAsk is the page that asks before removing set, as saved now.
+func synonymRemoveAsk(set vocab.SynonymSet, c *edit.Conflict) templates.ConfirmPage {
+	return templates.ConfirmPage{Admin: true, Title: "Remove this synonym set?", Conflict: c,
+		Facts: []templates.Fact{{Label: "Synonym set", Value: set.Readable()}},
+		Lead:  templates.SynonymRemoveConsequence(set),
+		More: []string{"Each phrase still finds organisations that use it. The next page offers to add the set again, " +
+			"and the audit trail keeps a record of it."},
+		Action: "/admin/synonyms/" + strconv.FormatInt(set.ID, 10) + "/remove",
+		Hidden: versionFields(set.Version, edit.Original(set.Input())),
+		Yes:    "Yes, remove this set", NoURL: "/admin/synonyms", NoLabel: "No, keep it"}
+}
+
+// handleAdminSynonymRemove removes a set once the admin has confirmed (confirm=1) on the page
+// that asks; a post without it shows that page. The result offers to add the set again.
 func (s *Server) handleAdminSynonymRemove(w http.ResponseWriter, r *http.Request) error {
 	version, err := parseVersionForm(r)
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r)
+	set, err := s.adminSynonymSet(r)
 	if err != nil {
 		return err
 	}
+	if !confirmed(r) {
+		return s.askFirst(w, r, synonymRemoveAsk(set, nil))
+	}
 	ctx := r.Context()
-	removed, err := s.vocab.RemoveSynonymSet(ctx, viewer(ctx), id, version)
+	removed, err := s.vocab.RemoveSynonymSet(ctx, viewer(ctx), set.ID, version)
 	var conflict *edit.ConflictError[vocab.SynonymSet]
 	switch {
 	case err == nil:
-		return s.redirectWithFlash(w, r, "/admin/synonyms", "Removed the synonym set: "+removed.Readable()+".")
+		return s.redirectWithUndo(w, r, "/admin/synonyms", templates.Undo{
+			Message: "Removed the synonym set: " + removed.Readable() + ".",
+			Action:  "/admin/synonyms/new", Fields: []templates.Fact{{Label: "phrases", Value: removed.Input().Phrases}},
+			Label: "Undo: add the set again"})
 	case errors.As(err, &conflict):
 		c := vocab.SetForm().Recheck(r.PostForm.Get("original"), conflict.Current.Input())
 		c.SavedBy, c.SavedAt = conflict.SavedBy, conflict.SavedAt
-		page := templates.AdminSynonymRemovePage{Set: conflict.Current, Conflict: c}
-		return s.render(w, r, http.StatusConflict, templates.AdminSynonymRemove(s.base(r), page))
+		return s.confirmPage(w, r, http.StatusConflict, synonymRemoveAsk(conflict.Current, c))
 	default:
 		return err
 	}

@@ -136,12 +136,25 @@ func TestAdminSynonymSets(t *testing.T) {
 	form, _ := scrapeForm(body, remove)
 	resp, body = ana.post(t, remove, form)
 	wantStatus(t, "remove", resp, body, http.StatusSeeOther)
+	// The list the removal led to says what was removed and offers to add it again.
+	_, list := ana.get(t, "/admin/synonyms")
+	mustContain(t, "after removal", list, "Removed the synonym set: befriending", "Undo: add the set again")
+	undo, ok := scrapeForm(list, "/admin/synonyms/new")
+	if !ok || undo.Get("phrases") != "befriending\npeer support\nmentoring" {
+		t.Fatalf("undo form %v: %q", ok, undo.Get("phrases"))
+	}
 	resp, body = ana.get(t, edit1)
 	wantStatus(t, "removed set", resp, body, http.StatusNotFound)
 
 	var events int
 	if err := a.pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_events WHERE entity_type = 'synonym_set' AND entity_id = $1`, id).Scan(&events); err != nil || events != 4 {
 		t.Errorf("audit events: %d %v", events, err)
+	}
+	resp, body = ana.post(t, "/admin/synonyms/new", undo)
+	wantStatus(t, "undo: added again", resp, body, http.StatusSeeOther)
+	var back int
+	if err := a.pool.QueryRow(context.Background(), `SELECT count(*) FROM synonym_sets WHERE phrases = ARRAY['befriending', 'peer support', 'mentoring']`).Scan(&back); err != nil || back != 1 {
+		t.Errorf("set added again: %d %v", back, err)
 	}
 	_, body = ana.get(t, "/admin/audit")
 	mustContain(t, "audit trail", body, "befriending · peer support")

@@ -26,6 +26,7 @@ var (
 		"area", "category", "audience", // taxonomy terms: renames, retirements and merges
 		"topic", "resource", // the resource library
 		"training_course", "training_session", "training_booking",
+		"consultation", "slot", // case consultations and coaching: changed, booked and cancelled again
 		"site_settings",
 		"area_places",    // keyed by the area, not an id of its own: changed by editing them again
 		"problem_report", // a report's status: moved on again by editing it

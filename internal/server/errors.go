@@ -83,7 +83,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int) {
 	if status == http.StatusServiceUnavailable {
 		base = s.baseWith(r, s.site.Defaults()) // the database is away: don't wait on it again
 	} else {
-		base = s.base(r)
+		base = s.siteBase(r)
 	}
 	if err := s.render(w, r, status, templates.ErrorPage(base, text[0], text[1])); err != nil {
 		http.Error(w, text[0], status)

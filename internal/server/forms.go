@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"maps"
 	"net/http"
 	"slices"
@@ -101,4 +102,48 @@ func (s *Server) askFirst(w http.ResponseWriter, r *http.Request, p templates.Co
 		}
 	}
 	return s.render(w, r, http.StatusOK, templates.Confirm(s.base(r), p))
+}
+
+// sessionUndo carries, across the redirect after a destructive action, the message saying what
+// was done and the form that undoes it (templates.Undo as JSON).
+const sessionUndo = "undo"
+
+// redirectWithUndo answers a destructive action that worked: 303 to the page to show, which
+// says once what was done and, when u.Action is set, offers the button that undoes it.
+func (s *Server) redirectWithUndo(w http.ResponseWriter, r *http.Request, to string, u templates.Undo) error {
+	b, err := json.Marshal(u)
+	if err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), sessionUndo, string(b))
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// popUndo takes the undo a signed-in person's last destructive action left, if any.
+func (s *Server) popUndo(r *http.Request) *templates.Undo {
+	if !viewer(r.Context()).IsStaff() {
+		return nil
+	}
+	raw := s.sessions.PopString(r.Context(), sessionUndo)
+	if raw == "" {
+		return nil
+	}
+	var u templates.Undo
+	if json.Unmarshal([]byte(raw), &u) != nil {
+		return nil
+	}
+	return &u
+}
+
+// confirmPage shows the page that asks before a destructive action exactly as p says (its
+// Action and Hidden fields set by the caller): the GET page, or a refusal that asks again.
+func (s *Server) confirmPage(w http.ResponseWriter, r *http.Request, status int, p templates.ConfirmPage) error {
+	return s.render(w, r, status, templates.Confirm(s.base(r), p))
+}
+
+// versionFields are the hidden fields of a confirmation that acts on a row as shown: its
+// version and its values (to say what changed should it lose a race).
+func versionFields(version int, original string) []templates.Fact {
+	return []templates.Fact{{Label: "version", Value: strconv.Itoa(version)}, {Label: "original", Value: original}}
 }

@@ -267,6 +267,9 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 	adminRes := "/admin/resources/" + demoOwnResource
 	sessionForm := url.Values{"starts_at": {futureInput(40, 9)}, "ends_at": {futureInput(40, 12)}, "venue": {"Training Room 2"},
 		"online_url": {"https://meet.example.org/abc"}, "capacity": {"20"}, "booking_closes": {futureInput(38, 17)}}
+	slotForm := url.Values{"starts_at": {futureInput(40, 9)}, "minutes": {"45"}, "practitioner": {"Dana Example"}}
+	slotFields := map[string]fieldKind{"starts_at": kWhen, "minutes": kNumber, "practitioner": kName, "practitioner_org": kName,
+		"starts_at-day": kNumber, "starts_at-month": kNumber, "starts_at-year": kNumber, "starts_at-time": kNumber}
 	sessionFields := map[string]fieldKind{"starts_at": kWhen, "ends_at": kWhen, "venue": kText, "online_url": kLink,
 		"capacity": kNumber, "booking_closes": kWhen}
 	courseFields := map[string]fieldKind{"title": kName, "programme": kName, "level": kChoice, "delivery": kChoice,
@@ -308,9 +311,28 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 		"POST /my/organisation/contacts/{id}": {as: rsl, org: hostileOrg, page: ownContact, path: ownContact,
 			param: strconv.FormatInt(ids.ownContact, 10), fields: with(contactFields(), "version", kNumber),
 			foreign: []string{otherContact}, control: http.StatusSeeOther},
-		"POST /my/organisation/contacts/{id}/delete": {as: rsl, org: hostileOrg, page: ownContact, path: ownContact + "/delete",
-			asks: true, param: strconv.FormatInt(ids.ownContact, 10), fields: map[string]fieldKind{"version": kNumber},
-			foreign: []string{otherContact + "/delete"}, control: http.StatusSeeOther},
+		// The form is on the page that asks first (its confirm=1 is sent as it is).
+		"POST /my/organisation/contacts/{id}/delete": {as: rsl, org: hostileOrg, page: ownContact + "/delete", path: ownContact + "/delete",
+			param: strconv.FormatInt(ids.ownContact, 10), fields: map[string]fieldKind{"version": kNumber, "confirm": kChoice},
+			foreign: []string{otherContact + "/delete"}, control: http.StatusSeeOther,
+			// Any confirm but 1 only asks again, changing nothing.
+			refused: []int{http.StatusOK}},
+		// The undo after removing a contact: the form is on the page the removal led to.
+		"POST /my/organisation/contacts/{id}/restore": {as: rsl, org: hostileOrg, page: "/my/organisation", path: ownContact + "/restore",
+			param: strconv.FormatInt(ids.ownContact, 10), fields: map[string]fieldKind{"version": kNumber},
+			foreign: []string{otherContact + "/restore"}, control: http.StatusSeeOther,
+			// A version that is not the contact's redirects back saying it was not put back.
+			refused: []int{http.StatusSeeOther},
+			prepare: func(t *testing.T, a *app, u *user, _ *hostileForm) {
+				page := mustGet(t, u, ownContact+"/delete")
+				form, ok := scrapeForm(page, ownContact+"/delete")
+				if !ok {
+					t.Fatal("no removal form")
+				}
+				if status, body := u.postHostile(t, ownContact+"/delete", form, false, nil); status != http.StatusSeeOther {
+					t.Fatalf("remove: %d\n%s", status, body)
+				}
+			}},
 
 		"POST /my/champion": {as: champ, page: "/my/champion", path: "/my/champion",
 			set: url.Values{"phone_label": {"Mobile"}, "phone_number": {"07700 900123"}},
@@ -407,7 +429,7 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 			fields: resourceFields(true), multipart: true, files: true, control: http.StatusSeeOther},
 		"POST /admin/resources/{slug}/edit": {as: admin, page: adminRes + "/edit", path: adminRes + "/edit", param: demoOwnResource,
 			slug: true, fields: with(resourceFields(true), "version", kNumber), multipart: true, files: true, control: http.StatusSeeOther},
-		"POST /admin/resources/{slug}/archive": {as: admin, page: adminRes + "/edit", path: adminRes + "/archive", asks: true,
+		"POST /admin/resources/{slug}/archive": {as: admin, page: adminRes + "/archive", path: adminRes + "/archive",
 			param: demoOwnResource, slug: true, fields: map[string]fieldKind{"version": kNumber}, control: http.StatusSeeOther},
 		"POST /admin/resources/{slug}/restore": {as: admin, page: adminRes + "/edit", path: adminRes + "/restore", asks: true,
 			param: demoOwnResource, slug: true, fields: map[string]fieldKind{"version": kNumber}, control: http.StatusSeeOther,
@@ -424,7 +446,7 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 		"POST /my/resources/{slug}/edit": {as: rsl, org: hostileOrg, page: ownRes + "/edit", path: ownRes + "/edit",
 			param: demoOwnResource, slug: true, fields: with(resourceFields(false), "version", kNumber), multipart: true, files: true,
 			foreign: []string{otherRes + "/edit"}, control: http.StatusSeeOther},
-		"POST /my/resources/{slug}/archive": {as: rsl, org: hostileOrg, page: ownRes + "/edit", path: ownRes + "/archive", asks: true,
+		"POST /my/resources/{slug}/archive": {as: rsl, org: hostileOrg, page: ownRes + "/archive", path: ownRes + "/archive",
 			param: demoOwnResource, slug: true, fields: map[string]fieldKind{"version": kNumber},
 			foreign: []string{otherRes + "/archive"}, control: http.StatusSeeOther},
 
@@ -481,6 +503,21 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 			prepare: func(t *testing.T, a *app, _ *user, _ *hostileForm) {
 				archiveRow(t, a, `UPDATE areas SET retired_at = now(), version = version + 1 WHERE slug = 'motherwell'`)
 			}},
+
+		// Case consultations and coaching: a slot to book, one to give up, and the admin's forms.
+		"POST /training/slots/{id}/book": {as: staff, path: "/training/slots/{id}/book", control: http.StatusSeeOther,
+			prepare: slotTarget("/training", "/book", false)},
+		"POST /training/slots/{id}/cancel": {as: staff, path: "/training/slots/{id}/cancel", control: http.StatusSeeOther,
+			fields: map[string]fieldKind{"confirm": kChoice}, refused: []int{http.StatusOK}, // any confirm but 1 asks again
+			prepare: slotTarget("/training/slots/{id}/cancel", "/cancel", true)},
+		"POST /admin/training/consultations": {as: admin, page: "/admin/training/consultations", path: "/admin/training/consultations",
+			set:    url.Values{"kind": {"coaching"}, "title": {"Hostile input coaching"}},
+			fields: map[string]fieldKind{"kind": kChoice, "title": kName, "description": kText, "venue": kName}, control: http.StatusSeeOther},
+		"POST /admin/training/consultations/{id}/slots": {as: admin, path: "/admin/training/consultations/{id}/slots", set: slotForm,
+			fields:  map[string]fieldKind{"starts_at": kWhen, "minutes": kNumber, "practitioner": kName, "practitioner_org": kName},
+			control: http.StatusSeeOther, prepare: adminSlotTarget(false)},
+		"POST /admin/training/slots/{id}": {as: admin, path: "/admin/training/slots/{id}",
+			fields: with(slotFields, "version", kNumber), control: http.StatusSeeOther, prepare: adminSlotTarget(true)},
 
 		"POST /admin/synonyms/new": {as: admin, page: "/admin/synonyms/new", path: "/admin/synonyms/new",
 			set: url.Values{"phrases": {"hostile input\nunfriendly words"}}, fields: map[string]fieldKind{"phrases": kName},
@@ -578,8 +615,9 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 		"POST /admin/users/{id}/two-factor": {as: admin, path: "/admin/users/{id}/two-factor", control: http.StatusOK,
 			fields: map[string]fieldKind{"confirm": kChoice}, ignores: "any value but 1 only asks",
 			prepare: userTarget(`UPDATE users SET totp_secret = '` + hostileTOTPSecret + `' WHERE id = $1`)},
-		"POST /account/security/sessions": {as: staff, path: "/account/security/sessions", set: url.Values{}, control: http.StatusOK,
-			fields: map[string]fieldKind{"junk": kText}, ignores: "it takes no input: it signs out the other sessions"},
+		// Its only input is confirm=1; signed in once, there is nothing to sign out: back to the page.
+		"POST /account/security/sessions": {as: staff, path: "/account/security/sessions", set: url.Values{}, control: http.StatusSeeOther,
+			fields: map[string]fieldKind{"junk": kText, "confirm": kChoice}, ignores: "it takes no input but confirm=1: it signs out the other sessions"},
 		"POST /admin/audit/{id}/revert": {as: admin, page: "/admin/audit", path: "/admin/audit/{id}/revert", control: http.StatusSeeOther,
 			prepare: func(t *testing.T, a *app, u *user, f *hostileForm) {
 				// A change to revert: an agency's opening hours, through the admin's form.
@@ -863,6 +901,54 @@ func synonymTarget(action string) func(t *testing.T, a *app, _ *user, f *hostile
 		}
 		f.param = strconv.FormatInt(id, 10)
 		f.page = "/admin/synonyms/" + f.param + "/" + action
+		f.path = strings.Replace(f.path, "{id}", f.param, 1)
+	}
+}
+
+// hostileSlot adds a consultation session with a slot a week ahead, returning their ids.
+func hostileSlot(t *testing.T, a *app) (int64, int64) {
+	t.Helper()
+	var session, slot int64
+	ctx := context.Background()
+	if err := a.pool.QueryRow(ctx, `INSERT INTO consultation_sessions (kind, title) VALUES ('consultation', 'Hostile consultation') RETURNING id`).Scan(&session); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.pool.QueryRow(ctx, `INSERT INTO consultation_slots (session_id, starts_at, minutes, practitioner)
+		VALUES ($1, now() + interval '7 days', 45, 'Dana Example') RETURNING id`, session).Scan(&slot); err != nil {
+		t.Fatal(err)
+	}
+	return session, slot
+}
+
+// slotTarget makes a slot for a staff form: the page holding the form (with {id} for the
+// slot), and, when book is set, the slot booked by the user first (to be given up).
+func slotTarget(page, _ string, book bool) func(t *testing.T, a *app, u *user, f *hostileForm) {
+	return func(t *testing.T, a *app, u *user, f *hostileForm) {
+		t.Helper()
+		_, slot := hostileSlot(t, a)
+		f.param = strconv.FormatInt(slot, 10)
+		f.path = strings.Replace(f.path, "{id}", f.param, 1)
+		f.page = strings.Replace(page, "{id}", f.param, 1)
+		if book {
+			if status, body := u.postHostile(t, "/training/slots/"+f.param+"/book", url.Values{}, false, nil); status != http.StatusSeeOther {
+				t.Fatalf("book: %d\n%s", status, body)
+			}
+		}
+	}
+}
+
+// adminSlotTarget makes a session and slot for the admin's forms: adding a slot to the
+// session, or (slot set) changing the slot.
+func adminSlotTarget(slot bool) func(t *testing.T, a *app, u *user, f *hostileForm) {
+	return func(t *testing.T, a *app, u *user, f *hostileForm) {
+		t.Helper()
+		session, id := hostileSlot(t, a)
+		f.param = strconv.FormatInt(session, 10)
+		f.page = "/admin/training/consultations/" + f.param
+		if slot {
+			f.param = strconv.FormatInt(id, 10)
+			f.page = "/admin/training/slots/" + f.param
+		}
 		f.path = strings.Replace(f.path, "{id}", f.param, 1)
 	}
 }

@@ -117,25 +117,99 @@ func (s *Server) handleResourceUpdate(w http.ResponseWriter, r *http.Request) er
 	}
 }
 
-// handleResourceArchive takes a resource out of the library in two steps, without
-// JavaScript: the button posts ask=1, which shows the resource and asks; the answer posts the
-// version shown. handleResourceRestore (admins only) brings one back the same way.
+// handleResourceArchiveForm asks before taking a resource out of the library: the shared
+// confirmation page, naming it and saying who stops seeing it and who can bring it back.
+func (s *Server) handleResourceArchiveForm(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := viewer(ctx)
+	res, err := s.library.ForEdit(ctx, v, chi.URLParam(r, "slug"))
+	if err != nil {
+		return err
+	}
+	if res.Archived {
+		http.Redirect(w, r, manageBase(v)+"/"+res.Slug+"/edit", http.StatusSeeOther)
+		return nil
+	}
+	return s.confirmPage(w, r, http.StatusOK, resourceArchiveAsk(v, res, nil))
+}
+
+// resourceArchiveAsk is the page that asks before archiving res, as saved now.
+func resourceArchiveAsk(v access.Viewer, res library.Resource, c *edit.Conflict) templates.ConfirmPage {
+	who := "Everyone, including the public"
+	if res.StaffOnly {
+		who = "Signed-in staff only"
+	}
+	facts := []templates.Fact{{Label: "Resource", Value: res.Title}, {Label: "Kind", Value: res.Kind.Label()}, {Label: "Who can see it now", Value: who}}
+	if res.Owner != nil {
+		facts = append(facts, templates.Fact{Label: "Organisation", Value: res.Owner.Name})
+	}
+	more := "Nothing is deleted: the next page offers to undo this, and administrators can still see it and restore it later."
+	if !v.IsAdmin() {
+		more = "You will not be able to see or change it. Nothing is deleted: only the site's administrators can restore it."
+	}
+	base := manageBase(v)
+	return templates.ConfirmPage{Admin: v.IsAdmin(), Title: "Archive " + res.Title + "?", Conflict: c, Facts: facts,
+		Lead: "It will no longer be shown in the library or in search.", More: []string{more},
+		Action: base + "/" + res.Slug + "/archive", Hidden: versionFields(res.Version, edit.Original(library.InputOf(res))),
+		Yes: "Yes, archive it", NoURL: base + "/" + res.Slug + "/edit", NoLabel: "No, keep it"}
+}
+
+// handleResourceArchive takes a resource out of the library once confirmed (confirm=1) on the
+// page that asks; a post without it (the ask=1 button of older pages) shows that page. An
+// admin is offered the undo (restore) on the page it leads to.
 func (s *Server) handleResourceArchive(w http.ResponseWriter, r *http.Request) error {
-	return s.archiveOrRestore(w, r, false)
+	if err := r.ParseForm(); err != nil {
+		return badForm(err)
+	}
+	ctx := r.Context()
+	v := viewer(ctx)
+	res, err := s.library.ForEdit(ctx, v, chi.URLParam(r, "slug"))
+	if err != nil {
+		return err
+	}
+	if !confirmed(r) {
+		if res.Archived {
+			http.Redirect(w, r, manageBase(v)+"/"+res.Slug+"/edit", http.StatusSeeOther)
+			return nil
+		}
+		return s.confirmPage(w, r, http.StatusOK, resourceArchiveAsk(v, res, nil))
+	}
+	done, err := s.library.Archive(ctx, v, res.Slug, edit.ParseVersion(r.PostForm.Get("version")))
+	var conflict *edit.ConflictError[library.Resource]
+	switch {
+	case err == nil:
+		u := templates.Undo{Message: "Resource archived: " + done.Title + ". It is no longer shown in the library."}
+		if v.IsAdmin() {
+			u.Action, u.Label = "/admin/resources/"+done.Slug+"/restore", "Undo: restore "+done.Title
+			u.Fields = versionFields(done.Version, "")[:1]
+		} else {
+			u.Note = "If that was a mistake, ask an administrator to restore it."
+		}
+		return s.redirectWithUndo(w, r, manageBase(v), u)
+	case errors.As(err, &conflict):
+		now := conflict.Current
+		names, err := s.resourceNames(r, v, now)
+		if err != nil {
+			return err
+		}
+		return s.confirmPage(w, r, http.StatusConflict, resourceArchiveAsk(v, now,
+			library.ResourceForm(names).Recheck(r.PostForm.Get("original"), library.InputOf(now))))
+	default:
+		return err
+	}
 }
 
+// handleResourceRestore (admins only) brings an archived resource back in two steps, without
+// JavaScript: the button posts ask=1, which shows the resource and asks; the answer posts the
+// version shown. The undo after archiving posts the answer directly.
 func (s *Server) handleResourceRestore(w http.ResponseWriter, r *http.Request) error {
-	return s.archiveOrRestore(w, r, true)
-}
-
-func (s *Server) archiveOrRestore(w http.ResponseWriter, r *http.Request, restore bool) error {
 	if err := r.ParseForm(); err != nil {
 		return badForm(err)
 	}
 	ctx := r.Context()
 	v := viewer(ctx)
 	slug := chi.URLParam(r, "slug")
-	page := templates.ResourceArchivePage{Action: r.URL.Path, Restore: restore, BackURL: manageBase(v)}
+	page := templates.ResourceArchivePage{Action: r.URL.Path, Restore: true, BackURL: manageBase(v)}
 	if r.PostForm.Get("ask") != "" {
 		res, err := s.library.ForEdit(ctx, v, slug)
 		if err != nil {
@@ -144,16 +218,11 @@ func (s *Server) archiveOrRestore(w http.ResponseWriter, r *http.Request, restor
 		page.Resource, page.Original = res, edit.Original(library.InputOf(res))
 		return s.render(w, r, http.StatusOK, templates.ResourceArchive(s.base(r), page))
 	}
-	version := edit.ParseVersion(r.PostForm.Get("version"))
-	change, done := s.library.Archive, "Resource archived: "
-	if restore {
-		change, done = s.library.Restore, "Resource restored: "
-	}
-	res, err := change(ctx, v, slug, version)
+	res, err := s.library.Restore(ctx, v, slug, edit.ParseVersion(r.PostForm.Get("version")))
 	var conflict *edit.ConflictError[library.Resource]
 	switch {
 	case err == nil:
-		return s.redirectWithFlash(w, r, manageBase(v), done+res.Title+".")
+		return s.redirectWithFlash(w, r, manageBase(v), "Resource restored: "+res.Title+".")
 	case errors.As(err, &conflict):
 		now := conflict.Current
 		names, err := s.resourceNames(r, v, now)

@@ -205,7 +205,7 @@ func TestLibraryOfficerOwnResourcesOnly(t *testing.T) {
 			t.Errorf("%s: %d", p, resp.StatusCode)
 		}
 	}
-	if resp, _ := officer.post(t, "/my/resources/"+demoOtherResource+"/archive", url.Values{"version": {"1"}}); resp.StatusCode != http.StatusNotFound {
+	if resp, _ := officer.post(t, "/my/resources/"+demoOtherResource+"/archive", url.Values{"version": {"1"}, "confirm": {"1"}}); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("archive other: %d", resp.StatusCode)
 	}
 	if n := a.libCount(t, `SELECT count(*) FROM resources WHERE slug = $1 AND title = 'Housing Domestic Abuse Policy' AND version = $2 AND archived_at IS NULL`,
@@ -262,14 +262,32 @@ func TestLibraryEditConflictAndArchive(t *testing.T) {
 	if n := a.libCount(t, `SELECT count(*) FROM resources WHERE slug = 'where-to-get-help-leaflet' AND summary = 'My new summary.'`); n != 0 {
 		t.Error("stale save written")
 	}
-	// Archive: the button asks, the answer archives.
-	resp, body = admin.post(t, "/admin/resources/where-to-get-help-leaflet/archive", url.Values{"ask": {"1"}})
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Archive this resource?") {
-		t.Fatalf("ask: %d", resp.StatusCode)
+	// Archive: the edit page links to the question, which names the resource; the answer archives.
+	_, body = admin.get(t, "/admin/resources/where-to-get-help-leaflet/edit")
+	if !strings.Contains(body, `href="/admin/resources/where-to-get-help-leaflet/archive"`) {
+		t.Fatal("edit page does not link to the archive question")
 	}
-	resp, _ = admin.post(t, "/admin/resources/where-to-get-help-leaflet/archive", url.Values{"version": {libHiddenValue(t, body, "version")}})
+	resp, body = admin.get(t, "/admin/resources/where-to-get-help-leaflet/archive")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "It will no longer be shown in the library") || !strings.Contains(body, "Yes, archive it") {
+		t.Fatalf("ask: %d\n%s", resp.StatusCode, body)
+	}
+	form, ok := scrapeForm(body, "/admin/resources/where-to-get-help-leaflet/archive")
+	if !ok {
+		t.Fatal("no confirmation form")
+	}
+	// A post without the confirmation only asks.
+	resp, _ = admin.post(t, "/admin/resources/where-to-get-help-leaflet/archive", url.Values{"ask": {"1"}, "version": form["version"]})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("unconfirmed: %d", resp.StatusCode)
+	}
+	resp, _ = admin.post(t, "/admin/resources/where-to-get-help-leaflet/archive", form)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("archive: %d", resp.StatusCode)
+	}
+	_, list := admin.get(t, "/admin/resources")
+	undo, ok := scrapeForm(list, "/admin/resources/where-to-get-help-leaflet/restore")
+	if !ok || !strings.Contains(list, "Resource archived: ") || !strings.Contains(list, "Undo: restore") {
+		t.Fatalf("no undo after archiving:\n%s", list)
 	}
 	if resp, _ := a.get(t, "/resources/where-to-get-help-leaflet"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("archived resource public: %d", resp.StatusCode)
@@ -283,6 +301,13 @@ func TestLibraryEditConflictAndArchive(t *testing.T) {
 	if n := a.libCount(t, `SELECT count(*) FROM audit_events WHERE action IN ('resource.update', 'resource.archive')
 		AND entity_id = (SELECT id FROM resources WHERE slug = 'where-to-get-help-leaflet')`); n != 2 {
 		t.Errorf("audit events %d", n)
+	}
+	resp, _ = admin.post(t, "/admin/resources/where-to-get-help-leaflet/restore", undo)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("undo: %d", resp.StatusCode)
+	}
+	if resp, _ := a.get(t, "/resources/where-to-get-help-leaflet"); resp.StatusCode != http.StatusOK {
+		t.Errorf("resource after undo: %d", resp.StatusCode)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"dadirectory/internal/access"
 	"dadirectory/internal/directory"
@@ -217,40 +218,93 @@ func (s *Server) renderContact(w http.ResponseWriter, r *http.Request, status in
 	return s.render(w, r, status, templates.MyContact(s.base(r), templates.ContactPage{AgencyName: c.AgencyName, Form: form, Conflict: conflict}))
 }
 
-// handleMyContactDelete removes a contact in two steps, without JavaScript: a Remove button
-// posts ask=1, which shows the contact and asks; the answer posts the version shown, and
-// removes it. A post with neither is refused as a conflict, showing the same question.
+// handleMyContactDeleteForm asks before removing a contact: the shared confirmation page,
+// naming the contact as saved now.
+func (s *Server) handleMyContactDeleteForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	v, agencyID := officer(r)
+	c, err := s.directory.ContactForEdit(r.Context(), v, agencyID, id)
+	if err != nil {
+		return err
+	}
+	return s.confirmPage(w, r, http.StatusOK, myContactRemoveAsk(c, nil))
+}
+
+// myContactRemoveAsk is the page that asks before an officer removes contact c.
+func myContactRemoveAsk(c directory.ContactEdit, conflict *edit.Conflict) templates.ConfirmPage {
+	who := "Everyone, including the public"
+	if c.StaffOnly() {
+		who = "Signed-in staff only"
+	}
+	facts := append(contactFacts(c.AgencyName, c.ContactInput), templates.Fact{Label: "Who can see it now", Value: who})
+	return templates.ConfirmPage{Title: "Remove " + c.RoleTitle + "?", Caption: c.AgencyName, Conflict: conflict, Facts: facts,
+		Lead:   "This contact will no longer be shown anywhere in the directory, to the public or to staff.",
+		More:   []string{"Nothing is deleted: the next page offers to undo this, and an administrator can bring it back later."},
+		Action: "/my/organisation/contacts/" + strconv.FormatInt(c.ID, 10) + "/delete",
+		Hidden: versionFields(c.Version, edit.Original(c.ContactInput)),
+		Yes:    "Yes, remove this contact", NoURL: "/my/organisation", NoLabel: "No, keep it"}
+}
+
+// handleMyContactDelete removes (archives) a contact once the officer has confirmed it
+// (confirm=1) on the page that asks; a post without it (the Remove button of older pages,
+// ask=1) shows that page and changes nothing. The result offers to undo the removal.
 func (s *Server) handleMyContactDelete(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return badForm(err)
+	version, err := parseVersionForm(r)
+	if err != nil {
+		return err
 	}
+	ctx := r.Context()
 	v, agencyID := officer(r)
-	if r.PostForm.Get("ask") != "" {
-		c, err := s.directory.ContactForEdit(r.Context(), v, agencyID, id)
-		if err != nil {
-			return err
-		}
-		page := templates.ContactRemovePage{Contact: c, Original: edit.Original(c.ContactInput)}
-		return s.render(w, r, http.StatusOK, templates.MyContactRemove(s.base(r), page))
+	c, err := s.directory.ContactForEdit(ctx, v, agencyID, id)
+	if err != nil {
+		return err
+	}
+	if !confirmed(r) {
+		return s.confirmPage(w, r, http.StatusOK, myContactRemoveAsk(c, nil))
+	}
+	err = s.directory.ArchiveContact(ctx, v, agencyID, id, version)
+	var conflict *edit.ConflictError[directory.ContactEdit]
+	switch {
+	case err == nil:
+		return s.redirectWithUndo(w, r, "/my/organisation", templates.Undo{
+			Message: "Contact removed: " + c.RoleTitle + ". It is no longer shown anywhere in the directory.",
+			Action:  "/my/organisation/contacts/" + strconv.FormatInt(id, 10) + "/restore",
+			Fields:  versionFields(version+1, "")[:1], Label: "Undo: put " + c.RoleTitle + " back"})
+	case errors.As(err, &conflict):
+		now := conflict.Current
+		return s.confirmPage(w, r, http.StatusConflict, myContactRemoveAsk(now,
+			directory.ContactForm().Recheck(r.PostForm.Get("original"), now.ContactInput)))
+	default:
+		return err
+	}
+}
+
+// handleMyContactRestore undoes the officer's own removal of a contact (the Undo button after
+// it). A contact someone else archived, or one changed since, is not theirs to bring back: 404.
+func (s *Server) handleMyContactRestore(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
 	}
 	version, err := parseVersionForm(r)
 	if err != nil {
 		return err
 	}
-	err = s.directory.ArchiveContact(r.Context(), v, agencyID, id, version)
-	var conflict *edit.ConflictError[directory.ContactEdit]
+	v, agencyID := officer(r)
+	c, err := s.directory.RestoreOwnContact(r.Context(), v, agencyID, id, version)
 	switch {
 	case err == nil:
-		return s.redirectWithFlash(w, r, "/my/organisation", "Contact removed.")
-	case errors.As(err, &conflict):
-		now := conflict.Current
-		page := templates.ContactRemovePage{Contact: now, Original: edit.Original(now.ContactInput),
-			Conflict: directory.ContactForm().Recheck(r.PostForm.Get("original"), now.ContactInput)}
-		return s.render(w, r, http.StatusConflict, templates.MyContactRemove(s.base(r), page))
+		return s.redirectWithFlash(w, r, "/my/organisation", "Contact put back: "+c.RoleTitle+" is shown again.")
+	case errors.As(err, new(*edit.ConflictError[directory.ContactEdit])):
+		return s.redirectWithFlash(w, r, "/my/organisation",
+			"The removed contact changed since, so it was not put back. Ask an administrator to restore it.")
 	default:
 		return err
 	}

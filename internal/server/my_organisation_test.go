@@ -165,6 +165,8 @@ func TestMyOrganisationAnotherOrganisationsContactIsNotFound(t *testing.T) {
 		"remove, ask":        {path + "/delete", url.Values{"ask": {"1"}}},
 		"remove":             {path + "/delete", url.Values{"version": {strconv.Itoa(version)}}},
 		"remove, no version": {path + "/delete", url.Values{}},
+		"remove, confirmed":  {path + "/delete", url.Values{"version": {strconv.Itoa(version)}, "confirm": {"1"}}},
+		"restore":            {path + "/restore", url.Values{"version": {strconv.Itoa(version)}}},
 	} {
 		resp, body := officer.post(t, post.path, post.form)
 		if resp.StatusCode != http.StatusNotFound {
@@ -233,7 +235,7 @@ func TestMyOrganisationStaleVersionIsAConflict(t *testing.T) {
 		t.Errorf("contact version %d after a refused save", v)
 	}
 	// Removing a contact that changed since the question was asked is refused too.
-	resp, body = first.post(t, path+"/delete", url.Values{"version": {strconv.Itoa(version)}})
+	resp, body = first.post(t, path+"/delete", url.Values{"version": {strconv.Itoa(version)}, "confirm": {"1"}})
 	wantStatus(t, "stale removal", resp, body, http.StatusConflict)
 	mustContain(t, "stale removal", body, "Yes, remove this contact")
 }
@@ -312,7 +314,7 @@ func TestMyOrganisationAuditsEveryChange(t *testing.T) {
 		}},
 		{"/my/organisation/contacts", func() url.Values { return contactForm("Audit test line", "staff", 0, "", "0141 496 0377") }},
 		{"", func() url.Values { return contactForm("Audit test line (renamed)", "public", 1, "", "0141 496 0377") }},
-		{"", func() url.Values { return url.Values{"version": {"2"}} }},
+		{"", func() url.Values { return url.Values{"version": {"2"}, "confirm": {"1"}} }},
 	}
 	for i, st := range steps {
 		path := st.path
@@ -404,18 +406,64 @@ func TestMyContactRemoveAsksFirst(t *testing.T) {
 	officer := a.signIn(t, access.RSLOfficer, "link-group")
 	id, version := a.orgContact(t, "link-group", "Tenancy sustainment team")
 	path := fmt.Sprintf("/my/organisation/contacts/%d/delete", id)
-	resp, body := officer.post(t, path, url.Values{"ask": {"1"}})
+	// The organisation page links to the question; the question names the contact.
+	_, org := officer.get(t, "/my/organisation")
+	mustContain(t, "organisation page", org, `href="`+path+`"`)
+	resp, body := officer.get(t, path)
 	wantStatus(t, "ask", resp, body, http.StatusOK)
-	mustContain(t, "ask", body, "Remove Tenancy sustainment team?", "Yes, remove this contact", `name="version" value="`+strconv.Itoa(version)+`"`)
+	mustContain(t, "ask", body, "Remove Tenancy sustainment team?", "Link Group", "will no longer be shown anywhere",
+		"Yes, remove this contact", `name="version" value="`+strconv.Itoa(version)+`"`, `name="confirm" value="1"`)
+	// A post without the confirmation (the Remove button of an older page) only asks.
+	resp, body = officer.post(t, path, url.Values{"ask": {"1"}})
+	wantStatus(t, "ask by post", resp, body, http.StatusOK)
+	mustContain(t, "ask by post", body, "Remove Tenancy sustainment team?")
+	resp, body = officer.post(t, path, url.Values{"version": {strconv.Itoa(version)}})
+	wantStatus(t, "unconfirmed", resp, body, http.StatusOK)
 	if _, v := a.orgContact(t, "link-group", "Tenancy sustainment team"); v != version {
 		t.Fatal("asking changed the contact")
 	}
-	resp, body = officer.post(t, path, url.Values{"version": {strconv.Itoa(version)}})
+	form, ok := scrapeForm(body, path)
+	if !ok {
+		t.Fatal("no confirmation form")
+	}
+	resp, body = officer.post(t, path, form)
 	wantStatus(t, "remove", resp, body, http.StatusSeeOther)
 	staffUser := a.signIn(t, access.HousingStaff, "")
 	_, page := staffUser.get(t, "/agencies/link-group")
 	mustNotContain(t, "agency page", page, "Tenancy sustainment team")
 	if resp, _ := officer.get(t, fmt.Sprintf("/my/organisation/contacts/%d", id)); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("removed contact's form: %d", resp.StatusCode)
+	}
+	// The result says what was done and offers the undo, once.
+	_, org = officer.get(t, "/my/organisation")
+	mustContain(t, "result", org, "Contact removed: Tenancy sustainment team.", "Undo: put Tenancy sustainment team back")
+	restore := fmt.Sprintf("/my/organisation/contacts/%d/restore", id)
+	undo, ok := scrapeForm(org, restore)
+	if !ok {
+		t.Fatal("no undo form")
+	}
+	_, again := officer.get(t, "/my/organisation")
+	mustNotContain(t, "undo once", again, "Undo: put")
+	// Another officer of another organisation cannot use it.
+	stranger := a.signIn(t, access.RSLOfficer, "clyde-valley-housing-association")
+	if resp, _ := stranger.post(t, restore, undo); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("another organisation's undo: %d", resp.StatusCode)
+	}
+	resp, body = officer.post(t, restore, undo)
+	wantStatus(t, "undo", resp, body, http.StatusSeeOther)
+	_, page = staffUser.get(t, "/agencies/link-group")
+	mustContain(t, "agency page after undo", page, "Tenancy sustainment team")
+	// Undone once; the same button again finds nothing to put back.
+	if resp, _ := officer.post(t, restore, undo); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("second undo: %d", resp.StatusCode)
+	}
+	// A contact an administrator archived is not the officer's to bring back.
+	cid, cv := a.orgContact(t, "link-group", "Tenancy sustainment team")
+	admin := a.signIn(t, access.Admin, "")
+	resp, body = admin.post(t, fmt.Sprintf("/admin/agencies/link-group/contacts/%d/archive", cid),
+		url.Values{"version": {strconv.Itoa(cv)}, "confirm": {"1"}})
+	wantStatus(t, "admin archive", resp, body, http.StatusSeeOther)
+	if resp, _ := officer.post(t, restore, url.Values{"version": {strconv.Itoa(cv + 1)}}); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("officer restoring an admin's archive: %d", resp.StatusCode)
 	}
 }

@@ -87,9 +87,10 @@ func curationMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 		"POST /admin/agencies/{slug}/edit":   {only("POST", agency+"/edit", invalid422, admin)},
 		"GET /admin/agencies/{slug}/archive": {only("GET", agency+"/archive", ok200, admin)},
 		"POST /admin/agencies/{slug}/archive": {
-			only("POST", agency+"/archive", conflict409, admin), // no version: asked again
-			only("POST", "/admin/agencies/"+archiveAgency+"/archive", redirectTo("/admin/agencies").changed(), admin).
-				sending(agencyVersion(archiveAgency)).watching(agencyState(archiveAgency)),
+			only("POST", agency+"/archive", ok200, admin), // not confirmed: asked
+			only("POST", agency+"/archive", conflict409, admin).sending(confirming(func(*testing.T) url.Values { return url.Values{} })), // no version: asked again
+			only("POST", "/admin/agencies/"+archiveAgency+"/archive", redirectTo("/admin/agencies/"+archiveAgency+"/edit").changed(), admin).
+				sending(confirming(agencyVersion(archiveAgency))).watching(agencyState(archiveAgency)),
 		},
 		"POST /admin/agencies/{slug}/restore": {
 			only("POST", agency+"/restore", conflict409, admin),
@@ -106,10 +107,11 @@ func curationMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 		"GET /admin/agencies/{slug}/contacts/{id}/archive": {only("GET", contact+"/archive", ok200, admin),
 			only("GET", stranger+"/archive", no404, admin)},
 		"POST /admin/agencies/{slug}/contacts/{id}/archive": {
-			only("POST", contact+"/archive", conflict409, admin),
+			only("POST", contact+"/archive", ok200, admin), // not confirmed: asked
+			only("POST", contact+"/archive", conflict409, admin).sending(confirming(func(*testing.T) url.Values { return url.Values{} })),
 			only("POST", contactAt(archiveContact, "archive"), redirectTo(agency+"/edit").changed(), admin).
-				sending(contactVersion(archiveContact)).watching(contactState(archiveContact)),
-			only("POST", stranger+"/archive", no404, admin).sending(contactVersion(other)).watching(contactState(other)),
+				sending(confirming(contactVersion(archiveContact))).watching(contactState(archiveContact)),
+			only("POST", stranger+"/archive", no404, admin).sending(confirming(contactVersion(other))).watching(contactState(other)),
 		},
 		"POST /admin/agencies/{slug}/contacts/{id}/restore": {
 			// Without a version the restore is refused as a change made meanwhile: back to the page.

@@ -74,9 +74,15 @@ func libraryMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 			only("POST", "/admin/resources/no-such-resource/edit", no404),
 		},
 		"POST /admin/resources/{slug}/archive": {
-			only("POST", "/admin/resources/"+demoOwnResource+"/archive", conflict409, admin).watching(state(demoOwnResource)), // no version
+			only("POST", "/admin/resources/"+demoOwnResource+"/archive", ok200, admin).watching(state(demoOwnResource)), // not confirmed: asks
+			only("POST", "/admin/resources/"+demoOwnResource+"/archive", conflict409, admin).watching(state(demoOwnResource)).
+				sending(confirming(func(*testing.T) url.Values { return url.Values{} })), // no version
 			only("POST", "/admin/resources/"+matrixArchiveResource+"/archive", redirectTo("/admin/resources").changed(), admin).
-				sending(version(matrixArchiveResource)).watching(state(matrixArchiveResource)),
+				sending(confirming(version(matrixArchiveResource))).watching(state(matrixArchiveResource)),
+		},
+		"GET /admin/resources/{slug}/archive": {
+			only("GET", "/admin/resources/"+demoOwnResource+"/archive", ok200, admin),
+			only("GET", "/admin/resources/no-such-resource/archive", no404),
 		},
 		"POST /admin/resources/{slug}/restore": {
 			only("POST", "/admin/resources/"+matrixRestoreResource+"/restore", redirectTo("/admin/resources").changed(), admin).
@@ -102,8 +108,12 @@ func libraryMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 		},
 		"POST /my/resources/{slug}/archive": {
 			only("POST", "/my/resources/"+matrixOwnResource+"/archive", redirectTo("/my/resources").changed(), rsl).
-				sending(version(matrixOwnResource)).watching(state(matrixOwnResource)),
-			only("POST", other+"/archive", no404).sending(version(demoOtherResource)).watching(state(demoOtherResource)),
+				sending(confirming(version(matrixOwnResource))).watching(state(matrixOwnResource)),
+			only("POST", other+"/archive", no404).sending(confirming(version(demoOtherResource))).watching(state(demoOtherResource)),
+		},
+		"GET /my/resources/{slug}/archive": {
+			only("GET", own+"/archive", ok200, rsl),
+			only("GET", other+"/archive", no404),
 		},
 	}
 }

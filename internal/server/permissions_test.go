@@ -264,7 +264,16 @@ func matrix(ids demoIDs, pool *pgxpool.Pool) map[string][]check {
 		// goes, another organisation's stays.
 		"POST /my/organisation/contacts/{id}/delete": {
 			only("POST", otherDel, no404, rsl).sending(contactVersion(ids.otherOrg)).watching(contactState(ids.otherOrg)),
-			only("POST", del, redirectTo("/my/organisation").changed(), rsl).sending(contactVersion(ids.ownDelete)).watching(contactState(ids.ownDelete)),
+			only("POST", del, ok200, rsl).sending(contactVersion(ids.ownDelete)).watching(contactState(ids.ownDelete)), // not confirmed: asks
+			only("POST", otherDel, no404, rsl).sending(confirming(contactVersion(ids.otherOrg))).watching(contactState(ids.otherOrg)),
+			only("POST", del, redirectTo("/my/organisation").changed(), rsl).sending(confirming(contactVersion(ids.ownDelete))).watching(contactState(ids.ownDelete)),
+		},
+		"GET /my/organisation/contacts/{id}/delete": {only("GET", own+"/delete", ok200, rsl), only("GET", otherDel, no404, rsl)},
+		// Only the officer's own removal can be undone: a live contact, or another
+		// organisation's, has nothing of theirs to put back.
+		"POST /my/organisation/contacts/{id}/restore": {
+			only("POST", own+"/restore", no404, rsl).sending(contactVersion(ids.ownContact)).watching(contactState(ids.ownContact)),
+			only("POST", other+"/restore", no404, rsl).sending(contactVersion(ids.otherOrg)).watching(contactState(ids.otherOrg)),
 		},
 
 		// Every signed-in person may watch what they can see; a staff-only agency too.

@@ -137,8 +137,12 @@ func usersMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 		"GET /account/security": {
 			only("GET", "/account/security", ok200, access.HousingStaff, access.Champion, access.RSLOfficer, access.Admin),
 		},
+		// Signed in on one device only, there is nothing to sign out: back to the page.
 		"POST /account/security/sessions": {
-			only("POST", "/account/security/sessions", ok200, access.HousingStaff, access.Champion, access.RSLOfficer, access.Admin),
+			only("POST", "/account/security/sessions", redirectTo("/account/security"), access.HousingStaff, access.Champion, access.RSLOfficer, access.Admin),
+		},
+		"GET /account/security/sessions": {
+			only("GET", "/account/security/sessions", redirectTo("/account/security"), access.HousingStaff, access.Champion, access.RSLOfficer, access.Admin),
 		},
 		// A sign-in is no change to revert: asked about it, the page says so (409).
 		"GET /admin/audit/{id}/revert": {

@@ -49,9 +49,10 @@ func vocabMatrix(t *testing.T, pool *pgxpool.Pool) map[string][]check {
 			only("POST", "/admin/synonyms/999999/edit", no404, admin)},
 		"GET /admin/synonyms/{id}/remove": {only("GET", setPath+"/remove", ok200, admin)},
 		"POST /admin/synonyms/{id}/remove": {
-			only("POST", setPath+"/remove", conflict409, admin), // no version: asked again
+			only("POST", setPath+"/remove", ok200, admin), // not confirmed: asked
+			only("POST", setPath+"/remove", conflict409, admin).sending(confirming(func(*testing.T) url.Values { return url.Values{} })), // no version: asked again
 			only("POST", doomedPath+"/remove", redirectTo("/admin/synonyms").changed(), admin).
-				sending(versionForm(pool, `SELECT version FROM synonym_sets WHERE id = $1`, doomed)).
+				sending(confirming(versionForm(pool, `SELECT version FROM synonym_sets WHERE id = $1`, doomed))).
 				watching(dbText(pool, `SELECT count(*)::text FROM synonym_sets WHERE id = $1`, doomed)),
 		},
 		"GET /admin/places": {only("GET", "/admin/places", ok200, admin)},

@@ -76,7 +76,9 @@ func (s *Server) routes() chi.Router {
 			r.Post("/my/organisation/contacts", s.handle(s.handleMyContactCreate))
 			r.Get("/my/organisation/contacts/{id}", s.handle(s.handleMyContactEdit))
 			r.Post("/my/organisation/contacts/{id}", s.handle(s.handleMyContactUpdate))
+			r.Get("/my/organisation/contacts/{id}/delete", s.handle(s.handleMyContactDeleteForm))
 			r.Post("/my/organisation/contacts/{id}/delete", s.handle(s.handleMyContactDelete))
+			r.Post("/my/organisation/contacts/{id}/restore", s.handle(s.handleMyContactRestore))
 		})
 
 		// Every signed-in person may watch the organisations they can see.
@@ -96,6 +98,7 @@ func (s *Server) routes() chi.Router {
 
 		// Feature areas register their own groups, each behind its own role checks.
 		s.trainingRoutes(r)
+		s.consultationRoutes(r)
 		s.libraryRoutes(r)
 		s.curationRoutes(r)
 		s.userAdminRoutes(r)

@@ -31,6 +31,7 @@ func (s *Server) libraryRoutes(r chi.Router) {
 		s.postUpload(r, base+"/new", s.handleResourceCreate)
 		r.Get(base+"/{slug}/edit", s.handle(s.handleResourceEdit))
 		s.postUpload(r, base+"/{slug}/edit", s.handleResourceUpdate)
+		r.Get(base+"/{slug}/archive", s.handle(s.handleResourceArchiveForm))
 		r.Post(base+"/{slug}/archive", s.handle(s.handleResourceArchive))
 	}
 	r.Group(func(r chi.Router) {

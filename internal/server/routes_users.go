@@ -19,6 +19,7 @@ func (s *Server) userAdminRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole())
 		r.Get("/account/security", s.handle(s.handleAccountSecurity))
+		r.Get("/account/security/sessions", s.handle(s.handleEndOtherSessionsForm))
 		r.Post("/account/security/sessions", s.handle(s.handleEndOtherSessions))
 		r.Get("/account/two-factor", s.handle(s.handleTwoFactorSetupForm))
 		r.Post("/account/two-factor", s.handle(s.handleTwoFactorSetup))

@@ -154,14 +154,14 @@ func auditEntities() []audit.Entity {
 // how the trail names their rows.
 func auditLabels() audit.Labels {
 	out := audit.Labels{}
-	for _, l := range []audit.Labels{directory.AuditLabels(), training.AuditLabels()} {
+	for _, l := range []audit.Labels{directory.AuditLabels(), training.AuditLabels(), training.ConsultationAuditLabels()} {
 		maps.Copy(out, l)
 	}
 	return out
 }
 
 func auditNames() []audit.Name {
-	return slices.Concat(directory.AuditNames(), training.AuditNames(), library.AuditNames())
+	return slices.Concat(directory.AuditNames(), training.AuditNames(), training.ConsultationAuditNames(), library.AuditNames())
 }
 
 // Close stops the background work New started (the job queue, and keeping the search index
@@ -174,6 +174,14 @@ func (s *Server) Close() {
 // base gathers what the layout of every page needs. When the settings cannot be read (the
 // database is away) it still returns the defaults, so error pages can be drawn.
 func (s *Server) base(r *http.Request) templates.Base {
+	b := s.siteBase(r)
+	b.Undo = s.popUndo(r)
+	return b
+}
+
+// siteBase is base without taking the undo a destructive action left: for error pages, so
+// that a refusal on the way does not lose the button.
+func (s *Server) siteBase(r *http.Request) templates.Base {
 	settings, err := s.site.Get(r.Context())
 	if err != nil {
 		settings = s.site.Defaults()

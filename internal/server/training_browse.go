@@ -41,6 +41,9 @@ func (s *Server) handleTrainingList(w http.ResponseWriter, r *http.Request) erro
 	if page.Listing, err = s.training.List(ctx, v, f); err != nil {
 		return err
 	}
+	if page.Consultations, err = s.training.Consultations(ctx, v); err != nil {
+		return err
+	}
 	return s.render(w, r, http.StatusOK, templates.TrainingList(s.base(r), page))
 }
 
