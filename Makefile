@@ -20,7 +20,7 @@ generate:
 ## test: everything: templ freshness, vet, unit, integration and browser tests, short fuzzing
 test: check-generated vet e2e-deps
 	$(GO) run ./internal/postgres/withcluster -dir $(TESTPG) -- \
-		sh -c 'E2E_REQUIRED=$${E2E_REQUIRED:-$${CI:-}} $(GO) test -count=1 ./... && $(MAKE) --no-print-directory fuzz-short'
+		sh -c 'E2E_REQUIRED=$${E2E_REQUIRED:-$${CI:-}} $(GO) test -count=1 -timeout 30m ./... && $(MAKE) --no-print-directory fuzz-short'
 
 ## check-generated: fail when a committed *_templ.go is not what its .templ generates
 check-generated:

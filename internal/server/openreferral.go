@@ -369,8 +369,8 @@ func (c *openDataCache) get(key string, version uint64, fresh bool) (openDataEnt
 // change is filed under the older version, which is never served again once the version moves
 // on). When the cache is full, answers chosen at random make room.
 func (c *openDataCache) put(key string, version uint64, e openDataEntry, body []byte) {
-	e.body, e.s2 = nil, s2.Encode(nil, body)
-	if len(e.s2) > openDataCacheBytes/4 {
+	e.body, e.s2 = nil, packS2(body)
+	if cap(e.s2) > openDataCacheBytes/4 {
 		return
 	}
 	c.mu.Lock()
@@ -385,18 +385,18 @@ func (c *openDataCache) put(key string, version uint64, e openDataEntry, body []
 		c.version, c.entries, c.bytes = version, map[string]openDataEntry{}, 0
 	}
 	if old, ok := c.entries[key]; ok {
-		c.bytes -= len(old.s2)
+		c.bytes -= cap(old.s2)
 		delete(c.entries, key)
 	}
 	for k, old := range c.entries { // map order is random enough to spread the evictions
-		if len(c.entries) < openDataCacheEntries && c.bytes+len(e.s2) <= openDataCacheBytes {
+		if len(c.entries) < openDataCacheEntries && c.bytes+cap(e.s2) <= openDataCacheBytes {
 			break
 		}
-		c.bytes -= len(old.s2)
+		c.bytes -= cap(old.s2)
 		delete(c.entries, k)
 	}
 	c.entries[key] = e
-	c.bytes += len(e.s2)
+	c.bytes += cap(e.s2)
 }
 
 // lastModified is the directory's Last-Modified, read once per version.

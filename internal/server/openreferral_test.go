@@ -546,6 +546,9 @@ func TestOpenDataCacheKeepsWithinItsBounds(t *testing.T) {
 	if want := append(fmt.Appendf(nil, "[%d,", 3*openDataCacheEntries-1), body...); err != nil || !bytes.Equal(got, want) {
 		t.Fatalf("the kept answer comes back as %d bytes (%v), want %d", len(got), err, len(want))
 	}
+	if cap(e.s2) > len(e.s2)+64 {
+		t.Fatalf("an answer packed to %d bytes holds %d", len(e.s2), cap(e.s2))
+	}
 	if _, ok := c.get(last, 4, true); ok {
 		t.Fatal("an answer kept at one version was served at the next")
 	}

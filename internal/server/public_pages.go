@@ -47,10 +47,12 @@ type keptPage struct {
 	gz    atomic.Pointer[[]byte]
 }
 
+// size is the memory the page holds: the capacity of its slices, not their length, since a
+// slice keeps its whole array alive.
 func (p *keptPage) size() int {
-	n := len(p.key) + len(p.plain) + len(p.s2)
+	n := len(p.key) + cap(p.plain) + cap(p.s2)
 	if gz := p.gz.Load(); gz != nil {
-		n += len(*gz)
+		n += cap(*gz)
 	}
 	return n
 }
@@ -83,7 +85,7 @@ func (c *keptPages) put(key string, version uint64, settings site.Settings, body
 	if len(body) <= keptPlainMax {
 		p.plain = bytes.Clone(body)
 	} else {
-		p.s2 = s2.Encode(nil, body)
+		p.s2 = packS2(body)
 	}
 	need := p.size()
 	if need > keptPagesMax/8 {
@@ -127,13 +129,24 @@ func (c *keptPages) gzipFor(p *keptPage, plain []byte) []byte {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.pages[p.key] == p && p.gz.Load() == nil { // still kept: count what it now holds
-		c.makeRoom(len(gz))
+		c.makeRoom(cap(gz))
 		if c.pages[p.key] == p {
 			p.gz.Store(&gz)
-			c.size += len(gz)
+			c.size += cap(gz)
 		}
 	}
 	return gz
+}
+
+// packS2 is body in S2, in a slice of its own length. s2.Encode returns a slice of a buffer
+// sized for the worst case, a little more than the page itself: kept as it is, a 25 KB page
+// packed to 7 KB held all 30 KB, and kept pages took three times their bound (measured).
+func packS2(body []byte) []byte {
+	buf := buffers.Get().(*bytes.Buffer)
+	defer buffers.Put(buf)
+	buf.Reset()
+	buf.Grow(s2.MaxEncodedLen(len(body)))
+	return bytes.Clone(s2.Encode(buf.AvailableBuffer()[:s2.MaxEncodedLen(len(body))], body))
 }
 
 func gzipped(body []byte) []byte {
@@ -141,7 +154,7 @@ func gzipped(body []byte) []byte {
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
 	_, _ = zw.Write(body)
 	_ = zw.Close()
-	return buf.Bytes()
+	return bytes.Clone(buf.Bytes())
 }
 
 // keepPublicPages serves the route from keptPages to visitors who are not signed in, and
