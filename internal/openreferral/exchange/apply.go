@@ -118,7 +118,7 @@ func applyOne(ctx context.Context, tx pgx.Tx, store *directory.Store, v access.V
 	a := c.agency
 	switch {
 	case c.Entity == "organisation" && c.Action == "add":
-		in := directory.AdminAgencyInput{Name: a.Name, Kind: "other", Visibility: a.Visibility, Open24h: a.Open24h,
+		in := directory.AdminAgencyInput{Name: a.Name, Kind: "other", Sector: "other", Visibility: a.Visibility, Open24h: a.Open24h,
 			Languages: strings.Join(a.Languages, ", "), ReviewDue: yearAhead()}
 		setAgencyInput(&in.AgencyInput, a, terms, nil)
 		out, err := store.CreateAgency(ctx, v, in)

@@ -28,7 +28,7 @@
 //     back either: the site keeps them.
 //
 // Import matches rows by id. It adds organisations and contacts it does not know (new
-// organisations get kind "other", a review a year ahead and the slug of their name) and
+// organisations get kind and sector "other", a review a year ahead and the slug of their name) and
 // changes those it does, but never removes anything: a row missing from the file is left
 // alone, and so is a field the mapping does not carry (an agency's kind, keywords, review date;
 // a contact's kind, hours, notes, areas, main and key flags). An empty x_visibility keeps what
