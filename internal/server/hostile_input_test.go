@@ -403,8 +403,8 @@ func hostileCatalogue(ids hostileIDs) map[string]hostileForm {
 		// Evaluations and follow-ups of the person's own attended booking of a session that
 		// ended 100 days ago (so both forms are open).
 		"POST /training/evaluate/{id}": {as: staff, path: "/training/evaluate/{id}",
-			set:    url.Values{"confidence_before": {"2"}, "confidence_after": {"4"}, "usefulness": {"5"}},
-			fields: map[string]fieldKind{"confidence_before": kChoice, "confidence_after": kChoice, "usefulness": kChoice, "differently": kName, "comments": kName},
+			set:     url.Values{"confidence_before": {"2"}, "confidence_after": {"4"}, "usefulness": {"5"}},
+			fields:  map[string]fieldKind{"confidence_before": kChoice, "confidence_after": kChoice, "usefulness": kChoice, "differently": kName, "comments": kName},
 			control: http.StatusSeeOther, prepare: pastAttendance(ids, "/training/evaluate/")},
 		"POST /training/follow-up/{id}": {as: staff, path: "/training/follow-up/{id}", set: url.Values{"changed": {"partly"}},
 			fields: map[string]fieldKind{"changed": kChoice, "how": kName}, control: http.StatusSeeOther,
