@@ -105,4 +105,3 @@ func TestEvaluationAndReportInTheBrowser(t *testing.T) {
 		t.Errorf("the first quote's attribution: %q", got)
 	}
 }
-
